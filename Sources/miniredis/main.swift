@@ -1,0 +1,1 @@
+print("miniredis: not yet")
