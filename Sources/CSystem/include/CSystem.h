@@ -12,4 +12,6 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <spawn.h>
+#include <malloc.h>
+#include <sys/wait.h>
 #endif

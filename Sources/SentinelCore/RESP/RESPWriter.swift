@@ -160,7 +160,9 @@ public struct RESPWriter: Sendable {
     public static func formatDouble(_ value: Double) -> String {
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
         if value.isNaN { return "nan" }
-        if value == value.rounded(.towardZero), abs(value) < 1e17 {
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        // Integral values within ±2^62 print as integers (Redis's double2ll fast path).
+        if value == value.rounded(.towardZero), abs(value) < 4.6e18 {
             return String(Int64(value))
         }
         // Swift's description is the shortest string that round-trips, as Redis 7's %.17g then

@@ -1,0 +1,223 @@
+import CSystem
+import Glibc
+
+/// Thin wrappers over the socket calls: every one retries EINTR and reports EAGAIN as "would
+/// block" rather than as an error, so callers handle exactly three outcomes.
+public enum Socket {
+    public enum IOResult: Equatable {
+        case bytes(Int)
+        case wouldBlock
+        case closed
+        case failed(Int32)
+    }
+
+    /// Opens a non-blocking listening socket on host:port ("*" or "::*" for any address).
+    public static func listen(host: String, port: Int, backlog: Int32 = 511) throws(SystemError) -> Int32 {
+        let ipv6 = host.contains(":")
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if ipv6 { setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        let rc: Int32
+        if ipv6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = in_port_t(UInt16(port).bigEndian)
+            let text = host == "::*" || host == "*" ? "::" : host
+            guard inet_pton(AF_INET6, text, &addr.sin6_addr) == 1 else {
+                close(fd)
+                throw SystemError("bind \(host): invalid address", code: EINVAL)
+            }
+            rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            let text = host == "*" ? "0.0.0.0" : host
+            guard inet_pton(AF_INET, text, &addr.sin_addr) == 1 else {
+                close(fd)
+                throw SystemError("bind \(host): invalid address", code: EINVAL)
+            }
+            rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
+        guard rc == 0 else {
+            let e = SystemError("bind \(host):\(port)")
+            close(fd)
+            throw e
+        }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let e = SystemError("listen")
+            close(fd)
+            throw e
+        }
+        return fd
+    }
+
+    /// Accepts one pending connection as a non-blocking descriptor, or nil when none is left.
+    public static func accept(_ listener: Int32) -> (fd: Int32, address: String, port: Int)? {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        while true {
+            let fd = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.accept(listener, $0, &len)
+                }
+            }
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            let (address, port) = describe(&storage)
+            return (fd, address, port)
+        }
+    }
+
+    /// Starts a non-blocking connect to an IPv4 or IPv6 literal. The result is known when the
+    /// descriptor becomes writable (see `connectResult`).
+    public static func connect(host: String, port: Int) throws(SystemError) -> Int32 {
+        let ipv6 = host.contains(":")
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket") }
+        var rc: Int32
+        if ipv6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
+            guard inet_pton(AF_INET6, host, &addr.sin6_addr) == 1 else { close(fd); throw SystemError("connect \(host): invalid address", code: EINVAL) }
+            rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
+            guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { close(fd); throw SystemError("connect \(host): invalid address", code: EINVAL) }
+            rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
+        if rc != 0 && errno != EINPROGRESS {
+            let e = SystemError("connect \(host):\(port)")
+            close(fd)
+            throw e
+        }
+        setNoDelay(fd)
+        return fd
+    }
+
+    /// After a non-blocking connect became writable: 0 when connected, else the errno.
+    public static func connectResult(_ fd: Int32) -> Int32 {
+        var err: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 { return errno }
+        return err
+    }
+
+    public static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    public static func setKeepAlive(_ fd: Int32, seconds: Int32) {
+        guard seconds > 0 else { return }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+        var idle = seconds
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
+        var interval = Swift.max(1, seconds / 3)
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, socklen_t(MemoryLayout<Int32>.size))
+        var count: Int32 = 3
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Reads what is available, up to the scratch buffer's size.
+    public static func read(_ fd: Int32, into scratch: UnsafeMutableRawBufferPointer) -> IOResult {
+        while true {
+            let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .closed }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
+    /// Writes bytes[from...]; returns how many went out.
+    public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {
+        guard bytes.count > 0 else { return .bytes(0) }
+        while true {
+            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .bytes(n) }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
+    /// Text form of a peer address and its port.
+    static func describe(_ storage: inout sockaddr_storage) -> (String, Int) {
+        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        if storage.ss_family == sa_family_t(AF_INET6) {
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p -> (String, Int) in
+                    var a = p.pointee.sin6_addr
+                    inet_ntop(AF_INET6, &a, &buf, socklen_t(buf.count))
+                    var text = CString.string(buf)
+                    if text.hasPrefix("::ffff:") { text = String(text.dropFirst(7)) }
+                    return (text, Int(UInt16(bigEndian: p.pointee.sin6_port)))
+                }
+            }
+        }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p -> (String, Int) in
+                var a = p.pointee.sin_addr
+                inet_ntop(AF_INET, &a, &buf, socklen_t(buf.count))
+                return (CString.string(buf), Int(UInt16(bigEndian: p.pointee.sin_port)))
+            }
+        }
+    }
+
+    /// The local address of a connected socket (what the peer sees us as).
+    public static func localAddress(_ fd: Int32) -> (String, Int)? {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        guard rc == 0 else { return nil }
+        return describe(&storage)
+    }
+
+    public static func isLoopback(_ address: String) -> Bool {
+        address.hasPrefix("127.") || address == "::1"
+    }
+
+    /// Resolves a host name to an address literal (first IPv4, else IPv6), or nil.
+    public static func resolve(_ host: String) -> String? {
+        var probe4 = in_addr(), probe6 = in6_addr()
+        if inet_pton(AF_INET, host, &probe4) == 1 || inet_pton(AF_INET6, host, &probe6) == 1 { return host }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return nil }
+        defer { freeaddrinfo(result) }
+        var chosen: String?
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let cur = p {
+            if let sa = cur.pointee.ai_addr {
+                var storage = sockaddr_storage()
+                memcpy(&storage, sa, Int(cur.pointee.ai_addrlen))
+                let (text, _) = describe(&storage)
+                if cur.pointee.ai_family == AF_INET { return text }
+                if chosen == nil { chosen = text }
+            }
+            p = cur.pointee.ai_next
+        }
+        return chosen
+    }
+}
+
+/// Text from a NUL-terminated C buffer.
+public enum CString {
+    public static func string(_ buffer: [CChar]) -> String {
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,156 @@
+import SentinelCore
+
+/// CONFIG GET / SET / REWRITE / RESETSTAT, all driven by `ConfigTable`.
+enum ConfigCommand {
+    static func config(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        switch a[1].lowercasedASCII {
+        case "get":
+            guard a.count >= 3 else { return c.reply.error(Errors.arity("config|get")) }
+            var seen = Set<String>()
+            var pairs: [(String, String)] = []
+            for patternBytes in a.dropFirst(2) {
+                let pattern = patternBytes.lowercasedASCII
+                let hasGlob = pattern.contains { "*?[".contains($0) }
+                if !hasGlob {
+                    // Asking by exact name also finds aliases (slaveof, slave-priority...).
+                    if let e = ConfigTable.entry(pattern), !seen.contains(pattern) {
+                        seen.insert(pattern)
+                        pairs.append((pattern, e.get(s.config)))
+                    }
+                    continue
+                }
+                for e in ConfigTable.entries where !seen.contains(e.name) && Glob.match(pattern, e.name, caseInsensitive: true) {
+                    seen.insert(e.name)
+                    pairs.append((e.name, e.get(s.config)))
+                }
+            }
+            c.reply.mapHeader(pairs.count)
+            for (k, v) in pairs { c.reply.bulk(k); c.reply.bulk(v) }
+        case "set":
+            guard a.count >= 4, a.count % 2 == 0 else { return c.reply.error(Errors.arity("config|set")) }
+            var updated = s.config
+            var names: Set<String> = []
+            for i in stride(from: 2, to: a.count, by: 2) {
+                let name = a[i].lowercasedASCII
+                guard let e = ConfigTable.entry(name) else {
+                    return c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(a[i].utf8Text)'")
+                }
+                guard !names.contains(e.name) else {
+                    return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
+                }
+                names.insert(e.name)
+                if e.immutable {
+                    return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
+                }
+                // Multi-word values (save, client-output-buffer-limit, bind) come as one argument.
+                let value = a[i + 1].utf8Text
+                let words: [String]
+                if ["save", "client-output-buffer-limit", "bind", "replicaof", "slaveof"].contains(e.name) || e.name == "slaveof" {
+                    words = value.isEmpty ? [""] : value.split(separator: " ").map(String.init)
+                } else {
+                    words = [value]
+                }
+                if let reason = e.set(&updated, words) {
+                    return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
+                }
+            }
+            if let err = s.applyConfigChange(from: s.config, to: updated, names: names) {
+                return c.reply.error("ERR CONFIG SET failed - \(err)")
+            }
+            c.reply.ok()
+        case "rewrite":
+            guard let path = s.configFile else { return c.reply.error("ERR The server is running without a config file") }
+            if let err = s.rewriteConfig(path: path) {
+                return c.reply.error("ERR Rewriting config file: \(err)")
+            }
+            c.reply.ok()
+        case "resetstat":
+            s.stats = Server.Stats()
+            c.reply.ok()
+        case "help":
+            let lines = ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                         "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                         "REWRITE", "    Rewrite the configuration file.",
+                         "HELP", "    Print this help."]
+            c.reply.arrayHeader(lines.count)
+            for l in lines { c.reply.simple(l) }
+        default:
+            c.reply.error(Errors.unknownSubcommand(a[1], "config"))
+        }
+    }
+}
+
+extension Server {
+    /// Applies a changed configuration at run time (what needs more than storing the value).
+    func applyConfigChange(from old: ServerConfig, to new: ServerConfig, names: Set<String>) -> String? {
+        config = new
+        log.level = new.loglevel
+        if names.contains("port") || names.contains("bind") {
+            let saved = listeners
+            listeners = []
+            do {
+                try rebind()
+                for l in saved { loop.unregister(l.fd); Glibc.close(l.fd) }
+            } catch {
+                for l in listeners { loop.unregister(l.fd); Glibc.close(l.fd) }
+                listeners = saved
+                config = old
+                return "Unable to listen on this port: \(error.reason)"
+            }
+        }
+        if names.contains("appendonly") && old.appendonly != new.appendonly {
+            persistence.appendOnlyChanged()
+        }
+        if names.contains("replicaof") || names.contains("slaveof") {
+            replication.configChanged(old: old.replicaof)
+        }
+        return nil
+    }
+
+    private func rebind() throws(SystemError) {
+        for raw in config.bind {
+            let optional = raw.hasPrefix("-")
+            let host = optional ? String(raw.dropFirst()) : raw
+            do {
+                let fd = try Socket.listen(host: host, port: config.port)
+                let l = Listener(fd: fd, server: self)
+                try loop.register(fd, l)
+                listeners.append(l)
+            } catch {
+                if !optional { throw error }
+            }
+        }
+    }
+
+    /// CONFIG REWRITE: every directive whose value differs from the default is written; lines
+    /// the user wrote keep their place and comments.
+    func rewriteConfig(path: String) -> String? {
+        let original = FileIO.readText(path) ?? ""
+        let defaults = ServerConfig()
+        var values: [(name: String, lines: [String])] = []
+        for e in ConfigTable.entries {
+            let current = e.get(config)
+            let lines = e.rewriteLines?(config) ?? (current.isEmpty ? [] : [current.split(separator: " ").map { ConfigFile.quote(String($0)) }.joined(separator: " ")])
+            if current == e.get(defaults) && e.name != "dir" {
+                // Default values are dropped unless the file sets them (then they are kept in place).
+                let inFile = original.split(separator: "\n").contains { line in
+                    ArgumentSplitter.split(String(line))?.first?.lowercased() == e.name
+                }
+                if inFile { values.append((e.name, lines)) }
+                continue
+            }
+            values.append((e.name, lines))
+        }
+        let text = ConfigFile.rewrite(original: original, values: values)
+        do {
+            try FileIO.replaceAtomically(path, with: Array(text.utf8))
+        } catch {
+            return error.description
+        }
+        return nil
+    }
+}
+
+import Glibc

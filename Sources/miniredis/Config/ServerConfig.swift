@@ -1,0 +1,283 @@
+import SentinelCore
+
+/// The data node's settings, under Redis's directive names. Each directive has one entry in
+/// `ServerConfig.table`, which drives the config file, the command line, CONFIG GET/SET and
+/// CONFIG REWRITE alike, so the four cannot disagree.
+struct ServerConfig: Sendable {
+    var port = 6379
+    /// Redis 7's default: loopback only; a leading '-' means "skip if unavailable".
+    var bind = ["127.0.0.1", "-::1"]
+    var protectedMode = true
+    var requirepass = ""
+    var dir = "./"
+    var dbfilename = "dump.rdb"
+    var appendonly = false
+    var appendfilename = "appendonly.aof"
+    var appenddirname = "appendonlydir"
+    var appendfsync = "everysec"
+    /// `save` rules: after `seconds` if at least `changes` writes.
+    var save: [(seconds: Int, changes: Int)] = [(3600, 1), (300, 100), (60, 10000)]
+    var maxclients = 10000
+    var timeout = 0
+    var tcpKeepalive = 300
+    var loglevel = LogLevel.notice
+    var logfile = ""
+    var pidfile = ""
+    var databases = 16
+    var protoMaxBulkLen: Int64 = 512 * 1024 * 1024
+    var clientQueryBufferLimit: Int64 = 1024 * 1024 * 1024
+    var outputLimits = OutputLimits()
+    var hz = 10
+    var rdbcompression = true
+    var rdbchecksum = true
+    var aofLoadTruncated = true
+    var stopWritesOnBgsaveError = true
+    // Replication (used by the replication layer).
+    var replicaof: (host: String, port: Int)?
+    var masterauth = ""
+    var masteruser = ""
+    var replicaReadOnly = true
+    var replicaServeStaleData = true
+    var replicaPriority = 100
+    var replicaAnnounced = true
+    var replicaAnnounceIP = ""
+    var replicaAnnouncePort = 0
+    var replDisklessSync = true
+    var replDisklessSyncDelay = 5
+    var replBacklogSize: Int64 = 1024 * 1024
+    var replBacklogTTL = 3600
+    var replTimeout = 60
+    var replPingReplicaPeriod = 10
+    var minReplicasToWrite = 0
+    var minReplicasMaxLag = 10
+    /// Directives Redis has that this node accepts and reports but does not act on, so a real
+    /// redis.conf loads unchanged. docs/configuration.md lists them.
+    var ignored: [String: String] = ConfigTable.ignoredDefaults
+
+    /// client-output-buffer-limit per class: hard bytes, soft bytes, soft seconds.
+    struct OutputLimits: Sendable {
+        var normal: (hard: Int64, soft: Int64, seconds: Int) = (0, 0, 0)
+        var replica: (hard: Int64, soft: Int64, seconds: Int) = (256 << 20, 64 << 20, 60)
+        var pubsub: (hard: Int64, soft: Int64, seconds: Int) = (32 << 20, 8 << 20, 60)
+    }
+}
+
+/// One directive: how to read it from words and how to print it back.
+struct ConfigEntry: Sendable {
+    let name: String
+    var aliases: [String] = []
+    /// Cannot change at run time (CONFIG SET refuses it).
+    var immutable = false
+    /// Words → new value, or a reason.
+    let set: @Sendable (inout ServerConfig, [String]) -> String?
+    /// Current value as CONFIG GET prints it.
+    let get: @Sendable (ServerConfig) -> String
+    /// Lines for CONFIG REWRITE (defaults to `get`).
+    var rewriteLines: (@Sendable (ServerConfig) -> [String])? = nil
+}
+
+extension ServerConfig {
+    /// Applies directives in order (file first, then command line), stopping at the first bad
+    /// one with an error naming it.
+    mutating func apply(_ directives: [ConfigDirective], file: String?) throws(ConfigError) {
+        for d in directives {
+            guard let entry = ConfigTable.entry(d.name) else {
+                throw ConfigError(file: file, line: d.line, text: d.text, reason: "Bad directive or wrong number of arguments")
+            }
+            if let reason = entry.set(&self, d.args) {
+                throw ConfigError(file: file, line: d.line, text: d.text, reason: reason)
+            }
+        }
+    }
+}
+
+enum ConfigTable {
+    static func entry(_ name: String) -> ConfigEntry? { index[name.lowercased()] }
+
+    static let index: [String: ConfigEntry] = {
+        var m: [String: ConfigEntry] = [:]
+        for e in entries {
+            m[e.name] = e
+            for a in e.aliases { m[a] = e }
+        }
+        return m
+    }()
+
+    static let ignoredDefaults: [String: String] = [
+        "daemonize": "no", "supervised": "no", "tcp-backlog": "511", "unixsocket": "", "unixsocketperm": "0",
+        "maxmemory": "0", "maxmemory-policy": "noeviction", "maxmemory-samples": "5",
+        "lazyfree-lazy-eviction": "no", "lazyfree-lazy-expire": "no", "lazyfree-lazy-server-del": "no",
+        "lazyfree-lazy-user-del": "no", "lazyfree-lazy-user-flush": "no", "replica-lazy-flush": "no",
+        "io-threads": "1", "io-threads-do-reads": "no", "always-show-logo": "no", "set-proc-title": "yes",
+        "proc-title-template": "{title} {listen-addr} {server-mode}", "locale-collate": "",
+        "rdb-del-sync-files": "no", "repl-diskless-load": "disabled", "repl-disable-tcp-nodelay": "no",
+        "no-appendfsync-on-rewrite": "no", "auto-aof-rewrite-percentage": "100", "auto-aof-rewrite-min-size": "67108864",
+        "aof-use-rdb-preamble": "yes", "aof-timestamp-enabled": "no", "lua-time-limit": "5000", "busy-reply-threshold": "5000",
+        "slowlog-log-slower-than": "10000", "slowlog-max-len": "128", "latency-monitor-threshold": "0",
+        "notify-keyspace-events": "", "hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
+        "hash-max-ziplist-entries": "128", "hash-max-ziplist-value": "64",
+        "list-max-listpack-size": "-2", "list-max-ziplist-size": "-2", "list-compress-depth": "0",
+        "set-max-intset-entries": "512", "zset-max-listpack-entries": "128", "zset-max-listpack-value": "64",
+        "zset-max-ziplist-entries": "128", "zset-max-ziplist-value": "64",
+        "hll-sparse-max-bytes": "3000", "stream-node-max-bytes": "4096", "stream-node-max-entries": "100",
+        "activerehashing": "yes", "dynamic-hz": "yes", "aof-rewrite-incremental-fsync": "yes",
+        "rdb-save-incremental-fsync": "yes", "jemalloc-bg-thread": "yes", "crash-log-enabled": "yes",
+        "crash-memcheck-enabled": "yes", "syslog-enabled": "no", "syslog-ident": "redis", "syslog-facility": "local0",
+        "oom-score-adj": "no", "oom-score-adj-values": "0 200 800", "disable-thp": "yes",
+        "repl-diskless-sync-max-replicas": "0", "enable-protected-configs": "no", "enable-debug-command": "no",
+        "enable-module-command": "no", "acllog-max-len": "128", "lfu-log-factor": "10", "lfu-decay-time": "1",
+        "active-expire-effort": "1", "activedefrag": "no", "cluster-enabled": "no", "latency-tracking": "yes",
+        "shutdown-timeout": "10", "shutdown-on-sigint": "default", "shutdown-on-sigterm": "default",
+        "sanitize-dump-payload": "no", "propagation-error-behavior": "ignore", "replica-ignore-disk-write-errors": "no",
+        "maxmemory-clients": "0", "tracking-table-max-keys": "1000000", "client-query-buffer-limit-fake": "",
+    ]
+
+    static func yesNo(_ b: Bool) -> String { b ? "yes" : "no" }
+
+    static func boolEntry(_ name: String, aliases: [String] = [], _ kp: WritableKeyPath<ServerConfig, Bool> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, aliases: aliases, set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            guard let b = ConfigFile.bool(a[0]) else { return "argument must be 'yes' or 'no'" }
+            c[keyPath: kp] = b
+            return nil
+        }, get: { yesNo($0[keyPath: kp]) })
+    }
+
+    static func intEntry(_ name: String, aliases: [String] = [], immutable: Bool = false, min: Int = 0, max: Int = Int(Int32.max), _ kp: WritableKeyPath<ServerConfig, Int> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, aliases: aliases, immutable: immutable, set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            guard let n = Int(a[0]) else { return "argument couldn't be parsed into an integer" }
+            guard n >= min && n <= max else { return "argument must be between \(min) and \(max) inclusive" }
+            c[keyPath: kp] = n
+            return nil
+        }, get: { String($0[keyPath: kp]) })
+    }
+
+    static func memoryEntry(_ name: String, min: Int64 = 0, _ kp: WritableKeyPath<ServerConfig, Int64> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            guard let n = ConfigFile.memory(a[0]) else { return "argument must be a memory value" }
+            guard n >= min else { return "argument must be a memory value of at least \(min)" }
+            c[keyPath: kp] = n
+            return nil
+        }, get: { String($0[keyPath: kp]) })
+    }
+
+    static func stringEntry(_ name: String, aliases: [String] = [], immutable: Bool = false, _ kp: WritableKeyPath<ServerConfig, String> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, aliases: aliases, immutable: immutable, set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            c[keyPath: kp] = a[0]
+            return nil
+        }, get: { $0[keyPath: kp] })
+    }
+
+    static let entries: [ConfigEntry] = [
+        intEntry("port", max: 65535, \.port),
+        ConfigEntry(name: "bind", set: { c, a in
+            guard !a.isEmpty else { return "wrong number of arguments" }
+            c.bind = a
+            return nil
+        }, get: { $0.bind.joined(separator: " ") }),
+        boolEntry("protected-mode", \.protectedMode),
+        stringEntry("requirepass", \.requirepass),
+        ConfigEntry(name: "dir", set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            c.dir = a[0]
+            return nil
+        }, get: { FileIO.absolute($0.dir) }),
+        stringEntry("dbfilename", \.dbfilename),
+        boolEntry("appendonly", \.appendonly),
+        stringEntry("appendfilename", immutable: true, \.appendfilename),
+        stringEntry("appenddirname", immutable: true, \.appenddirname),
+        ConfigEntry(name: "appendfsync", set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            let v = a[0].lowercased()
+            guard ["always", "everysec", "no"].contains(v) else { return "argument(s) must be one of the following: always, everysec, no" }
+            c.appendfsync = v
+            return nil
+        }, get: { $0.appendfsync }),
+        ConfigEntry(name: "save", set: { c, a in
+            // `save ""` disables; otherwise pairs of seconds and changes (several per line allowed).
+            if a.count == 1 && a[0].isEmpty { c.save = []; return nil }
+            guard !a.isEmpty, a.count % 2 == 0 else { return "Invalid save parameters" }
+            var rules: [(Int, Int)] = []
+            for i in stride(from: 0, to: a.count, by: 2) {
+                guard let s = Int(a[i]), let ch = Int(a[i + 1]), s >= 1, ch >= 0 else { return "Invalid save parameters" }
+                rules.append((s, ch))
+            }
+            c.save = rules
+            return nil
+        }, get: { $0.save.map { "\($0.seconds) \($0.changes)" }.joined(separator: " ") },
+           rewriteLines: { c in c.save.isEmpty ? ["\"\""] : c.save.map { "\($0.seconds) \($0.changes)" } }),
+        intEntry("maxclients", min: 1, max: 1_000_000, \.maxclients),
+        intEntry("timeout", \.timeout),
+        intEntry("tcp-keepalive", \.tcpKeepalive),
+        ConfigEntry(name: "loglevel", set: { c, a in
+            guard a.count == 1, let l = LogLevel(name: a[0]) else { return "argument(s) must be one of the following: debug, verbose, notice, warning, nothing" }
+            c.loglevel = l
+            return nil
+        }, get: { $0.loglevel.name }),
+        stringEntry("logfile", immutable: true, \.logfile),
+        stringEntry("pidfile", immutable: true, \.pidfile),
+        intEntry("databases", immutable: true, min: 1, max: 10_000, \.databases),
+        memoryEntry("proto-max-bulk-len", min: 1024 * 1024, \.protoMaxBulkLen),
+        memoryEntry("client-query-buffer-limit", min: 1024 * 1024, \.clientQueryBufferLimit),
+        ConfigEntry(name: "client-output-buffer-limit", set: { c, a in
+            guard !a.isEmpty, a.count % 4 == 0 else { return "Wrong number of arguments in buffer limit configuration." }
+            var limits = c.outputLimits
+            for i in stride(from: 0, to: a.count, by: 4) {
+                guard let hard = ConfigFile.memory(a[i + 1]), let soft = ConfigFile.memory(a[i + 2]), let secs = Int(a[i + 3]), secs >= 0 else {
+                    return "Error in hard, soft or soft_seconds setting in buffer limit configuration."
+                }
+                switch a[i].lowercased() {
+                case "normal": limits.normal = (hard, soft, secs)
+                case "slave", "replica": limits.replica = (hard, soft, secs)
+                case "pubsub": limits.pubsub = (hard, soft, secs)
+                default: return "Invalid client class specified in buffer limit configuration."
+                }
+            }
+            c.outputLimits = limits
+            return nil
+        }, get: { c in
+            let o = c.outputLimits
+            return "normal \(o.normal.hard) \(o.normal.soft) \(o.normal.seconds) slave \(o.replica.hard) \(o.replica.soft) \(o.replica.seconds) pubsub \(o.pubsub.hard) \(o.pubsub.soft) \(o.pubsub.seconds)"
+        }),
+        intEntry("hz", min: 1, max: 500, \.hz),
+        boolEntry("rdbcompression", \.rdbcompression),
+        boolEntry("rdbchecksum", \.rdbchecksum),
+        boolEntry("aof-load-truncated", \.aofLoadTruncated),
+        boolEntry("stop-writes-on-bgsave-error", \.stopWritesOnBgsaveError),
+        ConfigEntry(name: "replicaof", aliases: ["slaveof"], set: { c, a in
+            guard a.count == 2 else { return "wrong number of arguments" }
+            if a[0].lowercased() == "no" && a[1].lowercased() == "one" { c.replicaof = nil; return nil }
+            guard let p = Int(a[1]), p > 0, p <= 65535 else { return "Invalid master port" }
+            c.replicaof = (a[0], p)
+            return nil
+        }, get: { c in c.replicaof.map { "\($0.host) \($0.port)" } ?? "" }),
+        stringEntry("masterauth", \.masterauth),
+        stringEntry("masteruser", \.masteruser),
+        boolEntry("replica-read-only", aliases: ["slave-read-only"], \.replicaReadOnly),
+        boolEntry("replica-serve-stale-data", aliases: ["slave-serve-stale-data"], \.replicaServeStaleData),
+        intEntry("replica-priority", aliases: ["slave-priority"], \.replicaPriority),
+        boolEntry("replica-announced", \.replicaAnnounced),
+        stringEntry("replica-announce-ip", aliases: ["slave-announce-ip"], \.replicaAnnounceIP),
+        intEntry("replica-announce-port", aliases: ["slave-announce-port"], max: 65535, \.replicaAnnouncePort),
+        boolEntry("repl-diskless-sync", \.replDisklessSync),
+        intEntry("repl-diskless-sync-delay", \.replDisklessSyncDelay),
+        memoryEntry("repl-backlog-size", min: 1, \.replBacklogSize),
+        intEntry("repl-backlog-ttl", \.replBacklogTTL),
+        intEntry("repl-timeout", min: 1, \.replTimeout),
+        intEntry("repl-ping-replica-period", aliases: ["repl-ping-slave-period"], min: 1, \.replPingReplicaPeriod),
+        intEntry("min-replicas-to-write", aliases: ["min-slaves-to-write"], \.minReplicasToWrite),
+        intEntry("min-replicas-max-lag", aliases: ["min-slaves-max-lag"], \.minReplicasMaxLag),
+    ] + ignoredDefaults.keys.sorted().map { name in
+        ConfigEntry(name: name, set: { c, a in
+            c.ignored[name] = a.joined(separator: " ")
+            return nil
+        }, get: { $0.ignored[name] ?? "" })
+    }
+
+    /// Names in CONFIG GET order (table order; aliases are not listed, as Redis lists them only
+    /// when asked by name).
+    static var names: [String] { entries.map(\.name) }
+}

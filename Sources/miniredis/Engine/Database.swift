@@ -1,0 +1,93 @@
+/// One of the numbered databases (SELECT n): keys, their expiry times, and the clients that
+/// WATCH them.
+final class Database {
+    let id: Int
+    var dict = HashTable<Value>()
+    /// Absolute expiry in Unix milliseconds, for keys that have one.
+    var expires = HashTable<Int64>()
+    /// Active expiry finds due keys through a min-heap of (time, key) rather than by sampling as
+    /// Redis does: a due key is found in O(log n) and none lingers. Entries whose key no longer
+    /// has that expiry are stale and dropped when they surface; the heap is rebuilt when stale
+    /// entries outnumber live ones, so it stays O(keys with expiry).
+    private var expiryHeap: [(atMs: Int64, key: Key)] = []
+    /// WATCHed keys → the clients watching them.
+    var watchers: [Key: [Client]] = [:]
+    /// Counters INFO keyspace and stats need.
+    var avgTTLHint: Int64 = 0
+
+    init(id: Int) { self.id = id }
+
+    var count: Int { dict.count }
+
+    func expireAt(_ key: Key) -> Int64? { expires[key] }
+
+    func setExpire(_ key: Key, atMs: Int64) {
+        expires[key] = atMs
+        heapPush((atMs, key))
+        if expiryHeap.count > 1024 && expiryHeap.count > 2 * expires.count { rebuildHeap() }
+    }
+
+    @discardableResult
+    func removeExpire(_ key: Key) -> Bool { expires.remove(key) != nil }
+
+    /// Removes a key and its expiry; true when it existed.
+    @discardableResult
+    func delete(_ key: Key) -> Bool {
+        guard dict.remove(key) != nil else { return false }
+        expires.remove(key)
+        return true
+    }
+
+    func isExpired(_ key: Key, nowMs: Int64) -> Bool {
+        guard let at = expires[key] else { return false }
+        return at <= nowMs
+    }
+
+    func clear() {
+        dict.removeAll()
+        expires.removeAll()
+        expiryHeap.removeAll()
+    }
+
+    /// The next key whose expiry time has come, removed from the heap (nil when none is due).
+    func popDueExpiry(nowMs: Int64) -> Key? {
+        while let top = expiryHeap.first, top.atMs <= nowMs {
+            heapPopTop()
+            if expires[top.key] == top.atMs { return top.key }
+        }
+        return nil
+    }
+
+    private func rebuildHeap() {
+        expiryHeap = []
+        expiryHeap.reserveCapacity(expires.count)
+        expires.forEach { heapPush(($1, $0)) }
+    }
+
+    private func heapPush(_ e: (atMs: Int64, key: Key)) {
+        expiryHeap.append(e)
+        var i = expiryHeap.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if expiryHeap[p].atMs <= expiryHeap[i].atMs { break }
+            expiryHeap.swapAt(p, i)
+            i = p
+        }
+    }
+
+    private func heapPopTop() {
+        let last = expiryHeap.removeLast()
+        guard !expiryHeap.isEmpty else { return }
+        expiryHeap[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < expiryHeap.count && expiryHeap[l].atMs < expiryHeap[m].atMs { m = l }
+            if r < expiryHeap.count && expiryHeap[r].atMs < expiryHeap[m].atMs { m = r }
+            if m == i { return }
+            expiryHeap.swapAt(i, m)
+            i = m
+        }
+    }
+}

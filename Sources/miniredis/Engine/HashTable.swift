@@ -1,0 +1,229 @@
+/// A binary-safe key: the bytes of a Redis key, set member or hash field.
+struct Key: Hashable {
+    var bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ text: String) { self.bytes = Array(text.utf8) }
+
+    @inline(__always)
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// A chained hash table with Redis's iteration guarantees, which Swift's Dictionary cannot give:
+/// - SCAN: a cursor over buckets advanced in reverse-binary order, so that an element present
+///   for the whole scan is returned at least once even when the table grows or shrinks between
+///   calls (the argument of Redis's dict.c: with power-of-two sizes a bucket's elements only
+///   split into, or merge from, buckets that share its low bits).
+/// - O(1) random element (RANDOMKEY, SPOP): pick a random non-empty bucket, then a random entry
+///   in its chain.
+/// Entries live in parallel arrays addressed by slot; chains link slots; freed slots are reused.
+/// Hashes come from Swift's Hasher, which is SipHash with a per-process random seed, so clients
+/// cannot choose keys that collide.
+struct HashTable<Value> {
+    private var buckets: [Int32]
+    private var nextSlot: [Int32] = []
+    private var hashes: [UInt64] = []
+    private var keys: [Key?] = []
+    private var values: [Value?] = []
+    private var freeSlots: [Int32] = []
+    private(set) var count = 0
+
+    init() { buckets = [Int32](repeating: -1, count: 4) }
+
+    private var mask: Int { buckets.count - 1 }
+
+    @inline(__always)
+    private static func hash(_ key: Key) -> UInt64 {
+        var h = Hasher()
+        key.bytes.withUnsafeBytes { h.combine(bytes: $0) }
+        return UInt64(bitPattern: Int64(h.finalize()))
+    }
+
+    @inline(__always)
+    private func find(_ key: Key, hash: UInt64) -> Int32 {
+        var slot = buckets[Int(hash & UInt64(mask))]
+        while slot >= 0 {
+            let s = Int(slot)
+            if hashes[s] == hash && keys[s]!.bytes == key.bytes { return slot }
+            slot = nextSlot[s]
+        }
+        return -1
+    }
+
+    subscript(key: Key) -> Value? {
+        get {
+            let slot = find(key, hash: Self.hash(key))
+            return slot >= 0 ? values[Int(slot)] : nil
+        }
+        set {
+            if let newValue { _ = insert(key, newValue) } else { _ = remove(key) }
+        }
+    }
+
+    func contains(_ key: Key) -> Bool { find(key, hash: Self.hash(key)) >= 0 }
+
+    /// Sets the value; returns true when the key was new.
+    @discardableResult
+    mutating func insert(_ key: Key, _ value: Value) -> Bool {
+        let h = Self.hash(key)
+        let existing = find(key, hash: h)
+        if existing >= 0 {
+            values[Int(existing)] = value
+            return false
+        }
+        if count >= buckets.count { resize(to: buckets.count * 2) }
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            hashes[Int(slot)] = h
+            keys[Int(slot)] = key
+            values[Int(slot)] = value
+        } else {
+            slot = Int32(keys.count)
+            hashes.append(h)
+            keys.append(key)
+            values.append(value)
+            nextSlot.append(-1)
+        }
+        let b = Int(h & UInt64(mask))
+        nextSlot[Int(slot)] = buckets[b]
+        buckets[b] = slot
+        count += 1
+        return true
+    }
+
+    /// Modifies a value in place (no copy of its storage), if the key exists.
+    @inline(__always)
+    mutating func modify<R>(_ key: Key, _ body: (inout Value) -> R) -> R? {
+        let slot = find(key, hash: Self.hash(key))
+        guard slot >= 0 else { return nil }
+        var v = values[Int(slot)].take()!
+        defer { values[Int(slot)] = v }
+        return body(&v)
+    }
+
+    @discardableResult
+    mutating func remove(_ key: Key) -> Value? {
+        let h = Self.hash(key)
+        let b = Int(h & UInt64(mask))
+        var prev: Int32 = -1
+        var slot = buckets[b]
+        while slot >= 0 {
+            let s = Int(slot)
+            if hashes[s] == h && keys[s]!.bytes == key.bytes {
+                if prev >= 0 { nextSlot[Int(prev)] = nextSlot[s] } else { buckets[b] = nextSlot[s] }
+                let old = values[s]
+                keys[s] = nil
+                values[s] = nil
+                nextSlot[s] = -1
+                freeSlots.append(slot)
+                count -= 1
+                if buckets.count > 64 && count < buckets.count / 8 { resize(to: buckets.count / 2) }
+                return old
+            }
+            prev = slot
+            slot = nextSlot[s]
+        }
+        return nil
+    }
+
+    mutating func removeAll() { self = HashTable() }
+
+    private mutating func resize(to newSize: Int) {
+        var size = 4
+        while size < newSize { size *= 2 }
+        buckets = [Int32](repeating: -1, count: size)
+        let m = UInt64(size - 1)
+        // Compact slots while relinking, so a table that shrank does not keep its old arrays.
+        if !freeSlots.isEmpty && freeSlots.count > keys.count / 4 {
+            var newKeys: [Key?] = [], newValues: [Value?] = [], newHashes: [UInt64] = []
+            newKeys.reserveCapacity(count); newValues.reserveCapacity(count); newHashes.reserveCapacity(count)
+            for i in 0..<keys.count where keys[i] != nil {
+                newKeys.append(keys[i]); newValues.append(values[i].take()); newHashes.append(hashes[i])
+            }
+            keys = newKeys; values = newValues; hashes = newHashes
+            nextSlot = [Int32](repeating: -1, count: keys.count)
+            freeSlots = []
+        }
+        for s in 0..<keys.count where keys[s] != nil {
+            let b = Int(hashes[s] & m)
+            nextSlot[s] = buckets[b]
+            buckets[b] = Int32(s)
+        }
+    }
+
+    /// Every key and value, in table order.
+    var entries: [(key: Key, value: Value)] {
+        var out: [(key: Key, value: Value)] = []
+        out.reserveCapacity(count)
+        forEach { out.append(($0, $1)) }
+        return out
+    }
+
+    func forEach(_ body: (Key, Value) -> Void) {
+        for s in 0..<keys.count {
+            if let k = keys[s] { body(k, values[s]!) }
+        }
+    }
+
+    /// One SCAN step: visits the bucket at `cursor` (and, so that COUNT is honoured, following
+    /// ones), returns the next cursor, 0 when the scan is complete.
+    func scan(cursor: UInt64, count wanted: Int, _ visit: (Key, Value) -> Void) -> UInt64 {
+        var cursor = cursor
+        let m = UInt64(mask)
+        var visited = 0
+        var steps = 0
+        repeat {
+            var slot = buckets[Int(cursor & m)]
+            while slot >= 0 {
+                visit(keys[Int(slot)]!, values[Int(slot)]!)
+                visited += 1
+                slot = nextSlot[Int(slot)]
+            }
+            // Increment the reversed cursor over the mask's bits: Redis's reverse-binary order.
+            cursor |= ~m
+            cursor = Self.reverse(cursor)
+            cursor &+= 1
+            cursor = Self.reverse(cursor)
+            steps += 1
+        } while cursor != 0 && visited < wanted && steps < wanted * 10
+        return cursor
+    }
+
+    @inline(__always)
+    private static func reverse(_ v: UInt64) -> UInt64 {
+        var x = v
+        x = ((x >> 1) & 0x5555555555555555) | ((x & 0x5555555555555555) << 1)
+        x = ((x >> 2) & 0x3333333333333333) | ((x & 0x3333333333333333) << 2)
+        x = ((x >> 4) & 0x0F0F0F0F0F0F0F0F) | ((x & 0x0F0F0F0F0F0F0F0F) << 4)
+        x = ((x >> 8) & 0x00FF00FF00FF00FF) | ((x & 0x00FF00FF00FF00FF) << 8)
+        x = ((x >> 16) & 0x0000FFFF0000FFFF) | ((x & 0x0000FFFF0000FFFF) << 16)
+        return (x >> 32) | (x << 32)
+    }
+
+    /// A uniformly chosen bucket's random entry (as fair as Redis's dictGetFairRandomKey is not,
+    /// but O(1) expected), or nil when empty.
+    func randomEntry<G: RandomNumberGenerator>(using rng: inout G) -> (key: Key, value: Value)? {
+        guard count > 0 else { return nil }
+        // Sparse tables: pick from the slot array directly when it is dense enough.
+        while true {
+            let s = Int.random(in: 0..<keys.count, using: &rng)
+            if let k = keys[s] { return (k, values[s]!) }
+        }
+    }
+}
+
+extension Optional {
+    /// Moves the value out, leaving nil, so a copy-on-write payload is uniquely referenced while
+    /// it is modified.
+    @inline(__always)
+    mutating func take() -> Wrapped? {
+        let v = self
+        self = nil
+        return v
+    }
+}

@@ -1,0 +1,137 @@
+import Glibc
+import SentinelCore
+
+/// One connection to the data node: its input buffer and parser, the replies built for it, and
+/// its session state (selected db, protocol, transaction, subscriptions).
+final class Client: EventHandler {
+    enum Kind { case normal, replica, master, pubsub }
+
+    let id: Int64
+    let fd: Int32
+    unowned let server: Server
+    let address: String
+    let port: Int
+    let localAddress: String
+    let createdMs: Int64
+    var lastInteractionMs: Int64
+
+    var name: [UInt8] = []
+    var libName = ""
+    var libVersion = ""
+    var dbIndex = 0
+    var authenticated: Bool
+    var lastCommandName = "NULL"
+
+    // Input.
+    var query: [UInt8] = []
+    var queryPos = 0
+    var parser: RESPCommandParser
+
+    // Output.
+    var reply: RESPWriter
+    var sentPos = 0
+    var inPendingWrites = false
+    /// Set when the client passed the soft output limit; cleared when it drains below it.
+    var softLimitSinceMs: Int64?
+    /// Backpressure: while the client's unread replies exceed `Server.readPauseBytes` we stop
+    /// reading its commands, so a client that never reads cannot grow our memory.
+    var readPaused = false
+    var closeAfterReply = false
+    var closed = false
+
+    // Transactions.
+    var multiQueue: [[[UInt8]]]?
+    var multiFailed = false
+    var watchedKeys: [(db: Int, key: Key)] = []
+    var watchDirty = false
+
+    // Pub/sub.
+    var channels: Set<Key> = []
+    var patterns: [[UInt8]] = []
+    var subscriptionCount: Int { channels.count + patterns.count }
+
+    /// Set while the client waits in WAIT; its further input waits too.
+    var blocked: BlockState?
+
+    /// What this connection is to the replication layer.
+    var kind: Kind = .normal
+    /// Replica bookkeeping (REPLCONF listening-port, acked offset).
+    var replica: ReplicaState?
+
+    init(id: Int64, fd: Int32, server: Server, address: String, port: Int, nowMs: Int64) {
+        self.id = id
+        self.fd = fd
+        self.server = server
+        self.address = address
+        self.port = port
+        let local = Socket.localAddress(fd)
+        self.localAddress = local.map { "\($0.0):\($0.1)" } ?? ""
+        self.createdMs = nowMs
+        self.lastInteractionMs = nowMs
+        self.authenticated = server.config.requirepass.isEmpty
+        self.parser = RESPCommandParser(maxBulkLength: Int(server.config.protoMaxBulkLen))
+        self.parser.unauthenticatedLimits = !authenticated
+        self.reply = RESPWriter(protocolVersion: 2)
+    }
+
+    var db: Database { server.databases[dbIndex] }
+    var resp: Int { reply.protocolVersion }
+    var pendingOutput: Int { reply.buffer.count - sentPos }
+    var hasPendingOutput: Bool { reply.buffer.count > sentPos }
+
+    func readable() { server.readFromClient(self) }
+    func writable() { server.writeToClient(self) }
+
+    /// Marks the client to get its replies written before the loop sleeps.
+    @inline(__always)
+    func scheduleWrite() {
+        if !inPendingWrites {
+            inPendingWrites = true
+            server.pendingWrites.append(self)
+        }
+    }
+
+    /// CLIENT LIST's flags field.
+    var flagsText: String {
+        var f = ""
+        switch kind {
+        case .replica: f += "S"
+        case .master: f += "M"
+        case .pubsub, .normal: break
+        }
+        if subscriptionCount > 0 { f += "P" }
+        if multiQueue != nil { f += "x" }
+        if blocked != nil { f += "b" }
+        if closeAfterReply { f += "c" }
+        if watchDirty { f += "d" }
+        return f.isEmpty ? "N" : f
+    }
+
+    func infoLine(nowMs: Int64) -> String {
+        let age = (nowMs - createdMs) / 1000
+        let idle = (nowMs - lastInteractionMs) / 1000
+        let qbuf = query.count - queryPos
+        let events = server.loop.isWatchingWrite(fd) ? "rw" : (readPaused ? "" : "r")
+        return "id=\(id) addr=\(address):\(port) laddr=\(localAddress) fd=\(fd) name=\(String(decoding: name, as: UTF8.self)) age=\(age) idle=\(idle) flags=\(flagsText) db=\(dbIndex) sub=\(channels.count) psub=\(patterns.count) ssub=0 multi=\(multiQueue.map { $0.count } ?? -1) qbuf=\(qbuf) qbuf-free=\(query.capacity - query.count) argv-mem=0 multi-mem=0 rbs=\(reply.buffer.capacity) rbp=\(reply.buffer.count) obl=0 oll=0 omem=\(pendingOutput) tot-mem=\(query.capacity + reply.buffer.capacity) events=\(events) cmd=\(lastCommandName) user=default redir=-1 resp=\(resp) lib-name=\(libName) lib-ver=\(libVersion)"
+    }
+}
+
+/// Why a client is blocked and when it gives up.
+struct BlockState {
+    /// WAIT: how many replicas, which offset, until when (monotonic ms; nil = forever).
+    var waitReplicas: Int
+    var waitOffset: Int64
+    var deadlineMs: Int64?
+}
+
+/// What the master knows about one of its replicas.
+struct ReplicaState {
+    var listeningPort = 0
+    var announcedIP: String?
+    var capabilities: Set<String> = []
+    var ackOffset: Int64 = 0
+    var lastAckMs: Int64 = 0
+    var online = false
+    /// Stream offset from which this replica receives the live stream.
+    var state = "wait_bgsave"
+}

@@ -1,0 +1,95 @@
+import SentinelCore
+
+typealias CommandHandler = @Sendable (Server, Client, [[UInt8]]) -> Void
+
+/// Command flags, with the names COMMAND INFO prints.
+struct CommandFlags: OptionSet, Sendable {
+    let rawValue: Int
+    static let write = CommandFlags(rawValue: 1 << 0)
+    static let readonly = CommandFlags(rawValue: 1 << 1)
+    static let denyoom = CommandFlags(rawValue: 1 << 2)
+    static let admin = CommandFlags(rawValue: 1 << 3)
+    static let pubsub = CommandFlags(rawValue: 1 << 4)
+    static let noscript = CommandFlags(rawValue: 1 << 5)
+    static let loading = CommandFlags(rawValue: 1 << 6)
+    /// Allowed on a replica whose master link is down with replica-serve-stale-data no.
+    static let stale = CommandFlags(rawValue: 1 << 7)
+    static let fast = CommandFlags(rawValue: 1 << 8)
+    /// Allowed before AUTH.
+    static let noAuth = CommandFlags(rawValue: 1 << 9)
+    /// Not queued by MULTI: runs at once.
+    static let noMulti = CommandFlags(rawValue: 1 << 10)
+    static let allowBusy = CommandFlags(rawValue: 1 << 11)
+
+    var names: [String] {
+        var n: [String] = []
+        if contains(.write) { n.append("write") }
+        if contains(.readonly) { n.append("readonly") }
+        if contains(.denyoom) { n.append("denyoom") }
+        if contains(.admin) { n.append("admin") }
+        if contains(.pubsub) { n.append("pubsub") }
+        if contains(.noscript) { n.append("noscript") }
+        if contains(.loading) { n.append("loading") }
+        if contains(.stale) { n.append("stale") }
+        if contains(.fast) { n.append("fast") }
+        if contains(.noAuth) { n.append("no_auth") }
+        if contains(.noMulti) { n.append("no_multi") }
+        if contains(.allowBusy) { n.append("allow_busy") }
+        return n
+    }
+}
+
+/// One command: Redis's arity convention (n = exactly n words with the name, -n = at least n),
+/// key positions for COMMAND INFO, and its handler.
+struct CommandSpec: Sendable {
+    let name: String
+    let arity: Int
+    let flags: CommandFlags
+    let firstKey: Int
+    let lastKey: Int
+    let step: Int
+    let group: String
+    let summary: String
+    let handler: CommandHandler
+
+    init(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: (Int, Int, Int) = (0, 0, 0), group: String, _ summary: String, _ handler: @escaping CommandHandler) {
+        self.name = name
+        self.arity = arity
+        self.flags = flags
+        self.firstKey = keys.0
+        self.lastKey = keys.1
+        self.step = keys.2
+        self.group = group
+        self.summary = summary
+        self.handler = handler
+    }
+
+    func arityOK(_ count: Int) -> Bool { arity > 0 ? count == arity : count >= -arity }
+}
+
+/// The command table, looked up by the lowercased name.
+struct CommandTable: Sendable {
+    let byName: [Key: CommandSpec]
+    let all: [CommandSpec]
+
+    init(_ specs: [CommandSpec]) {
+        all = specs
+        var m: [Key: CommandSpec] = [:]
+        for s in specs { m[Key(s.name)] = s }
+        byName = m
+    }
+
+    /// ASCII-lowercases the name into a key without going through String.
+    @inline(__always)
+    func lookup(_ name: [UInt8]) -> CommandSpec? {
+        var lower = name
+        for i in lower.indices where lower[i] >= 65 && lower[i] <= 90 { lower[i] |= 0x20 }
+        return byName[Key(lower)]
+    }
+
+    static let standard = CommandTable(
+        ServerCommands.specs + KeyCommands.specs + StringCommands.specs + HashCommands.specs
+            + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + PubSubCommands.specs
+            + TransactionCommands.specs + ReplicationCommands.specs + PersistenceCommands.specs
+    )
+}

@@ -1,0 +1,226 @@
+import SentinelCore
+
+/// Error texts shared by many commands, exactly as Redis words them.
+enum Errors {
+    static let wrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
+    static let notInteger = "ERR value is not an integer or out of range"
+    static let notFloat = "ERR value is not a valid float"
+    static let syntax = "ERR syntax error"
+    static let overflow = "ERR increment or decrement would overflow"
+    static let noAuth = "NOAUTH Authentication required."
+    static let readOnly = "READONLY You can't write against a read only replica."
+    static let noReplicas = "NOREPLICAS Not enough good replicas to write."
+    static let masterDown = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+    static let outOfRangeIndex = "ERR index out of range"
+    static let noSuchKey = "ERR no such key"
+
+    static func arity(_ name: String) -> String { "ERR wrong number of arguments for '\(name)' command" }
+
+    static func unknownCommand(_ args: [[UInt8]]) -> String {
+        var s = "ERR unknown command '\(String(decoding: args[0].prefix(128), as: UTF8.self))', with args beginning with: "
+        for a in args.dropFirst().prefix(128) { s += "'\(String(decoding: a.prefix(128), as: UTF8.self))' " }
+        return s
+    }
+
+    static func unknownSubcommand(_ sub: [UInt8], _ command: String) -> String {
+        "ERR unknown subcommand '\(String(decoding: sub.prefix(128), as: UTF8.self))'. Try \(command.uppercased()) HELP."
+    }
+}
+
+extension Server {
+    /// Runs one command for a client: checks (arity, auth, context, replica rules), queues it in
+    /// a transaction, or calls its handler and propagates what it changed.
+    func execute(_ c: Client, _ args: [[UInt8]]) {
+        stats.totalCommands += 1
+        c.lastInteractionMs = nowMs
+        guard let spec = commands.lookup(args[0]) else {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error(Errors.unknownCommand(args))
+            c.scheduleWrite()
+            return
+        }
+        c.lastCommandName = spec.name
+        guard spec.arityOK(args.count) else {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error(Errors.arity(spec.name))
+            c.scheduleWrite()
+            return
+        }
+        if !c.authenticated && !spec.flags.contains(.noAuth) {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error(Errors.noAuth)
+            c.scheduleWrite()
+            return
+        }
+        if c.resp == 2 && c.subscriptionCount > 0 && !["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset", "ssubscribe", "sunsubscribe"].contains(spec.name) {
+            c.reply.error("ERR Can't execute '\(spec.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            c.scheduleWrite()
+            return
+        }
+        if c.multiQueue != nil && !["exec", "discard", "multi", "watch", "quit", "reset"].contains(spec.name) {
+            if let refusal = refusal(for: spec, client: c) {
+                c.multiFailed = true
+                c.reply.error(refusal)
+            } else {
+                c.multiQueue!.append(args)
+                c.reply.simple("QUEUED")
+            }
+            c.scheduleWrite()
+            return
+        }
+        if let refusal = refusal(for: spec, client: c) {
+            c.reply.error(refusal)
+            c.scheduleWrite()
+            return
+        }
+        call(spec, c, args)
+        flushPropagation()
+        c.scheduleWrite()
+    }
+
+    /// Why a command may not run now for this client, or nil.
+    func refusal(for spec: CommandSpec, client c: Client) -> String? {
+        let isWrite = spec.flags.contains(.write)
+        if isWrite && !replication.isMaster && config.replicaReadOnly && c.kind != .master {
+            return Errors.readOnly
+        }
+        if !replication.isMaster && !config.replicaServeStaleData && !replication.linkUp && !spec.flags.contains(.stale) && c.kind != .master {
+            return Errors.masterDown
+        }
+        if isWrite && replication.isMaster && config.minReplicasToWrite > 0 && replication.goodReplicaCount() < config.minReplicasToWrite {
+            return Errors.noReplicas
+        }
+        if isWrite && replication.isMaster && persistence.refusesWrites && c.kind != .master {
+            return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+        }
+        return nil
+    }
+
+    /// Calls the handler; a write that changed the dataset is propagated as it was called unless
+    /// the handler chose a different form (`propagateAs`).
+    func call(_ spec: CommandSpec, _ c: Client, _ args: [[UInt8]]) {
+        let dirtyBefore = dirty
+        propagateOverride = nil
+        spec.handler(self, c, args)
+        if spec.flags.contains(.write) && dirty != dirtyBefore {
+            if let override = propagateOverride {
+                for cmd in override { propagate(dbIndex: c.dbIndex, cmd) }
+            } else {
+                propagate(dbIndex: c.dbIndex, args)
+            }
+        }
+        propagateOverride = nil
+    }
+
+    /// Queues a command for replicas and the AOF. Commands queued while one top-level command
+    /// runs leave together, wrapped in MULTI/EXEC when there are several, so replicas apply
+    /// them atomically as Redis 7 does.
+    func propagate(dbIndex: Int, _ args: [[UInt8]]) {
+        pendingPropagation.append((dbIndex, args))
+    }
+
+    func flushPropagation() {
+        guard !pendingPropagation.isEmpty else { return }
+        let batch = pendingPropagation
+        pendingPropagation.removeAll(keepingCapacity: true)
+        if batch.count == 1 {
+            replication.feed(dbIndex: batch[0].0, batch[0].1)
+            persistence.feedAOF(dbIndex: batch[0].0, batch[0].1)
+            return
+        }
+        let db = batch[0].0
+        replication.feed(dbIndex: db, [Array("MULTI".utf8)])
+        persistence.feedAOF(dbIndex: db, [Array("MULTI".utf8)])
+        for (d, a) in batch {
+            replication.feed(dbIndex: d, a)
+            persistence.feedAOF(dbIndex: d, a)
+        }
+        replication.feed(dbIndex: db, [Array("EXEC".utf8)])
+        persistence.feedAOF(dbIndex: db, [Array("EXEC".utf8)])
+    }
+
+    // MARK: Key lookup with expiry
+
+    /// Expires the key if its time has passed. On a master the key is deleted (and a DEL
+    /// propagated); a replica leaves deletion to its master but reports the key as gone to normal
+    /// clients. Returns true when the key is logically expired.
+    @discardableResult
+    func expireIfNeeded(_ db: Database, _ key: Key, client: Client?) -> Bool {
+        guard db.expires.count > 0, let at = db.expireAt(key) else { return false }
+        if client?.kind == .master { return false }
+        guard at <= unixMs else { return false }
+        if !replication.isMaster { return true }
+        expireKey(db, key)
+        return true
+    }
+
+    /// The value for a read, counting hits and misses.
+    @inline(__always)
+    func lookupRead(_ c: Client, _ keyBytes: [UInt8]) -> Value? {
+        let key = Key(keyBytes)
+        let db = c.db
+        if expireIfNeeded(db, key, client: c) {
+            stats.keyspaceMisses += 1
+            return nil
+        }
+        if let v = db.dict[key] {
+            stats.keyspaceHits += 1
+            return v
+        }
+        stats.keyspaceMisses += 1
+        return nil
+    }
+
+    /// The value for a write (no hit/miss counting).
+    @inline(__always)
+    func lookupWrite(_ c: Client, _ key: Key) -> Value? {
+        let db = c.db
+        if expireIfNeeded(db, key, client: c) { return nil }
+        return db.dict[key]
+    }
+
+    /// Records a change to a key: invalidates WATCHes and counts toward save rules.
+    @inline(__always)
+    func keyChanged(_ c: Client, _ key: Key, changes: Int64 = 1) {
+        dirty += changes
+        if !c.db.watchers.isEmpty { touchWatched(c.db, key) }
+    }
+
+    // MARK: WATCH
+
+    func touchWatched(_ db: Database, _ key: Key) {
+        guard let watching = db.watchers[key] else { return }
+        for w in watching { w.watchDirty = true }
+    }
+
+    func touchAllWatched(_ db: Database) {
+        for watching in db.watchers.values {
+            for w in watching { w.watchDirty = true }
+        }
+    }
+
+    func unwatchAll(_ c: Client) {
+        for (dbIndex, key) in c.watchedKeys {
+            let db = databases[dbIndex]
+            db.watchers[key]?.removeAll { $0 === c }
+            if db.watchers[key]?.isEmpty == true { db.watchers[key] = nil }
+        }
+        c.watchedKeys = []
+        c.watchDirty = false
+    }
+
+    // MARK: Blocking (WAIT)
+
+    func unblockTimedOut(now: Int64) {
+        for c in Array(clients.values) where c.blocked != nil {
+            replication.checkWait(c, now: now)
+        }
+    }
+
+    /// Resumes a client that was blocked: its reply is written and its buffered input runs.
+    func unblock(_ c: Client) {
+        c.blocked = nil
+        c.scheduleWrite()
+        if c.queryPos < c.query.count || c.parser.isMidCommand { processInput(c) }
+    }
+}

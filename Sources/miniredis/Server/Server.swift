@@ -1,0 +1,381 @@
+import Glibc
+import SentinelCore
+
+/// The data node: owns the event loop, the listeners, every client and the keyspace. Everything
+/// runs on the loop's thread, as in Redis: commands execute to completion, in order, with no
+/// locks around data.
+final class Server {
+    var config: ServerConfig
+    let configFile: String?
+    let loop: EventLoop
+    let log: Logger
+    var databases: [Database]
+    var clients: [Int64: Client] = [:]
+    var pendingWrites: [Client] = []
+    var listeners: [Listener] = []
+    var nextClientID: Int64 = 1
+    let commands = CommandTable.standard
+    var rng = SystemRandomNumberGenerator()
+    let runID: String
+    let startedAtMs: Int64
+    var shuttingDown = false
+    var exitCode: Int32 = 0
+
+    /// Writes since the last successful save (Redis's `dirty`).
+    var dirty: Int64 = 0
+    var lastSaveUnix: Int64
+    var lastSaveOK = true
+    var lastBgsaveStatus = "ok"
+    var stats = Stats()
+    var pubsub = PubSubRegistry()
+    var replication: Replication!
+    var signalWatcher: SignalWatcher?
+    var persistence: Persistence!
+    /// Commands to send to replicas and the AOF once the running command returns.
+    var pendingPropagation: [(Int, [[UInt8]])] = []
+    /// Set by a handler that propagates a different form of itself (SET EX → SET PXAT).
+    var propagateOverride: [[[UInt8]]]?
+
+    /// Commands read while a client's pending replies exceed this stop being read until it
+    /// catches up (see Client.readPaused).
+    static let readPauseBytes = 64 * 1024 * 1024
+    /// Bytes read from a socket per readable event, as Redis's PROTO_IOBUF_LEN.
+    static let readChunk = 16 * 1024
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Server.readChunk, alignment: 16)
+
+    struct Stats {
+        var totalConnections: Int64 = 0
+        var totalCommands: Int64 = 0
+        var rejectedConnections: Int64 = 0
+        var expiredKeys: Int64 = 0
+        var keyspaceHits: Int64 = 0
+        var keyspaceMisses: Int64 = 0
+        var netInputBytes: Int64 = 0
+        var netOutputBytes: Int64 = 0
+        var pubsubChannelsPublished: Int64 = 0
+        var syncFull: Int64 = 0
+        var syncPartialOK: Int64 = 0
+        var syncPartialErr: Int64 = 0
+    }
+
+    init(config: ServerConfig, configFile: String?, log: Logger) throws(SystemError) {
+        self.config = config
+        self.configFile = configFile
+        self.log = log
+        self.loop = try EventLoop()
+        self.databases = (0..<config.databases).map { Database(id: $0) }
+        self.runID = Server.randomHex(40)
+        self.startedAtMs = EventLoop.monotonicMs()
+        self.lastSaveUnix = EventLoop.wallClockMs() / 1000
+        self.replication = Replication(server: self)
+        self.persistence = Persistence(server: self)
+    }
+
+    deinit { scratch.deallocate() }
+
+    static func randomHex(_ count: Int) -> String {
+        var g = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<count).map { _ in digits[Int(g.next() % 16)] })
+    }
+
+    var nowMs: Int64 { EventLoop.monotonicMs() }
+    var unixMs: Int64 { EventLoop.wallClockMs() }
+
+    // MARK: Start-up
+
+    func start() throws(SystemError) {
+        var bound = 0
+        for raw in config.bind {
+            let optional = raw.hasPrefix("-")
+            let host = optional ? String(raw.dropFirst()) : raw
+            do {
+                let fd = try Socket.listen(host: host, port: config.port)
+                let l = Listener(fd: fd, server: self)
+                try loop.register(fd, l)
+                listeners.append(l)
+                bound += 1
+            } catch {
+                if optional { continue }
+                throw error
+            }
+        }
+        if bound == 0 { throw SystemError("bind: no address could be bound", code: EADDRNOTAVAIL) }
+        loop.beforeSleep = { [unowned self] in self.beforeSleep() }
+        let cronMs = Int64(Swift.max(1, 1000 / config.hz))
+        loop.addTimer(afterMs: cronMs, repeatMs: cronMs) { [unowned self] in self.cron() }
+    }
+
+    // MARK: Connections
+
+    func accept(on listenerFD: Int32) {
+        // Accept a bounded batch per event, so a connection storm cannot starve other clients.
+        for _ in 0..<1000 {
+            guard let (fd, address, port) = Socket.accept(listenerFD) else { return }
+            stats.totalConnections += 1
+            if clients.count >= config.maxclients {
+                stats.rejectedConnections += 1
+                rejectAndClose(fd, "-ERR max number of clients reached\r\n")
+                continue
+            }
+            if config.protectedMode && config.requirepass.isEmpty && !Socket.isLoopback(address) {
+                rejectAndClose(fd, Server.protectedModeError)
+                continue
+            }
+            Socket.setNoDelay(fd)
+            Socket.setKeepAlive(fd, seconds: Int32(config.tcpKeepalive))
+            let c = Client(id: nextClientID, fd: fd, server: self, address: address, port: port, nowMs: nowMs)
+            nextClientID += 1
+            do {
+                try loop.register(fd, c)
+            } catch {
+                close(fd)
+                continue
+            }
+            clients[c.id] = c
+        }
+    }
+
+    private func rejectAndClose(_ fd: Int32, _ message: String) {
+        var m = message
+        m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
+        close(fd)
+    }
+
+    static let protectedModeError = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+
+    func closeClient(_ c: Client) {
+        guard !c.closed else { return }
+        c.closed = true
+        loop.unregister(c.fd)
+        close(c.fd)
+        clients[c.id] = nil
+        unwatchAll(c)
+        pubsub.removeAll(c)
+        replication.clientClosed(c)
+    }
+
+    // MARK: Reading and executing
+
+    func readFromClient(_ c: Client) {
+        switch Socket.read(c.fd, into: scratch) {
+        case .bytes(let n):
+            c.query.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+            stats.netInputBytes += Int64(n)
+            c.lastInteractionMs = nowMs
+            if c.kind == .master {
+                replication.masterStreamRead(c)
+                return
+            }
+            processInput(c)
+        case .wouldBlock:
+            return
+        case .closed, .failed:
+            if c.kind == .master { replication.masterLinkLost(c) }
+            closeClient(c)
+        }
+    }
+
+    /// Runs every whole command in the client's input, then drops the consumed bytes.
+    func processInput(_ c: Client) {
+        while !c.closed && !c.closeAfterReply && c.blocked == nil && !c.readPaused {
+            let command: [[UInt8]]?
+            do {
+                command = try c.parser.next(c.query, &c.queryPos)
+            } catch {
+                replyProtocolError(c, error)
+                break
+            }
+            guard let args = command else { break }
+            if args.isEmpty { continue }
+            execute(c, args)
+            if c.pendingOutput > Server.readPauseBytes && c.kind == .normal {
+                c.readPaused = true
+                loop.setInterest(c.fd, read: false, write: loop.isWatchingWrite(c.fd))
+            }
+        }
+        if c.queryPos > 0 {
+            if c.queryPos >= c.query.count {
+                c.query.removeAll(keepingCapacity: c.query.capacity <= 64 * 1024)
+            } else {
+                c.query.removeFirst(c.queryPos)
+            }
+            c.queryPos = 0
+        }
+        if Int64(c.query.count) > config.clientQueryBufferLimit {
+            log.warning("Closing client that reached max query buffer length: \(c.infoLine(nowMs: nowMs)) (qbuf initial bytes: \"\(String(decoding: c.query.prefix(64), as: UTF8.self))\")")
+            closeClient(c)
+        }
+    }
+
+    private func replyProtocolError(_ c: Client, _ error: RESPError) {
+        log.verbose("Protocol error (\(error.message)) from client: \(c.infoLine(nowMs: nowMs))")
+        c.reply.error("ERR \(error.message)")
+        c.closeAfterReply = true
+        c.scheduleWrite()
+    }
+
+    // MARK: Writing
+
+    func beforeSleep() {
+        replication.beforeSleep()
+        persistence.beforeSleep()
+        guard !pendingWrites.isEmpty else { return }
+        let batch = pendingWrites
+        pendingWrites.removeAll(keepingCapacity: true)
+        for c in batch {
+            c.inPendingWrites = false
+            if !c.closed { writeToClient(c) }
+        }
+    }
+
+    func writeToClient(_ c: Client) {
+        while c.hasPendingOutput {
+            let result = c.reply.buffer.withUnsafeBytes {
+                Socket.write(c.fd, UnsafeRawBufferPointer(rebasing: $0[c.sentPos...]))
+            }
+            switch result {
+            case .bytes(let n):
+                c.sentPos += n
+                stats.netOutputBytes += Int64(n)
+            case .wouldBlock:
+                loop.setInterest(c.fd, read: !c.readPaused, write: true)
+                return
+            case .closed, .failed:
+                closeClient(c)
+                return
+            }
+        }
+        // Everything went out: reuse the buffer, but give back a large one.
+        if c.reply.buffer.capacity > 1 << 20 {
+            c.reply.buffer = []
+        } else {
+            c.reply.buffer.removeAll(keepingCapacity: true)
+        }
+        c.sentPos = 0
+        c.softLimitSinceMs = nil
+        if c.closeAfterReply {
+            closeClient(c)
+            return
+        }
+        if c.readPaused {
+            c.readPaused = false
+            loop.setInterest(c.fd, read: true, write: false)
+            if c.queryPos < c.query.count { processInput(c) }
+        } else {
+            loop.setInterest(c.fd, read: true, write: false)
+        }
+    }
+
+    /// Applies client-output-buffer-limit for replicas and pub/sub clients: over the hard limit,
+    /// or over the soft limit for longer than its seconds, the client is closed (Redis's rule).
+    /// Returns false when the client was closed.
+    @discardableResult
+    func checkOutputLimits(_ c: Client) -> Bool {
+        let limits: (hard: Int64, soft: Int64, seconds: Int)
+        switch c.kind {
+        case .replica: limits = config.outputLimits.replica
+        case .master: return true
+        case .pubsub, .normal: limits = c.subscriptionCount > 0 ? config.outputLimits.pubsub : config.outputLimits.normal
+        }
+        let used = Int64(c.pendingOutput)
+        var over = limits.hard > 0 && used >= limits.hard
+        if !over && limits.soft > 0 && used >= limits.soft {
+            if let since = c.softLimitSinceMs {
+                over = nowMs - since >= Int64(limits.seconds) * 1000
+            } else {
+                c.softLimitSinceMs = nowMs
+            }
+        } else if used < limits.soft {
+            c.softLimitSinceMs = nil
+        }
+        if over {
+            log.warning("Client \(c.infoLine(nowMs: nowMs)) scheduled to be closed ASAP for overcoming of output buffer limits.")
+            if c.kind == .replica { replication.replicaDropped(c) }
+            closeClient(c)
+            return false
+        }
+        return true
+    }
+
+    // MARK: Periodic work
+
+    private var cronTicks = 0
+
+    func cron() {
+        cronTicks += 1
+        let now = nowMs
+        activeExpire(budgetKeys: 200)
+        // Once a second: idle clients, save rules, replication housekeeping.
+        if cronTicks % config.hz == 0 {
+            if config.timeout > 0 {
+                let limit = Int64(config.timeout) * 1000
+                for c in Array(clients.values) where c.kind == .normal && c.subscriptionCount == 0 && c.blocked == nil && now - c.lastInteractionMs > limit {
+                    log.verbose("Closing idle client")
+                    closeClient(c)
+                }
+            }
+            persistence.cronSecond()
+        }
+        replication.cron()
+        unblockTimedOut(now: now)
+    }
+
+    /// Deletes keys whose time has come, a bounded number per tick so a mass expiry cannot stall
+    /// the loop (the rest wait for the next tick or are expired lazily on access).
+    func activeExpire(budgetKeys: Int) {
+        guard replication.isMaster else { return }
+        let now = unixMs
+        var budget = budgetKeys
+        for db in databases where db.expires.count > 0 {
+            while budget > 0, let key = db.popDueExpiry(nowMs: now) {
+                budget -= 1
+                expireKey(db, key)
+            }
+        }
+    }
+
+    /// Removes an expired key and tells replicas and the AOF with a DEL, as Redis does.
+    func expireKey(_ db: Database, _ key: Key) {
+        guard db.delete(key) else { return }
+        stats.expiredKeys += 1
+        touchWatched(db, key)
+        propagate(dbIndex: db.id, [Array("DEL".utf8), key.bytes])
+    }
+
+    // MARK: Shutdown
+
+    /// SHUTDOWN and SIGTERM: save if there are save points (or asked), then stop the loop.
+    /// Returns an error text when the save failed (the server keeps running, as Redis does).
+    func prepareShutdown(save: Bool?) -> String? {
+        log.warning("User requested shutdown...")
+        let shouldSave = save ?? !config.save.isEmpty
+        if shouldSave {
+            log.notice("Saving the final RDB snapshot before exiting.")
+            if let err = persistence.saveSync() {
+                log.warning("Error trying to save the DB, can't exit.")
+                return err
+            }
+            log.notice("DB saved on disk")
+        }
+        persistence.shutdown()
+        if !config.pidfile.isEmpty { unlink(config.pidfile) }
+        log.warning("Redis is now ready to exit, bye bye...")
+        shuttingDown = true
+        for c in Array(clients.values) { writeToClient(c); closeClient(c) }
+        loop.stop()
+        return nil
+    }
+}
+
+/// A listening socket: each readable event accepts pending connections.
+final class Listener: EventHandler {
+    let fd: Int32
+    unowned let server: Server
+    init(fd: Int32, server: Server) {
+        self.fd = fd
+        self.server = server
+    }
+    func readable() { server.accept(on: fd) }
+    func writable() {}
+}
