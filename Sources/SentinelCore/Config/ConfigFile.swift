@@ -106,12 +106,13 @@ public enum ConfigFile {
             remaining[name] = lines
         }
         var handled: Set<String> = []
+        var hasMarker = false
         var output: [String] = []
         var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         for line in lines {
             let trimmed = line.trimmingCharacters(in: " \t\r")
-            if trimmed == marker { continue }
+            if trimmed == marker { hasMarker = true }
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#"),
                   let first = ArgumentSplitter.split(trimmed)?.first?.lowercased(),
                   let replacement = remaining[first] else {
@@ -125,7 +126,7 @@ public enum ConfigFile {
         }
         let missing = order.filter { !handled.contains($0) && !(remaining[$0] ?? []).isEmpty }
         if !missing.isEmpty {
-            output.append(marker)
+            if !hasMarker { output.append(marker) }
             for name in missing { output.append(contentsOf: remaining[name]!.map { "\(name) \($0)" }) }
         }
         return output.joined(separator: "\n") + "\n"
@@ -162,7 +163,8 @@ public enum ConfigFile {
             let (r, o) = n.multipliedReportingOverflow(by: mul)
             return o ? nil : r
         }
-        return Int64(lower)
+        guard let n = Int64(lower), n >= 0 else { return nil }
+        return n
     }
 
     public static func bool(_ text: String) -> Bool? {

@@ -166,14 +166,15 @@ public struct RESPWriter: Sendable {
             return String(Int64(value))
         }
         // Swift's description is the shortest string that round-trips, as Redis 7's %.17g then
-        // trimmed; switch exponent form to Redis's ("1e+20").
+        // trimmed; exponents as Redis 7.2's fpconv writes them ("1e+20", "1e-7").
         var s = "\(value)"
         if let e = s.firstIndex(of: "e") {
             let mantissa = s[..<e]
             var exp = s[s.index(after: e)...]
             var sign = "+"
-            if exp.first == "-" { sign = "-"; exp = exp.dropFirst() }
-            s = "\(mantissa)e\(sign)\(exp.count < 2 ? "0" + exp : String(exp))"
+            if exp.first == "-" { sign = "-" }
+            exp = exp.drop { $0 == "-" || $0 == "+" || $0 == "0" }
+            s = "\(mantissa)e\(sign)\(exp)"
         }
         return s
     }

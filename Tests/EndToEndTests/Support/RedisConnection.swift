@@ -1,0 +1,119 @@
+import Foundation
+import Glibc
+import SentinelCore
+
+/// A blocking test client over a real TCP socket: sends raw bytes or commands, reads whole RESP
+/// values (raw bytes too, for byte-exact reply checks). Every read has a deadline so a broken
+/// server fails the test instead of hanging it.
+final class RedisConnection {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private let parser = RESPParser()
+    var timeoutSeconds: Double = 10
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(port: Int, host: String = "127.0.0.1") throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &addr.sin_addr)
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            throw Failure(description: "connect to \(host):\(port) failed: \(String(cString: strerror(errno)))")
+        }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(raw bytes: [UInt8]) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send failed: \(String(cString: strerror(errno)))") }
+            off += n
+        }
+    }
+
+    func send(raw text: String) throws { try send(raw: Array(text.utf8)) }
+
+    func send(_ args: [String]) throws { try send(raw: RESPWriter.encode(command: args)) }
+
+    func send(bytes args: [[UInt8]]) throws {
+        var w = RESPWriter()
+        w.command(args)
+        try send(raw: w.buffer)
+    }
+
+    /// Reads more bytes; false on EOF.
+    private func fill() throws -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, Int32(timeoutSeconds * 1000))
+        guard ready > 0 else { throw Failure(description: "timed out after \(timeoutSeconds)s waiting for a reply") }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { return false }
+        buffer.append(contentsOf: chunk[0..<n])
+        return true
+    }
+
+    /// The next whole reply, parsed.
+    func read() throws -> RESPValue {
+        try readWithBytes().value
+    }
+
+    /// The next whole reply and its exact bytes.
+    func readWithBytes() throws -> (value: RESPValue, bytes: [UInt8]) {
+        while true {
+            if let (v, next) = try parser.parse(buffer) {
+                let raw = Array(buffer[0..<next])
+                buffer.removeFirst(next)
+                return (v, raw)
+            }
+            guard try fill() else { throw Failure(description: "connection closed by server") }
+        }
+    }
+
+    /// The exact bytes of the next reply, as text for readable assertions.
+    func readRaw() throws -> String {
+        String(decoding: try readWithBytes().bytes, as: UTF8.self)
+    }
+
+    /// Sends a command and returns its reply.
+    @discardableResult
+    func call(_ args: String...) throws -> RESPValue {
+        try send(args)
+        return try read()
+    }
+
+    func call(_ args: [String]) throws -> RESPValue {
+        try send(args)
+        return try read()
+    }
+
+    /// Sends a command and returns the exact reply bytes as text.
+    func raw(_ args: String...) throws -> String {
+        try send(args)
+        return try readRaw()
+    }
+
+    /// True when the server closed the connection (after reading anything pending).
+    func isClosedByPeer() throws -> Bool {
+        while true {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, Int32(timeoutSeconds * 1000)) > 0 else { return false }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return true }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+}

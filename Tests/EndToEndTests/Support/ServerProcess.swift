@@ -1,0 +1,178 @@
+import Foundation
+import Glibc
+
+/// Locates the built binaries and the real Redis tools, and runs servers as child processes in
+/// their own temporary directories. Every process is killed when its owner is released, so a
+/// failing test leaves nothing behind.
+enum Binaries {
+    /// The folder holding the test bundle is the build folder that also holds the executables.
+    static var buildDirectory: URL {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        // XCTest on Linux runs `<pkg>PackageTests.xctest`; Swift Testing may run it from a helper.
+        while dir.path != "/" {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("miniredis").path) { return dir }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../.build/debug").standardized
+    }
+
+    static var miniredis: String { buildDirectory.appendingPathComponent("miniredis").path }
+    static var sentinel: String { buildDirectory.appendingPathComponent("sentinel").path }
+
+    /// A real Redis tool from Debian's packages, or nil when it is not installed.
+    static func redis(_ name: String) -> String? {
+        for dir in ["/usr/bin", "/usr/local/bin"] {
+            let p = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// The interop tests need Debian's Redis. Without it they skip with a printed reason, except
+    /// under CI (CI=true), where a skip would hide a missing install step, so they fail.
+    static func requireRedis(_ name: String) throws -> String? {
+        if let p = redis(name) { return p }
+        let reason = "\(name) is not installed (apt-get install redis-server redis-tools redis-sentinel)"
+        if ProcessInfo.processInfo.environment["CI"] != nil {
+            throw RedisConnection.Failure(description: "CI must run the interop tests, but \(reason)")
+        }
+        print("SKIPPED: \(reason)")
+        return nil
+    }
+}
+
+/// Ports for end-to-end tests: each test gets its own range so suites run in parallel without
+/// colliding; the base is away from Redis's defaults.
+enum TestPorts {
+    private static let counter = PortCounter()
+    static func next() -> Int { counter.next() }
+}
+
+final class PortCounter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int {
+        // Spread by process id so two test processes on one machine do not collide either.
+        let base = 20000 + Int(getpid() % 200) * 50
+        return value.withLock { v in
+            v += 1
+            return base + v
+        }
+    }
+}
+
+import Synchronization
+
+/// A running server process with its own temporary directory.
+final class ServerProcess {
+    let process = Process()
+    let port: Int
+    let directory: URL
+    let logURL: URL
+
+    init(executable: String, arguments: [String], port: Int, directory: URL? = nil) throws {
+        self.port = port
+        let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(port)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        self.directory = dir
+        self.logURL = dir.appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    /// Starts miniredis on a fresh port with `extra` directives and waits until it answers.
+    static func miniredis(_ extra: [String] = [], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess {
+        let p = port ?? TestPorts.next()
+        let s = try ServerProcess(executable: Binaries.miniredis, arguments: ["--port", "\(p)", "--save", ""] + extra, port: p, directory: directory)
+        try s.waitUntilReady()
+        return s
+    }
+
+    /// Starts Debian's redis-server the same way (nil when it is not installed outside CI).
+    static func redisServer(_ extra: [String] = [], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess? {
+        guard let exe = try Binaries.requireRedis("redis-server") else { return nil }
+        let p = port ?? TestPorts.next()
+        let s = try ServerProcess(executable: exe, arguments: ["--port", "\(p)", "--save", "", "--appendonly", "no"] + extra, port: p, directory: directory)
+        try s.waitUntilReady()
+        return s
+    }
+
+    /// Waits (generously) until the server answers PING.
+    func waitUntilReady(timeoutSeconds: Double = 20) throws {
+        try Wait.until(timeoutSeconds: timeoutSeconds, "server on port \(port) answers PING\n\(logText)") {
+            guard process.isRunning, let c = try? RedisConnection(port: port) else { return false }
+            c.timeoutSeconds = 2
+            return (try? c.call("PING"))?.text == "PONG" || (try? c.call("PING"))?.isError == true
+        }
+    }
+
+    func connect() throws -> RedisConnection { try RedisConnection(port: port) }
+
+    var logText: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    func kill(signal: Int32 = SIGKILL) {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
+    }
+
+    /// SIGTERM and wait for a clean exit; returns the exit status.
+    func terminate() -> Int32 {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+enum Wait {
+    /// Polls `condition` every 20 ms until it holds or the deadline passes (then throws with
+    /// `what`). Tests wait for conditions; they never sleep a fixed time and hope.
+    static func until(timeoutSeconds: Double = 20, _ what: @autoclosure () -> String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(20_000)
+        }
+        throw RedisConnection.Failure(description: "timed out after \(timeoutSeconds)s waiting until \(what())")
+    }
+}
+
+/// Runs a command-line tool and returns its output.
+enum Tool {
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        if let input {
+            let inPipe = Pipe()
+            p.standardInput = inPipe
+            try p.run()
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        } else {
+            try p.run()
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,59 @@
+import Testing
+@testable import SentinelCore
+
+@Suite struct RESPCommandParserTests {
+    func commands(_ text: String, chunk: Int? = nil) throws -> [[String]] {
+        var parser = RESPCommandParser(maxBulkLength: 1 << 20)
+        let bytes = Array(text.utf8)
+        var buffer: [UInt8] = []
+        var pos = 0
+        var out: [[String]] = []
+        var offset = 0
+        repeat {
+            let end = chunk.map { min(bytes.count, offset + $0) } ?? bytes.count
+            buffer += bytes[offset..<end]
+            offset = end
+            while let cmd = try parser.next(buffer, &pos) {
+                if !cmd.isEmpty { out.append(cmd.map { String(decoding: $0, as: UTF8.self) }) }
+            }
+        } while offset < bytes.count
+        #expect(pos == buffer.count)
+        return out
+    }
+
+    @Test func multibulkAndInlineMixed() throws {
+        let text = "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\nPING\r\nSET a \"b c\\n\" 'd'\r\n\r\n*0\r\n*1\r\n$4\r\nPING\r\n"
+        let expected = [["GET", "key"], ["PING"], ["SET", "a", "b c\n", "d"], ["PING"]]
+        #expect(try commands(text) == expected)
+        for size in 1...9 {
+            #expect(try commands(text, chunk: size) == expected, "chunk \(size)")
+        }
+    }
+
+    @Test func redisProtocolErrors() {
+        let cases: [(String, String)] = [
+            ("*x\r\n", "Protocol error: invalid multibulk length"),
+            ("*1\r\n$-1\r\n", "Protocol error: invalid bulk length"),
+            ("*1\r\n$2000000\r\n", "Protocol error: invalid bulk length"),
+            ("*1\r\n:1\r\n", "Protocol error: expected '$', got ':'"),
+            ("GET \"x\r\n", "Protocol error: unbalanced quotes in request"),
+            ("*1\r\n" + String(repeating: "9", count: 70000), "Protocol error: too big bulk count string"),
+            (String(repeating: "A", count: 70000), "Protocol error: too big inline request"),
+        ]
+        for (input, message) in cases {
+            var parser = RESPCommandParser(maxBulkLength: 1 << 20)
+            var pos = 0
+            #expect(throws: RESPError(message), "\(input.prefix(20).debugDescription)") {
+                _ = try parser.next(Array(input.utf8), &pos)
+            }
+        }
+    }
+
+    @Test func splitterMatchesRedisQuoting() {
+        #expect(ArgumentSplitter.split("set k \"a\\x41\\tb\"") == ["set", "k", "aA\tb"])
+        #expect(ArgumentSplitter.split("say 'it\\'s'") == ["say", "it's"])
+        #expect(ArgumentSplitter.split("a \"b\"c") == nil)
+        #expect(ArgumentSplitter.split("   ") == [])
+        #expect(ArgumentSplitter.split("save \"\"") == ["save", ""])
+    }
+}
