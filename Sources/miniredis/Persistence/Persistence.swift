@@ -1,31 +1,209 @@
+import CSystem
+import Glibc
 import SentinelCore
 
-/// RDB snapshots and the append-only file.
+/// RDB snapshots (SAVE, BGSAVE, save rules, load at start-up) and the append-only file.
 final class Persistence {
     unowned let server: Server
     var totalForks: Int64 = 0
     /// True after a failed background save with stop-writes-on-bgsave-error yes.
-    var refusesWrites = false
+    var refusesWrites: Bool { server.config.stopWritesOnBgsaveError && !server.config.save.isEmpty && !lastBgsaveOK }
+    var lastBgsaveOK = true
+    /// The forked child writing a snapshot, if any.
+    var childPID: pid_t?
+    var childStartedMs: Int64 = 0
+    var childDirtyAtStart: Int64 = 0
+    /// Called when a background child ends (true when it succeeded); replication waits on it.
+    var onChildExit: ((Bool) -> Void)?
+    var lastBgsaveDurationSec = -1
+    var loading = false
+    let aof: AppendOnlyFile
 
-    init(server: Server) { self.server = server }
+    init(server: Server) {
+        self.server = server
+        self.aof = AppendOnlyFile(server: server)
+    }
 
-    func loadAtStartup() {}
-    func beforeSleep() {}
-    func cronSecond() {}
-    func feedAOF(dbIndex: Int, _ args: [[UInt8]]) {}
-    func afterFlushAll() {}
-    func appendOnlyChanged() {}
-    func shutdown() {}
-    /// Saves synchronously; returns an error text on failure.
-    func saveSync() -> String? { nil }
+    var rdbPath: String { server.config.dbfilename }
+
+    // MARK: Start-up
+
+    func loadAtStartup() {
+        loading = true
+        defer { loading = false }
+        let start = EventLoop.monotonicMs()
+        if server.config.appendonly {
+            do {
+                try aof.loadOrCreate()
+                server.log.notice("DB loaded from append only file: \(Double(EventLoop.monotonicMs() - start) / 1000) seconds")
+            } catch {
+                server.log.warning("Fatal error loading the DB from the append only file: \(error). Exiting.")
+                exit(1)
+            }
+            return
+        }
+        guard FileIO.exists(rdbPath) else { return }
+        do {
+            let meta = try server.loadSnapshot(path: rdbPath)
+            server.replication.adoptSnapshotMetadata(meta)
+            server.log.notice("DB loaded from disk: \(Double(EventLoop.monotonicMs() - start) / 1000) seconds")
+        } catch {
+            server.log.warning("Fatal error loading the DB, check server logs. Exiting. (\(rdbPath): \(error))")
+            exit(1)
+        }
+    }
+
+    // MARK: SAVE and BGSAVE
+
+    /// Saves in the foreground; returns an error text on failure.
+    func saveSync() -> String? {
+        if childPID != nil { return "Background save already in progress" }
+        do {
+            let start = EventLoop.monotonicMs()
+            let bytes = try server.saveSnapshot(to: rdbPath, replication: server.replication.snapshotReplicationInfo())
+            server.dirty = 0
+            server.lastSaveUnix = server.unixMs / 1000
+            lastBgsaveOK = true
+            server.log.notice("DB saved on disk (\(bytes) bytes, \(EventLoop.monotonicMs() - start) ms)")
+            return nil
+        } catch {
+            server.log.warning("Failed saving the DB: \(error)")
+            return "\(error)"
+        }
+    }
+
+    /// Forks a child that writes the snapshot while the parent keeps serving: the child sees the
+    /// dataset as it was at the fork (copy-on-write), as Redis's BGSAVE does.
+    func backgroundSave(reason: String) -> String? {
+        guard childPID == nil else { return "Background save already in progress" }
+        let replInfo = server.replication.snapshotReplicationInfo()
+        let path = rdbPath
+        let pid = fork()
+        if pid < 0 { return "Can't fork: \(SystemError.text(errno))" }
+        if pid == 0 {
+            // Child: write and leave without running the parent's cleanup.
+            server.log.role = "C"
+            do {
+                let bytes = try server.saveSnapshot(to: path, replication: replInfo)
+                server.log.notice("DB saved on disk (\(bytes) bytes)")
+                _exit(0)
+            } catch {
+                server.log.warning("Write error saving DB on disk: \(error)")
+                _exit(1)
+            }
+        }
+        totalForks += 1
+        childPID = pid
+        childStartedMs = EventLoop.monotonicMs()
+        childDirtyAtStart = server.dirty
+        server.log.notice("Background saving started by pid \(pid) (\(reason))")
+        return nil
+    }
+
+    /// Reaps a finished child (called from the cron and before sleeping).
+    func checkChild() {
+        guard let pid = childPID else { return }
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG)
+        guard r == pid else { return }
+        childPID = nil
+        let exitedOK = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        lastBgsaveDurationSec = Int((EventLoop.monotonicMs() - childStartedMs) / 1000)
+        if exitedOK {
+            server.log.notice("Background saving terminated with success")
+            server.dirty -= childDirtyAtStart
+            if server.dirty < 0 { server.dirty = 0 }
+            server.lastSaveUnix = server.unixMs / 1000
+            lastBgsaveOK = true
+        } else {
+            server.log.warning("Background saving error")
+            lastBgsaveOK = false
+            unlink("temp-\(pid).rdb")
+        }
+        server.lastBgsaveStatus = lastBgsaveOK ? "ok" : "err"
+        let callback = onChildExit
+        onChildExit = nil
+        callback?(exitedOK)
+    }
+
+    func cronSecond() {
+        checkChild()
+        aof.everySecond()
+        guard childPID == nil, server.dirty > 0 else { return }
+        let elapsed = server.unixMs / 1000 - server.lastSaveUnix
+        for rule in server.config.save where server.dirty >= Int64(rule.changes) && elapsed >= Int64(rule.seconds) {
+            server.log.notice("\(rule.changes) changes in \(rule.seconds) seconds. Saving...")
+            _ = backgroundSave(reason: "save rule")
+            break
+        }
+    }
+
+    func beforeSleep() {
+        aof.flush()
+    }
+
+    func feedAOF(dbIndex: Int, _ args: [[UInt8]]) {
+        guard !loading else { return }
+        aof.feed(dbIndex: dbIndex, args)
+    }
+
+    func afterFlushAll() {
+        // FLUSHALL resets the snapshot too when save points exist, as Redis does.
+        if !server.config.save.isEmpty && childPID == nil { _ = saveSync() }
+    }
+
+    func appendOnlyChanged() {
+        if server.config.appendonly {
+            do { try aof.startFromCurrentDataset() } catch {
+                server.log.warning("Can't turn on the AOF: \(error)")
+            }
+        } else {
+            aof.stop()
+        }
+    }
+
+    func shutdown() {
+        if let pid = childPID {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            unlink("temp-\(pid).rdb")
+        }
+        aof.flush()
+        aof.fsyncNow()
+    }
 
     func infoLines() -> [String] {
-        ["loading:0", "async_loading:0", "rdb_changes_since_last_save:\(server.dirty)", "rdb_bgsave_in_progress:0",
-         "rdb_last_save_time:\(server.lastSaveUnix)", "rdb_last_bgsave_status:\(server.lastBgsaveStatus)",
-         "aof_enabled:\(server.config.appendonly ? 1 : 0)", "aof_rewrite_in_progress:0"]
+        ["loading:\(loading ? 1 : 0)", "async_loading:0", "current_cow_peak:0", "current_cow_size:0",
+         "current_save_keys_processed:0", "current_save_keys_total:0",
+         "rdb_changes_since_last_save:\(server.dirty)", "rdb_bgsave_in_progress:\(childPID != nil ? 1 : 0)",
+         "rdb_last_save_time:\(server.lastSaveUnix)", "rdb_last_bgsave_status:\(lastBgsaveOK ? "ok" : "err")",
+         "rdb_last_bgsave_time_sec:\(lastBgsaveDurationSec)", "rdb_current_bgsave_time_sec:\(childPID != nil ? Int((EventLoop.monotonicMs() - childStartedMs) / 1000) : -1)",
+         "rdb_saves:0", "aof_enabled:\(server.config.appendonly ? 1 : 0)", "aof_rewrite_in_progress:0",
+         "aof_rewrite_scheduled:0", "aof_last_write_status:\(aof.lastWriteOK ? "ok" : "err")"]
     }
 }
 
 enum PersistenceCommands {
-    static let specs: [CommandSpec] = []
+    static let specs: [CommandSpec] = [
+        CommandSpec("save", 1, [.admin, .noscript, .noMulti], group: "server", "Synchronously saves the database(s) to disk.", { s, c, _ in
+            if let err = s.persistence.saveSync() { c.reply.error("ERR \(err)") } else { c.reply.ok() }
+        }),
+        CommandSpec("bgsave", -1, [.admin, .noscript], group: "server", "Asynchronously saves the database(s) to disk.", { s, c, a in
+            if a.count > 2 || (a.count == 2 && a[1].lowercasedASCII != "schedule") { return c.reply.error(Errors.syntax) }
+            if let err = s.persistence.backgroundSave(reason: "BGSAVE") { c.reply.error("ERR \(err)") } else { c.reply.simple("Background saving started") }
+        }),
+        CommandSpec("lastsave", 1, [.loading, .stale, .fast], group: "server", "Returns the Unix timestamp of the last successful save to disk.", { s, c, _ in
+            c.reply.integer(s.lastSaveUnix)
+        }),
+        CommandSpec("bgrewriteaof", 1, [.admin, .noscript, .noMulti], group: "server", "Asynchronously rewrites the append-only file to disk.", { s, c, _ in
+            guard s.config.appendonly else { return c.reply.simple("Background append only file rewriting started") }
+            do {
+                try s.persistence.aof.startFromCurrentDataset()
+                c.reply.simple("Background append only file rewriting started")
+            } catch {
+                c.reply.error("ERR \(error)")
+            }
+        }),
+    ]
 }

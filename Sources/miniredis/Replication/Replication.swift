@@ -37,6 +37,19 @@ final class Replication {
     func checkWait(_ c: Client, now: Int64) {}
     func configChanged(old: (host: String, port: Int)?) {}
 
+    /// Replication ID and offset to store in a snapshot, so a restarted node can continue
+    /// partially with its master (Redis saves them as aux fields).
+    func snapshotReplicationInfo() -> RDBHeader.Replication? {
+        RDBHeader.Replication(id: replID, offset: masterReplOffset)
+    }
+
+    func adoptSnapshotMetadata(_ meta: RDBMetadata) {
+        if let id = meta.replID, id.count == 40, let off = meta.replOffset {
+            replID = id
+            masterReplOffset = off
+        }
+    }
+
     func infoLines() -> [String] {
         [isMaster ? "role:master" : "role:slave", "connected_slaves:0", "master_failover_state:no-failover",
          "master_replid:\(replID)", "master_replid2:\(replID2)", "master_repl_offset:\(masterReplOffset)",

@@ -116,6 +116,7 @@ extension Server {
     /// runs leave together, wrapped in MULTI/EXEC when there are several, so replicas apply
     /// them atomically as Redis 7 does.
     func propagate(dbIndex: Int, _ args: [[UInt8]]) {
+        if persistence.loading { return }
         pendingPropagation.append((dbIndex, args))
     }
 

@@ -171,7 +171,7 @@ final class Server {
         case .wouldBlock:
             return
         case .closed, .failed:
-            if c.kind == .master { replication.masterLinkLost(c) }
+                if c.kind == .master { replication.masterLinkLost(c) }
             closeClient(c)
         }
     }
@@ -305,6 +305,7 @@ final class Server {
     func cron() {
         cronTicks += 1
         let now = nowMs
+        persistence.checkChild()
         activeExpire(budgetKeys: 200)
         // Once a second: idle clients, save rules, replication housekeeping.
         if cronTicks % config.hz == 0 {
@@ -356,7 +357,6 @@ final class Server {
                 log.warning("Error trying to save the DB, can't exit.")
                 return err
             }
-            log.notice("DB saved on disk")
         }
         persistence.shutdown()
         if !config.pidfile.isEmpty { unlink(config.pidfile) }
