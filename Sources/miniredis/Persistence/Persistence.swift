@@ -13,6 +13,8 @@ final class Persistence {
     var childPID: pid_t?
     var childStartedMs: Int64 = 0
     var childDirtyAtStart: Int64 = 0
+    /// Whether the running child writes dump.rdb (BGSAVE) or streams to replicas (diskless).
+    var childIsSave = true
     /// Called when a background child ends (true when it succeeded); replication waits on it.
     var onChildExit: ((Bool) -> Void)?
     var lastBgsaveDurationSec = -1
@@ -75,28 +77,39 @@ final class Persistence {
     /// Forks a child that writes the snapshot while the parent keeps serving: the child sees the
     /// dataset as it was at the fork (copy-on-write), as Redis's BGSAVE does.
     func backgroundSave(reason: String) -> String? {
-        guard childPID == nil else { return "Background save already in progress" }
         let replInfo = server.replication.snapshotReplicationInfo()
         let path = rdbPath
-        let pid = fork()
-        if pid < 0 { return "Can't fork: \(SystemError.text(errno))" }
-        if pid == 0 {
-            // Child: write and leave without running the parent's cleanup.
-            server.log.role = "C"
+        return forkChild(reason: reason, isSave: true) { [unowned server] in
             do {
                 let bytes = try server.saveSnapshot(to: path, replication: replInfo)
                 server.log.notice("DB saved on disk (\(bytes) bytes)")
-                _exit(0)
+                return true
             } catch {
                 server.log.warning("Write error saving DB on disk: \(error)")
-                _exit(1)
+                return false
             }
+        }
+    }
+
+    /// Runs `work` in a forked child (one child at a time, as Redis); `onExit` runs in the parent
+    /// when the child has ended. Returns an error text when no child could start.
+    func forkChild(reason: String, isSave: Bool, onExit: ((Bool) -> Void)? = nil, _ work: () -> Bool) -> String? {
+        guard childPID == nil else { return "Background save already in progress" }
+        aof.flush()
+        let pid = fork()
+        if pid < 0 { return "Can't fork: \(SystemError.text(errno))" }
+        if pid == 0 {
+            // Child: do the work and leave without running the parent's cleanup.
+            server.log.role = "C"
+            _exit(work() ? 0 : 1)
         }
         totalForks += 1
         childPID = pid
+        childIsSave = isSave
         childStartedMs = EventLoop.monotonicMs()
         childDirtyAtStart = server.dirty
-        server.log.notice("Background saving started by pid \(pid) (\(reason))")
+        onChildExit = onExit
+        server.log.notice("Background \(isSave ? "saving" : "transfer") started by pid \(pid) (\(reason))")
         return nil
     }
 
@@ -108,6 +121,13 @@ final class Persistence {
         guard r == pid else { return }
         childPID = nil
         let exitedOK = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        let callback = onChildExit
+        onChildExit = nil
+        guard childIsSave else {
+            server.log.notice("Background transfer \(exitedOK ? "terminated with success" : "failed")")
+            callback?(exitedOK)
+            return
+        }
         lastBgsaveDurationSec = Int((EventLoop.monotonicMs() - childStartedMs) / 1000)
         if exitedOK {
             server.log.notice("Background saving terminated with success")
@@ -121,8 +141,6 @@ final class Persistence {
             unlink("temp-\(pid).rdb")
         }
         server.lastBgsaveStatus = lastBgsaveOK ? "ok" : "err"
-        let callback = onChildExit
-        onChildExit = nil
         callback?(exitedOK)
     }
 
@@ -176,7 +194,7 @@ final class Persistence {
     func infoLines() -> [String] {
         ["loading:\(loading ? 1 : 0)", "async_loading:0", "current_cow_peak:0", "current_cow_size:0",
          "current_save_keys_processed:0", "current_save_keys_total:0",
-         "rdb_changes_since_last_save:\(server.dirty)", "rdb_bgsave_in_progress:\(childPID != nil ? 1 : 0)",
+         "rdb_changes_since_last_save:\(server.dirty)", "rdb_bgsave_in_progress:\(childPID != nil && childIsSave ? 1 : 0)",
          "rdb_last_save_time:\(server.lastSaveUnix)", "rdb_last_bgsave_status:\(lastBgsaveOK ? "ok" : "err")",
          "rdb_last_bgsave_time_sec:\(lastBgsaveDurationSec)", "rdb_current_bgsave_time_sec:\(childPID != nil ? Int((EventLoop.monotonicMs() - childStartedMs) / 1000) : -1)",
          "rdb_saves:0", "aof_enabled:\(server.config.appendonly ? 1 : 0)", "aof_rewrite_in_progress:0",

@@ -50,6 +50,8 @@ final class Client: EventHandler {
     var patterns: [[UInt8]] = []
     var subscriptionCount: Int { channels.count + patterns.count }
 
+    /// The replication offset after this client's last command: what WAIT waits for.
+    var lastWriteOffset: Int64 = 0
     /// Set while the client waits in WAIT; its further input waits too.
     var blocked: BlockState?
 
@@ -126,12 +128,33 @@ struct BlockState {
 
 /// What the master knows about one of its replicas.
 struct ReplicaState {
+    enum SyncState {
+        /// Asked for a full sync; waits for the snapshot child to start.
+        case waitBgsaveStart
+        /// The snapshot is being produced (disk) or streamed by the child (diskless).
+        case waitBgsaveEnd
+        /// Diskless payload sent; online once the replica's first ACK says it loaded it.
+        case waitAck
+        case online
+
+        var infoName: String {
+            switch self {
+            case .waitBgsaveStart, .waitBgsaveEnd: "wait_bgsave"
+            case .waitAck: "send_bulk"
+            case .online: "online"
+            }
+        }
+    }
+
     var listeningPort = 0
     var announcedIP: String?
     var capabilities: Set<String> = []
     var ackOffset: Int64 = 0
     var lastAckMs: Int64 = 0
-    var online = false
-    /// Stream offset from which this replica receives the live stream.
-    var state = "wait_bgsave"
+    var state = SyncState.waitBgsaveStart
+    /// The stream written while the replica's snapshot is being made or sent.
+    var pendingStream: [UInt8] = []
+    /// Bytes of an RDB payload queued in the reply buffer: exempt from the output limit, as
+    /// Redis streams the file outside the buffer.
+    var payloadBytes = 0
 }

@@ -75,6 +75,7 @@ extension Server {
         }
         call(spec, c, args)
         flushPropagation()
+        c.lastWriteOffset = replication.masterReplOffset
         c.scheduleWrite()
     }
 

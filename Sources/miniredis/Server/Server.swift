@@ -254,6 +254,7 @@ final class Server {
         }
         c.sentPos = 0
         c.softLimitSinceMs = nil
+        if c.replica?.payloadBytes ?? 0 > 0 { c.replica?.payloadBytes = 0 }
         if c.closeAfterReply {
             closeClient(c)
             return
@@ -278,7 +279,7 @@ final class Server {
         case .master: return true
         case .pubsub, .normal: limits = c.subscriptionCount > 0 ? config.outputLimits.pubsub : config.outputLimits.normal
         }
-        let used = Int64(c.pendingOutput)
+        let used = Int64(c.pendingOutput - (c.replica?.payloadBytes ?? 0))
         var over = limits.hard > 0 && used >= limits.hard
         if !over && limits.soft > 0 && used >= limits.soft {
             if let since = c.softLimitSinceMs {
