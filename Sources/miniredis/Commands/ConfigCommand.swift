@@ -45,7 +45,7 @@ enum ConfigCommand {
                 // Multi-word values (save, client-output-buffer-limit, bind) come as one argument.
                 let value = a[i + 1].utf8Text
                 let words: [String]
-                if ["save", "client-output-buffer-limit", "bind", "replicaof", "slaveof"].contains(e.name) || e.name == "slaveof" {
+                if ConfigTable.multiWord.contains(e.name) {
                     words = value.isEmpty ? [""] : value.split(separator: " ").map(String.init)
                 } else {
                     words = [value]

@@ -84,7 +84,13 @@ extension ServerConfig {
             guard let entry = ConfigTable.entry(d.name) else {
                 throw ConfigError(file: file, line: d.line, text: d.text, reason: "Bad directive or wrong number of arguments")
             }
-            if let reason = entry.set(&self, d.args) {
+            // Multi-word directives also come as one quoted word (`--save "3600 1"`, as Redis 7
+            // accepts on its command line and in CONFIG SET).
+            var args = d.args
+            if ConfigTable.multiWord.contains(entry.name), args.count == 1, args[0].contains(" ") {
+                args = args[0].split(separator: " ").map(String.init)
+            }
+            if let reason = entry.set(&self, args) {
                 throw ConfigError(file: file, line: d.line, text: d.text, reason: reason)
             }
         }
@@ -92,6 +98,9 @@ extension ServerConfig {
 }
 
 enum ConfigTable {
+    /// Directives whose value is several words.
+    static let multiWord: Set<String> = ["save", "bind", "client-output-buffer-limit", "replicaof", "oom-score-adj-values"]
+
     static func entry(_ name: String) -> ConfigEntry? { index[name.lowercased()] }
 
     static let index: [String: ConfigEntry] = {

@@ -72,7 +72,8 @@ final class MasterLink: EventHandler {
         }
         server.log.notice("MASTER <-> REPLICA sync started")
         server.loop.setInterest(fd, read: true, write: false)
-        // The handshake is pipelined, as Redis 7 pipelines it; replies are read in order.
+        // The handshake is pipelined, as Redis 7 pipelines it, except PSYNC: a master refuses
+        // PSYNC while replies to earlier commands are still pending, so it goes once they are in.
         let config = server.config
         var w = RESPWriter()
         var expect: [Expect] = [.pong]
@@ -90,10 +91,6 @@ final class MasterLink: EventHandler {
         }
         w.command(["REPLCONF", "capa", "eof", "capa", "psync2"])
         expect.append(.replconf)
-        // Ask to continue from where this node's data ends (its own replication ID and offset,
-        // Redis's "cached master using myself"); a master that cannot continue sends it all.
-        let (id, off) = replication.psyncRequest()
-        w.command(["PSYNC", id, String(off)])
         expect.append(.psync)
         phase = .handshake(expecting: expect)
         _ = w.buffer.withUnsafeBytes { FileIO.writeAll(fd, $0) }
@@ -154,6 +151,7 @@ final class MasterLink: EventHandler {
                 case .psync:
                     return psyncReply(line)
                 }
+                if expecting.count == 1 { sendPSYNC() }
             case .payloadHeader(let replid, let offset):
                 guard let line = nextLine() else { return }
                 guard line.hasPrefix("$") else {
@@ -180,6 +178,14 @@ final class MasterLink: EventHandler {
                 return
             }
         }
+    }
+
+    /// Asks to continue from where this node's data ends (its own replication ID and offset,
+    /// Redis's "cached master using myself"); a master that cannot continue sends everything.
+    private func sendPSYNC() {
+        let (id, off) = replication.psyncRequest()
+        let bytes = RESPWriter.encode(command: ["PSYNC", id, String(off)])
+        _ = bytes.withUnsafeBytes { FileIO.writeAll(fd, $0) }
     }
 
     private func psyncReply(_ line: String) {
