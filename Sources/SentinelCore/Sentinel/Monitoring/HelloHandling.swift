@@ -46,8 +46,12 @@ extension Sentinel {
         if masters[m].configEpoch < hello.masterConfigEpoch {
             masters[m].configEpoch = hello.masterConfigEpoch
             needsPersist = true
-            let current = masters[m].node.address
-            if !current.matches(host: hello.masterIP, port: hello.masterPort) {
+            // Compare with the address we give clients, and treat a failover of ours as superseded
+            // by any newer configuration: otherwise a sentinel stuck mid-failover (promoted replica
+            // X, old master Y) that hears "epoch N+1: master Y" would keep announcing X under epoch
+            // N+1. (Redis compares with the old master's address only.)
+            let current = masters[m].currentAddress
+            if !current.matches(host: hello.masterIP, port: hello.masterPort) || masters[m].failoverInProgress {
                 let new = Address(host: hello.masterIP, port: hello.masterPort)
                 event(.warning, "+config-update-from", .sentinel(m, s!), now: now)
                 event(.warning, "+switch-master", nil,

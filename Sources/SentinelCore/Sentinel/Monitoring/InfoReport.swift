@@ -18,7 +18,7 @@ public struct InfoReport: Sendable, Equatable {
 
     public static func parse(_ text: String) -> InfoReport {
         var r = InfoReport()
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(whereSeparator: \.isNewline) {
             let line = Substring(rawLine)
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon]

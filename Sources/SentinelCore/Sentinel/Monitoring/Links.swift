@@ -76,11 +76,19 @@ extension Sentinel {
     mutating func linkDown(_ link: LinkID, reason: String, now: MonotonicMs) {
         guard let path = path(of: link) else { return }
         var inst = self[path]
+        var wasConnected = false
         if inst.link.command.id == link {
+            wasConnected = inst.link.command.isConnected
             inst.link.command = LinkEndpoint()
         } else if inst.link.pubsub?.id == link {
+            wasConnected = inst.link.pubsub!.isConnected
             inst.link.pubsub = LinkEndpoint()
         }
+        // Not in Redis: an established connection that drops (CLIENT KILL during a reconfiguration,
+        // a restart) is reopened at the next tick; the once-per-second pacing only applies to
+        // failed attempts. Otherwise a healthy instance whose connections were killed would look
+        // unreachable for a second and could be judged SDOWN.
+        if wasConnected { inst.link.lastReconnectMs = nil }
         self[path] = inst
         log(.debug, "link \(link) down: \(reason)")
     }
