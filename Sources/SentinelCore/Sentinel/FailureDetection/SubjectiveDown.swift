@@ -31,8 +31,10 @@ extension Sentinel {
         // A master that says it is a replica for long is as good as down: clients cannot write.
         let masterClaimsReplica = inst.role == .master && inst.roleReported == .replica
             && now - inst.roleReportedMs > inst.downAfterMs + timers.infoPeriodMs * 2
+        // A master that rebooted and has not answered PONG since (still loading, say) for longer
+        // than master-reboot-down-after-period is down: it lost its data or cannot serve.
         let rebootTooLong = inst.role == .master && m.masterRebootDownAfterPeriodMs > 0
-            && inst.rebootSinceMs.map { now - $0 < m.masterRebootDownAfterPeriodMs } == true
+            && inst.rebootSinceMs.map { now - $0 > m.masterRebootDownAfterPeriodMs } == true
         if elapsedMs > inst.downAfterMs || masterClaimsReplica || rebootTooLong {
             if inst.sdownSinceMs == nil {
                 inst.sdownSinceMs = now

@@ -38,6 +38,8 @@ extension Sentinel {
             inst.link.lastAvailMs = now
             inst.link.actPingMs = nil
             inst.awaitingFirstChance = false
+            // A rebooted master that answers PONG serves again.
+            if text == "PONG" { inst.rebootSinceMs = nil }
             self[path] = inst
         } else {
             self[path] = inst
