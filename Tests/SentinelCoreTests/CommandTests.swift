@@ -52,7 +52,7 @@ import Testing
         var s = Sentinel(config: F.config(), seed: 1, now: 0)
         let (reply, actions) = F.command(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "6379", "5", Self.other)
         #expect(reply == .array([.integer(0), .bulk(Self.other), .integer(5)]))
-        let persist = actions.firstIndex { if case .persist = $0 { return true } else { return false } }
+        let persist = actions.lastIndex { if case .persist = $0 { return true } else { return false } }
         let answer = actions.firstIndex { if case .reply = $0 { return true } else { return false } }
         #expect(persist != nil && answer != nil && persist! < answer!)
         if case .persist(let config)? = persist.map({ actions[$0] }) {

@@ -105,13 +105,15 @@ public struct Sentinel: Sendable {
 
     // MARK: - Effects
 
+    /// Appends an action that leaves the process (reply, send, publish, script), after the persist of
+    /// any state change made before it: a vote, an epoch or a new configuration is durable before
+    /// anybody can learn about it or act on it.
     mutating func emit(_ action: SentinelAction) {
-        if case .reply = action { flushPersist() }
+        flushPersist()
         out.append(action)
     }
 
-    /// Emits the pending persist now: called before any reply so a vote is durable before it is
-    /// announced.
+    /// Emits the pending persist now.
     mutating func flushPersist() {
         guard needsPersist else { return }
         needsPersist = false
@@ -124,17 +126,20 @@ public struct Sentinel: Sendable {
     }
 
     /// Redis's sentinelEvent: log, publish (unless debug level) and, at warning level, queue the
-    /// master's notification script. `detail` follows the instance description.
-    mutating func event(_ level: LogLevel, _ type: String, _ path: InstancePath?, _ detail: String = "", now: MonotonicMs) {
+    /// master's notification script. `detail` follows the instance description, unless `bare`
+    /// (Redis events whose format does not start with `%@`: +new-epoch, +vote-for-leader,
+    /// +switch-master carry only their detail, but still belong to the master for scripts).
+    mutating func event(_ level: LogLevel, _ type: String, _ path: InstancePath?, _ detail: String = "",
+                        bare: Bool = false, now: MonotonicMs) {
         var message = ""
-        if let path {
+        if let path, !bare {
             message = describe(path)
             if !detail.isEmpty { message += " " + detail }
         } else {
             message = detail
         }
         log(level, "\(type) \(message)")
-        if level != .debug { out.append(.publish(channel: type, message: message)) }
+        if level != .debug { emit(.publish(channel: type, message: message)) }
         if level == .warning, let path, let script = masters[path.master].notificationScript {
             queueScript(path: script, args: [type, message], now: now)
         }

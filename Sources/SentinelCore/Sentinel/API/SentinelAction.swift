@@ -1,9 +1,12 @@
 /// What the machine decided, as data. The shell performs the actions IN ORDER.
 ///
 /// Ordering contract: a `.persist` must be durable (written and fsynced) before the shell performs
-/// any action after it, in particular a `.reply` that follows it: that reply may carry a vote, and a
-/// vote must survive a crash or the sentinel could vote twice in one epoch. If persisting fails, the
-/// shell must not send the following replies (close the client instead).
+/// any action after it. The machine places a `.persist` right before the first action that could
+/// reveal the change it records (a `.reply`, `.send`, `.publish` or `.runScript`): a reply to
+/// is-master-down-by-addr may carry a vote, and a vote must survive a crash or the sentinel could
+/// vote twice in one epoch; a self-vote or a new epoch must be durable before the failover acts on
+/// it. If persisting fails, the shell must not perform the following actions of that batch (log
+/// the error, close the client instead of replying).
 public enum SentinelAction: Sendable, CustomStringConvertible {
     /// Open a TCP connection to `link.address`; answer with `.linkConnected` or `.connectFailed`.
     case connect(LinkID)

@@ -9,13 +9,13 @@ extension Sentinel {
         if requestEpoch > currentEpoch {
             currentEpoch = requestEpoch
             needsPersist = true
-            event(.warning, "+new-epoch", nil, String(currentEpoch), now: now)
+            event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
         }
         if masters[m].leaderEpoch < requestEpoch && currentEpoch <= requestEpoch {
             masters[m].leader = candidate
             masters[m].leaderEpoch = currentEpoch
             needsPersist = true
-            event(.warning, "+vote-for-leader", .master(m), "\(candidate) \(masters[m].leaderEpoch)", now: now)
+            event(.warning, "+vote-for-leader", .master(m), "\(candidate) \(masters[m].leaderEpoch)", bare: true, now: now)
             // Having voted for someone else, do not start our own failover for a while: give the
             // candidate the time to do it, instead of competing in the next epoch.
             if candidate != myID {

@@ -26,7 +26,7 @@ extension Sentinel {
         // retry times, which breaks split-vote cycles.
         masters[m].failoverStartMs = now + random.below(SentinelLimits.maxDesyncMs)
         needsPersist = true
-        event(.warning, "+new-epoch", nil, String(currentEpoch), now: now)
+        event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
         event(.warning, "+try-failover", .master(m), now: now)
     }
 

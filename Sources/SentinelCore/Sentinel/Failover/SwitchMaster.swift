@@ -4,7 +4,7 @@ extension Sentinel {
     mutating func switchToPromotedReplica(_ m: Int, now: MonotonicMs) {
         let old = masters[m].node.address
         let new = masters[m].promotedAddress ?? old
-        event(.warning, "+switch-master", nil, "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", now: now)
+        event(.warning, "+switch-master", .master(m), "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", bare: true, now: now)
         resetMasterAndChangeAddress(m, to: new, now: now)
     }
 

@@ -16,7 +16,7 @@ extension Sentinel {
                 closeAllLinks(of: masters[m].sentinels[moved])
                 masters[m].sentinels[moved].address = address
                 masters[m].sentinels[moved].link = InstanceLink(hasPubsub: false, now: now)
-                event(.notice, "+sentinel-address-switch", .sentinel(m, moved), now: now)
+                event(.notice, "+sentinel-address-switch", .master(m), "ip \(address.host) port \(address.port) for \(hello.runID)", now: now)
                 s = moved
             } else {
                 // Another run id at this address: that entry is stale (a restarted peer with a new
@@ -40,7 +40,7 @@ extension Sentinel {
         if hello.currentEpoch > currentEpoch {
             currentEpoch = hello.currentEpoch
             needsPersist = true
-            event(.warning, "+new-epoch", nil, String(currentEpoch), now: now)
+            event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
         }
 
         if masters[m].configEpoch < hello.masterConfigEpoch {
@@ -54,8 +54,8 @@ extension Sentinel {
             if !current.matches(host: hello.masterIP, port: hello.masterPort) || masters[m].failoverInProgress {
                 let new = Address(host: hello.masterIP, port: hello.masterPort)
                 event(.warning, "+config-update-from", .sentinel(m, s!), now: now)
-                event(.warning, "+switch-master", nil,
-                      "\(masters[m].name) \(current.host) \(current.port) \(new.host) \(new.port)", now: now)
+                event(.warning, "+switch-master", .master(m),
+                      "\(masters[m].name) \(current.host) \(current.port) \(new.host) \(new.port)", bare: true, now: now)
                 callClientReconfigScript(m, role: "observer", state: "start", from: current, to: new, now: now)
                 // A failover of ours that lost to a newer configuration is superseded.
                 resetMasterAndChangeAddress(m, to: new, now: now)

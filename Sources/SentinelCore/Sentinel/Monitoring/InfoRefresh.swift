@@ -38,7 +38,7 @@ extension Sentinel {
         if report.role == .replica && inst.formerMaster { inst.formerMaster = false }
         self[path] = inst
 
-        if rebooted { event(.warning, "+reboot", path, now: now) }
+        if rebooted { event(.notice, "+reboot", path, now: now) }
         if roleChanged, let role = report.role {
             let coherent = role == inst.role
             event(.verbose, coherent ? "+role-change" : "-role-change", path,

@@ -125,11 +125,11 @@ extension Sentinel {
         case .command:
             guard inst.link.command.isConnected, let id = inst.link.command.id else { return false }
             inst.link.command.pending.append(expect)
-            out.append(.send(id, args))
+            emit(.send(id, args))
         case .pubsub:
             guard let p = inst.link.pubsub, p.isConnected, let id = p.id else { return false }
             inst.link.pubsub!.pending.append(expect)
-            out.append(.send(id, args))
+            emit(.send(id, args))
         }
         self[path] = inst
         return true

@@ -56,7 +56,7 @@ extension Sentinel {
             guard !scripts.entries[i].running, scripts.entries[i].notBeforeMs <= now else { continue }
             scripts.entries[i].running = true
             scripts.entries[i].startedMs = now
-            out.append(.runScript(scripts.entries[i].job))
+            emit(.runScript(scripts.entries[i].job))
         }
     }
 
