@@ -155,3 +155,53 @@ import Testing
             == .map([(.bulk("announce-hostnames"), .bulk("no")), (.bulk("announce-ip"), .bulk("10.0.1.1")), (.bulk("announce-port"), .bulk("26380"))]))
     }
 }
+
+@Suite struct MachineDetailTests {
+    typealias F = SentinelFixtures
+
+    @Test func resetForgetsReplicasAndSentinels() {
+        var s = Sentinel(config: F.config(), seed: 1, now: 0)
+        #expect(F.command(&s, "SENTINEL", "RESET", "my*").0 == .integer(1))
+        #expect(F.command(&s, "SENTINEL", "RESET", "nomatch").0 == .integer(0))
+        #expect(s.snapshot().masters[0].knownReplicas.isEmpty)
+        #expect(s.snapshot().masters[0].knownSentinels.isEmpty)
+    }
+
+    @Test func failingScriptIsRetriedThenReported() {
+        var config = F.config()
+        config.masters[0].notificationScript = "/bin/notify"
+        var s = Sentinel(config: config, seed: 1, now: 0)
+        // A warning-level event queues the script; the next tick starts it.
+        _ = F.command(&s, "SENTINEL", "SET", "mymaster", "quorum", "2", now: 0)
+        var started = s.handle(.tick(wallClockMs: 1_000), now: 100).compactMap { a -> ScriptJob? in
+            if case .runScript(let j) = a { return j } else { return nil }
+        }
+        #expect(started.count == 1 && started[0].args.first == "+set")
+        // Exit 1: retried after the retry delay, not before.
+        _ = s.handle(.scriptFinished(started[0].id, exitStatus: 1), now: 200)
+        #expect(!s.handle(.tick(wallClockMs: 1_100), now: 300).contains { if case .runScript = $0 { return true } else { return false } })
+        // (The long gap also makes every instance SDOWN, which queues more scripts: ignore those.)
+        started = s.handle(.tick(wallClockMs: 1_200), now: 200 + 30_000).compactMap { a -> ScriptJob? in
+            if case .runScript(let j) = a, j.args.first == "+set" { return j } else { return nil }
+        }
+        #expect(started.count == 1)
+        // Exit 2: reported as -script-error.
+        let done = s.handle(.scriptFinished(started[0].id, exitStatus: 2), now: 30_300)
+        #expect(done.contains { $0.description.hasPrefix("publish -script-error /bin/notify +set") })
+    }
+
+    @Test func helloWithMyOwnIDFromAnotherAddressIsWarnedAbout() {
+        var s = Sentinel(config: F.config(), seed: 1, now: 0)
+        let twin = Hello(ip: "10.0.1.7", port: 26379, runID: F.myID, currentEpoch: 0, masterName: "mymaster",
+                         masterIP: "10.0.0.1", masterPort: 6379, masterConfigEpoch: 0)
+        let actions = s.handle(.helloReceived(payload: twin.payload), now: 10)
+        #expect(actions.contains { $0.description.contains("announces my own id") })
+        #expect(s.snapshot().masters[0].knownSentinels.count == 1)
+    }
+
+    @Test func hugeDurationsAreRefused() {
+        var s = Sentinel(config: F.config(), seed: 1, now: 0)
+        #expect(F.command(&s, "SENTINEL", "DEBUG", "info-period", "9223372036854775807").0?.isError == true)
+        #expect(F.command(&s, "SENTINEL", "SET", "mymaster", "failover-timeout", "9223372036854775807").0?.isError == true)
+    }
+}

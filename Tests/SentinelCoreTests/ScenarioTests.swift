@@ -24,6 +24,29 @@ import Testing
         #expect(views.count == 1 && !views.contains(Self.master))
         #expect(c.events("+elected-leader").count == 1)
         #expect(c.events("+switch-master").count == 3)
+        // The new master gets its first chance: it is never judged down after the switch
+        // (REFERENCE §6: Redis sometimes did, and failed over a second time).
+        let newMaster = views.first!
+        #expect(!c.events("+sdown").contains { $0.message.hasPrefix("master mymaster \(newMaster.host) \(newMaster.port)") })
+    }
+
+    @Test func forcedFailoverPromotesAReplicaAndDemotesTheHealthyOldMaster() {
+        let c = Cluster(seed: 12)
+        var reply: RESPValue?
+        c.at(10_000) { c in
+            var s = c.sentinels[0].machine!
+            let actions = s.handle(.clientCommand(ClientID(999), args: ["SENTINEL", "FAILOVER", "mymaster"].map { Array($0.utf8) }), now: c.now)
+            c.sentinels[0].machine = s
+            for a in actions { if case .reply(_, let v) = a { reply = v } }
+            c.perform(0, actions.filter { if case .reply = $0 { return false } else { return true } })
+        }
+        c.run(untilMs: 30_000)
+        expectSafe(c)
+        #expect(reply == .simpleString(Array("OK".utf8)))
+        #expect(c.converged())
+        #expect(!c.announcedMasters().contains(Self.master))
+        #expect(c.nodes[0].masterAddress != nil)
+        #expect(c.events("+try-failover").count == 1)
     }
 
     @Test func masterPartitionedFromSentinelsButNotClientsIsDemotedOnHeal() {

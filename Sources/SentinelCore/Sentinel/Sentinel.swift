@@ -38,6 +38,7 @@ public struct Sentinel: Sendable {
     var nextLinkIncarnation: UInt64 = 1
     /// Set by SIMULATE-FAILURE: the machine asked the shell to exit and ignores further events.
     var crashed = false
+    var lastDuplicateIDWarningMs: MonotonicMs?
 
     /// Actions of the event being handled.
     var out: [SentinelAction] = []
@@ -93,6 +94,8 @@ public struct Sentinel: Sendable {
         case .connectFailed(let link, let reason): linkDown(link, reason: reason, now: now)
         case .linkLost(let link, let reason): linkDown(link, reason: reason, now: now)
         case .reply(let link, let value): received(value, on: link, now: now)
+        case .pubsubMessage(let link, let channel, let payload):
+            received(.push([.bulk("message"), .bulk(channel), .bulk(payload)]), on: link, now: now)
         case .clientCommand(let client, let args): clientCommand(client, args: args, now: now)
         case .helloReceived(let payload): processHello(payload, now: now)
         case .scriptFinished(let id, let status): scriptFinished(id, exitStatus: status, now: now)

@@ -16,6 +16,9 @@ public enum SentinelEvent: Sendable {
     /// One value read from a link, in order. Replies answer commands the machine sent on that link,
     /// first come first answered; on pub/sub links, pushed messages come here too.
     case reply(LinkID, RESPValue)
+    /// A pub/sub message decoded by the shell on a pub/sub link (an alternative to passing the raw
+    /// `["message", channel, payload]` push as `.reply`).
+    case pubsubMessage(LinkID, channel: String, payload: String)
     /// A command from one of the sentinel's own clients (SENTINEL, ROLE, INFO, PUBLISH). The machine
     /// answers with exactly one `.reply(client, ...)` action, unless the command is not one it owns
     /// (then it returns `.notHandled(client)` and the shell answers).

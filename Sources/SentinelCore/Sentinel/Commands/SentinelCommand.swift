@@ -217,7 +217,7 @@ extension Sentinel {
             guard updated[debugName: args[i]] != nil else {
                 return .err("ERR Unknown timer or parameter '\(args[i])'")
             }
-            guard let v = Int64(args[i + 1]), v > 0 else {
+            guard let v = Int64(args[i + 1]), v > 0, v <= SentinelLimits.maxDurationMs else {
                 return .err("ERR Invalid argument '\(args[i + 1])' for SENTINEL DEBUG '\(args[i])'")
             }
             updated[debugName: args[i]] = v

@@ -7,7 +7,7 @@ extension Sentinel {
         var master = masters[m]
         var changes: [(String, String)] = []
         var i = 1
-        func positive(_ v: String) -> Int64? { Int64(v).flatMap { $0 > 0 ? $0 : nil } }
+        func positive(_ v: String) -> Int64? { Int64(v).flatMap { $0 > 0 && $0 <= SentinelLimits.maxDurationMs ? $0 : nil } }
         while i < args.count {
             let option = args[i].lowercased()
             let needed = option == "rename-command" ? 2 : 1
@@ -32,7 +32,7 @@ extension Sentinel {
                 guard let v = positive(value), v <= Int64(Int32.max) else { return bad }
                 master.quorum = Int(v)
             case "master-reboot-down-after-period":
-                guard let v = Int64(value), v >= 0 else { return bad }
+                guard let v = Int64(value), v >= 0, v <= SentinelLimits.maxDurationMs else { return bad }
                 master.masterRebootDownAfterPeriodMs = v
             case "auth-pass":
                 master.authPass = value.isEmpty ? nil : value

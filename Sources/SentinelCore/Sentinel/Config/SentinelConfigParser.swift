@@ -72,7 +72,9 @@ public enum SentinelConfigParser {
             return i
         }
         func positive(_ s: String) throws(SentinelConfigError) -> Int64 {
-            guard let v = Int64(s), v > 0 else { throw fail("Invalid value '\(s)' for 'sentinel \(option)'") }
+            guard let v = Int64(s), v > 0, v <= SentinelLimits.maxDurationMs else {
+                throw fail("Invalid value '\(s)' for 'sentinel \(option)'")
+            }
             return v
         }
         func epoch(_ s: String) throws(SentinelConfigError) -> UInt64 {
@@ -110,7 +112,9 @@ public enum SentinelConfigParser {
             c.masters[try master()].parallelSyncs = Int(v)
         case "master-reboot-down-after-period":
             try arity(3)
-            guard let v = Int64(a[2]), v >= 0 else { throw fail("Invalid master-reboot-down-after-period") }
+            guard let v = Int64(a[2]), v >= 0, v <= SentinelLimits.maxDurationMs else {
+                throw fail("Invalid master-reboot-down-after-period")
+            }
             c.masters[try master()].masterRebootDownAfterPeriodMs = v
         case "notification-script":
             try arity(3); c.masters[try master()].notificationScript = a[2]

@@ -28,8 +28,6 @@ extension Sentinel {
                 reason = "last valid ping reply \(now - r.link.lastAvailMs) ms ago"
             } else if r.priority == 0 {
                 reason = "replica-priority 0"
-            } else if r.roleReported != .replica {
-                reason = "reports role master"
             } else if let since = freshSinceMs, (r.infoRefreshMs ?? .min) < since {
                 reason = "no fresh INFO within \(timers.freshInfoTimeoutMs) ms"
             } else if r.infoRefreshMs.map({ now - $0 > infoValidityMs }) ?? true {

@@ -99,4 +99,10 @@ enum SentinelLimits {
     static let maxHelloBytes = 1024
     static let maxKnownSentinelsPerMaster = 256
     static let maxReplicasPerMaster = 1024
+    /// Upper bound for any configured duration (about 35 years): periods are multiplied (×2, ×10)
+    /// in the algorithm and must never overflow, whatever an operator or a config file says.
+    static let maxDurationMs: Int64 = 1 << 40
+    /// Epochs travel as signed 64-bit RESP integers; larger values are refused so arithmetic on
+    /// them can never overflow.
+    static let maxEpoch = UInt64(Int64.max)
 }

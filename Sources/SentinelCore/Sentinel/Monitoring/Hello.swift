@@ -35,8 +35,9 @@ public struct Hello: Sendable, Equatable {
     }
 
     static func parseEpoch(_ s: String) -> UInt64? {
-        guard !s.isEmpty, s.count <= 20, s.allSatisfy(\.isASCIIDigit) else { return nil }
-        return UInt64(s)
+        guard !s.isEmpty, s.count <= 20, s.allSatisfy(\.isASCIIDigit), let v = UInt64(s),
+              v <= SentinelLimits.maxEpoch else { return nil }
+        return v
     }
 
     /// 40 hexadecimal characters, as Redis generates run ids.

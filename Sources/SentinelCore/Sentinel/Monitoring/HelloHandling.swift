@@ -6,7 +6,20 @@ extension Sentinel {
             log(.verbose, "Refused malformed hello")
             return
         }
-        guard hello.runID.lowercased() != myID.lowercased(), let m = masterIndex(named: hello.masterName) else { return }
+        if hello.runID.lowercased() == myID.lowercased() {
+            // Our own hellos come back through the data nodes. One from another address means a
+            // second sentinel uses our id (a copied config file): Redis says nothing; we warn, at
+            // most once a minute, because such twins break discovery and voting silently.
+            let ownPort = announcePort ?? port
+            let other = hello.port != ownPort || (announceIP.map { $0 != hello.ip } ?? false)
+            if other, lastDuplicateIDWarningMs.map({ now - $0 > 60_000 }) ?? true {
+                lastDuplicateIDWarningMs = now
+                log(.warning, "WARNING: sentinel at \(hello.ip):\(hello.port) announces my own id \(myID); "
+                    + "each sentinel needs a unique myid (remove the 'sentinel myid' line from copied config files)")
+            }
+            return
+        }
+        guard let m = masterIndex(named: hello.masterName) else { return }
         let address = Address(host: hello.ip, port: hello.port)
 
         var s = masters[m].sentinels.firstIndex { $0.runID == hello.runID && $0.address == address }

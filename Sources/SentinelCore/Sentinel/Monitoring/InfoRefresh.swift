@@ -17,7 +17,7 @@ extension Sentinel {
             }
         }
         if report.role == .replica {
-            inst.masterLinkDownMs = (report.masterLinkDownSinceSeconds ?? 0) * 1000
+            inst.masterLinkDownMs = min(report.masterLinkDownSinceSeconds ?? 0, SentinelLimits.maxDurationMs / 1000) * 1000
             if report.masterHost != inst.reportedMasterHost || (report.masterPort ?? 0) != inst.reportedMasterPort {
                 inst.replicaConfChangeMs = now
             }

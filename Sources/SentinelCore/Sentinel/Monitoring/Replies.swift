@@ -5,7 +5,7 @@ extension Sentinel {
         if link.kind == .pubsub {
             self[path].link.pubsubLastActivityMs = now
             if let e = value.elements, e.count == 3, e[0].text?.lowercased() == "message" {
-                if e[1].text == Self.helloChannel, let payload = e[2].text, !payload.contains(myID) {
+                if e[1].text == Self.helloChannel, let payload = e[2].text {
                     processHello(payload, now: now)
                 }
             } else if !self[path].link.pubsub!.pending.isEmpty {
