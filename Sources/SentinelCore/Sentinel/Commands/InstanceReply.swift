@@ -1,0 +1,94 @@
+/// The instance maps of SENTINEL MASTER(S) / REPLICAS / SENTINELS, fields in Redis's order (clients
+/// index into them). Returned as `.map`; RESPWriter writes a flat array for RESP2 clients.
+extension Sentinel {
+    func instanceMap(_ path: InstancePath, now: MonotonicMs) -> RESPValue {
+        let m = masters[path.master]
+        let inst = self[path]
+        var fields: [(String, String)] = []
+        func add(_ k: String, _ v: String) { fields.append((k, v)) }
+        func add(_ k: String, _ v: Int64) { fields.append((k, String(v))) }
+
+        add("name", inst.eventName(masterName: m.name))
+        add("ip", inst.address.host)
+        add("port", Int64(inst.address.port))
+        add("runid", inst.runID ?? "")
+        add("flags", flags(path))
+        add("link-pending-commands", Int64(inst.link.pendingCommands))
+        add("link-refcount", 1)
+        if inst.role == .master && m.failoverInProgress { add("failover-state", m.failoverState.description) }
+        add("last-ping-sent", inst.link.actPingMs.map { now - $0 } ?? 0)
+        add("last-ok-ping-reply", now - inst.link.lastAvailMs)
+        add("last-ping-reply", now - inst.link.lastPongMs)
+        if let s = inst.sdownSinceMs { add("s-down-time", now - s) }
+        if inst.role == .master, let o = m.odownSinceMs { add("o-down-time", now - o) }
+        add("down-after-milliseconds", inst.downAfterMs)
+        if inst.role != .sentinel {
+            add("info-refresh", inst.infoRefreshMs.map { now - $0 } ?? 0)
+            add("role-reported", inst.roleReported == .master ? "master" : "slave")
+            add("role-reported-time", now - inst.roleReportedMs)
+        }
+        switch inst.role {
+        case .master:
+            add("config-epoch", Int64(clamping: m.configEpoch))
+            add("num-slaves", Int64(m.replicas.count))
+            add("num-other-sentinels", Int64(m.sentinels.count))
+            add("quorum", Int64(m.quorum))
+            add("failover-timeout", m.failoverTimeoutMs)
+            add("parallel-syncs", Int64(m.parallelSyncs))
+            if let s = m.notificationScript { add("notification-script", s) }
+            if let s = m.clientReconfigScript { add("client-reconfig-script", s) }
+        case .replica:
+            add("master-link-down-time", inst.masterLinkDownMs)
+            add("master-link-status", inst.masterLinkUp ? "ok" : "err")
+            add("master-host", inst.reportedMasterHost ?? "?")
+            add("master-port", Int64(inst.reportedMasterPort))
+            add("slave-priority", Int64(inst.priority))
+            add("slave-repl-offset", inst.replOffset)
+            add("replica-announced", inst.replicaAnnounced ? 1 : 0)
+        case .sentinel:
+            add("last-hello-message", inst.lastHelloMs.map { now - $0 } ?? 0)
+            add("voted-leader", inst.leader ?? "?")
+            add("voted-leader-epoch", Int64(clamping: inst.leaderEpoch))
+        }
+        return .map(fields.map { (.bulk($0.0), .bulk($0.1)) })
+    }
+
+    /// The comma-separated flags, in Redis's order.
+    func flags(_ path: InstancePath) -> String {
+        let m = masters[path.master]
+        let inst = self[path]
+        var f: [String] = []
+        if inst.isSubjectivelyDown { f.append("s_down") }
+        if inst.role == .master && m.isObjectivelyDown { f.append("o_down") }
+        f.append(inst.role == .master ? "master" : inst.role == .replica ? "slave" : "sentinel")
+        if inst.link.disconnected { f.append("disconnected") }
+        if inst.role == .sentinel && inst.masterDownReported { f.append("master_down") }
+        if inst.role == .master && m.failoverInProgress { f.append("failover_in_progress") }
+        if inst.promoted { f.append("promoted") }
+        if inst.reconf == .sent { f.append("reconf_sent") }
+        if inst.reconf == .inProgress { f.append("reconf_inprog") }
+        if inst.reconf == .done { f.append("reconf_done") }
+        if inst.role == .master && m.forceFailover { f.append("force_failover") }
+        if inst.scriptKillSent { f.append("script_kill_sent") }
+        if inst.rebootSinceMs != nil { f.append("master_reboot") }
+        return f.joined(separator: ",")
+    }
+
+    /// `# Sentinel` section body (without the header line), lines joined with CRLF.
+    public func infoSentinelSection(now: MonotonicMs) -> String {
+        var lines = [
+            "sentinel_masters:\(masters.count)",
+            "sentinel_tilt:\(isInTilt ? 1 : 0)",
+            "sentinel_tilt_since_seconds:\(tiltSinceMs.map { (now - $0) / 1000 } ?? -1)",
+            "sentinel_running_scripts:\(scripts.runningCount)",
+            "sentinel_scripts_queue_length:\(scripts.entries.count - scripts.runningCount)",
+            "sentinel_simulate_failure_flags:\(simulateFailure.flags)",
+        ]
+        for (i, m) in masters.enumerated() {
+            let status = m.isObjectivelyDown ? "odown" : m.node.isSubjectivelyDown ? "sdown" : "ok"
+            lines.append("master\(i):name=\(m.name),status=\(status),address=\(m.node.address),"
+                + "slaves=\(m.replicas.count),sentinels=\(m.sentinels.count + 1)")
+        }
+        return lines.joined(separator: "\r\n")
+    }
+}

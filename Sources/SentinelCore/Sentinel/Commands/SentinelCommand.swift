@@ -1,0 +1,239 @@
+/// SENTINEL subcommands (Redis's sentinelCommand), with Valkey's PRIMARY aliases.
+extension Sentinel {
+    mutating func sentinelCommand(_ args: [String], now: MonotonicMs) -> RESPValue {
+        guard let sub = args.first?.lowercased() else { return .wrongArity("sentinel") }
+        let rest = Array(args.dropFirst())
+        switch sub {
+        case "masters", "primaries":
+            guard rest.isEmpty else { return .wrongArity("sentinel|\(sub)") }
+            return .array(masters.indices.map { instanceMap(.master($0), now: now) })
+        case "master", "primary":
+            guard rest.count == 1 else { return .wrongArity("sentinel|\(sub)") }
+            guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
+            return instanceMap(.master(m), now: now)
+        case "replicas", "slaves":
+            guard rest.count == 1 else { return .wrongArity("sentinel|\(sub)") }
+            guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
+            // Replicas that say replica-announced no are hidden from clients, as in Redis.
+            return .array(masters[m].replicas.indices.filter { masters[m].replicas[$0].replicaAnnounced }
+                .map { instanceMap(.replica(m, $0), now: now) })
+        case "sentinels":
+            guard rest.count == 1 else { return .wrongArity("sentinel|\(sub)") }
+            guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
+            return .array(masters[m].sentinels.indices.map { instanceMap(.sentinel(m, $0), now: now) })
+        case "get-master-addr-by-name", "get-primary-addr-by-name":
+            guard rest.count == 1 else { return .wrongArity("sentinel|\(sub)") }
+            guard let m = masterIndex(named: rest[0]) else { return .null }
+            let a = masters[m].currentAddress
+            return .array([.bulk(a.host), .bulk(String(a.port))])
+        case "is-master-down-by-addr", "is-primary-down-by-addr":
+            return isMasterDownByAddr(rest, now: now)
+        case "reset":
+            guard rest.count == 1 else { return .wrongArity("sentinel|reset") }
+            return .integer(Int64(resetMasters(matching: rest[0], now: now)))
+        case "failover":
+            guard rest.count == 1 else { return .wrongArity("sentinel|failover") }
+            return forcedFailover(rest[0], now: now)
+        case "ckquorum":
+            guard rest.count == 1 else { return .wrongArity("sentinel|ckquorum") }
+            guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
+            return checkQuorum(m)
+        case "flushconfig":
+            needsPersist = true
+            return .ok
+        case "monitor":
+            return monitorCommand(rest, now: now)
+        case "remove":
+            guard rest.count == 1 else { return .wrongArity("sentinel|remove") }
+            guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
+            event(.warning, "-monitor", .master(m), now: now)
+            for p in paths(of: m) { closeAllLinks(of: self[p]) }
+            masters.remove(at: m)
+            needsPersist = true
+            return .ok
+        case "set":
+            return setCommand(rest, now: now)
+        case "myid":
+            return .bulk(myID)
+        case "info-cache":
+            return infoCache(rest, now: now)
+        case "config":
+            return configCommand(rest, now: now)
+        case "simulate-failure":
+            return simulateFailureCommand(rest)
+        case "pending-scripts":
+            return .array(scripts.entries.map { e in
+                .map([
+                    (.bulk("argv"), .array(([e.job.path] + e.job.args).map { .bulk($0) })),
+                    (.bulk("flags"), .bulk(e.running ? "running" : "scheduled")),
+                    (.bulk("pid"), .bulk("0")),
+                    (e.running ? .bulk("run-time") : .bulk("run-delay"),
+                     .bulk(String(e.running ? now - e.startedMs : max(0, e.notBeforeMs - now)))),
+                    (.bulk("retry-num"), .bulk(String(e.retries))),
+                ])
+            })
+        case "debug":
+            return debugCommand(rest)
+        case "help":
+            return .array(Self.helpLines.map { .simple($0) })
+        default:
+            return .err("ERR unknown subcommand '\(args[0])'. Try SENTINEL HELP.")
+        }
+    }
+
+    var noSuchMaster: RESPValue { .err("ERR No such master with that name") }
+
+    /// `[down, leader, leader-epoch]`. Down only outside TILT for a master we hold SDOWN. A vote is
+    /// cast only when a run id (not `*`) is given; it is persisted before the reply (see emit).
+    mutating func isMasterDownByAddr(_ args: [String], now: MonotonicMs) -> RESPValue {
+        guard args.count == 4 else { return .wrongArity("sentinel|is-master-down-by-addr") }
+        guard let port = Hello.parsePort(args[1]) else { return .err("ERR invalid port") }
+        // Redis reads the epoch as a signed integer and casts it: -1 would become 2^64-1 and jump our
+        // epoch to the end of time. Only plain unsigned decimals are accepted.
+        guard let requestEpoch = Hello.parseEpoch(args[2]) else {
+            return .err("ERR value is not an integer or out of range")
+        }
+        let runID = args[3]
+        guard runID == "*" || Hello.isRunID(runID) else { return .err("ERR invalid run id") }
+        let m = masters.firstIndex { $0.node.address.matches(host: args[0], port: port) }
+        let down = !isInTilt && m.map { masters[$0].node.isSubjectivelyDown } == true
+        var leader: String?
+        var leaderEpoch: UInt64 = 0
+        if let m, runID != "*" {
+            (leader, leaderEpoch) = voteLeader(m, requestEpoch: requestEpoch, candidate: runID, now: now)
+        }
+        return .array([.integer(down ? 1 : 0), .bulk(leader ?? "*"), .integer(Int64(clamping: leaderEpoch))])
+    }
+
+    /// SENTINEL RESET: forget replicas, sentinels and failover state of matching masters; they are
+    /// rediscovered within seconds.
+    mutating func resetMasters(matching pattern: String, now: MonotonicMs) -> Int {
+        var count = 0
+        for m in masters.indices where Glob.matches(pattern, masters[m].name) {
+            if masters[m].failoverState >= .reconfSlaves {
+                // Past the promotion the new master exists; finishing the switch is the safe reset.
+                masters[m].failoverState = .updateConfig
+                switchToPromotedReplica(m, now: now)
+            }
+            for p in paths(of: m) { closeAllLinks(of: self[p]) }
+            let address = masters[m].node.address
+            masters[m].replicas = []
+            masters[m].sentinels = []
+            masters[m].node = InstanceState(role: .master, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
+            masters[m].failoverState = .none
+            masters[m].odownSinceMs = nil
+            masters[m].promotedAddress = nil
+            masters[m].forceFailover = false
+            masters[m].freshInfoRequestedMs = nil
+            masters[m].leader = nil
+            event(.warning, "+reset-master", .master(m), now: now)
+            count += 1
+        }
+        if count > 0 { needsPersist = true }
+        return count
+    }
+
+    /// SENTINEL FAILOVER: start a failover without agreement (no ODOWN, no election).
+    mutating func forcedFailover(_ name: String, now: MonotonicMs) -> RESPValue {
+        guard let m = masterIndex(named: name) else { return noSuchMaster }
+        if masters[m].failoverInProgress { return .err("INPROG Failover already in progress") }
+        if selectReplica(m, freshSinceMs: nil, now: now).chosen == nil {
+            return .err("NOGOODSLAVE No suitable replica to promote")
+        }
+        log(.warning, "Executing user requested FAILOVER of '\(masters[m].name)'")
+        startFailover(m, now: now)
+        masters[m].forceFailover = true
+        return .ok
+    }
+
+    /// Usable = us + peers not SDOWN; failover needs usable ≥ quorum and a majority of everyone.
+    func checkQuorum(_ m: Int) -> RESPValue {
+        let voters = masters[m].sentinels.count + 1
+        let usable = 1 + masters[m].sentinels.filter { !$0.isSubjectivelyDown && !$0.link.disconnected }.count
+        var problems: [String] = []
+        if usable < masters[m].quorum { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master") }
+        if usable < voters / 2 + 1 { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover") }
+        if problems.isEmpty {
+            return .simple("OK \(usable) usable Sentinels. Quorum and failover authorization can be reached")
+        }
+        return .err("NOQUORUM " + problems.joined(separator: ". "))
+    }
+
+    mutating func monitorCommand(_ args: [String], now: MonotonicMs) -> RESPValue {
+        guard args.count == 4 else { return .wrongArity("sentinel|monitor") }
+        let name = args[0]
+        guard let quorum = Int(args[3]) else { return .err("ERR value is not an integer or out of range") }
+        guard quorum > 0 else { return .err("ERR Quorum must be 1 or greater.") }
+        guard let port = Hello.parsePort(args[2]) else { return .err("ERR Invalid port number") }
+        guard resolveHostnames || SentinelConfigParser.isIPAddress(args[1]) else {
+            return .err("ERR Invalid IP address or hostname specified")
+        }
+        guard !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "," || $0.isNewline }) else {
+            return .err("ERR Invalid master name")
+        }
+        guard masterIndex(named: name) == nil else { return .err("ERR Duplicated master name") }
+        var config = MasterConfig(name: name, address: Address(host: args[1], port: port), quorum: quorum)
+        config.downAfterMs = timers.defaultDownAfterMs
+        config.failoverTimeoutMs = timers.defaultFailoverTimeoutMs
+        masters.append(MasterState(config: config, now: now))
+        event(.warning, "+monitor", .master(masters.count - 1), "quorum \(quorum)", now: now)
+        needsPersist = true
+        return .ok
+    }
+
+    mutating func infoCache(_ names: [String], now: MonotonicMs) -> RESPValue {
+        var result: [RESPValue] = []
+        for m in masters.indices where names.isEmpty || names.contains(where: { $0.lowercased() == masters[m].name.lowercased() }) {
+            let nodes = [masters[m].node] + masters[m].replicas
+            let infos: [RESPValue] = nodes.map { n in
+                .array([.integer(n.infoRefreshMs.map { now - $0 } ?? 0), n.lastInfo.map { .bulk($0) } ?? .null])
+            }
+            result.append(.bulk(masters[m].name))
+            result.append(.array(infos))
+        }
+        return .array(result)
+    }
+
+    mutating func simulateFailureCommand(_ args: [String]) -> RESPValue {
+        for a in args {
+            switch a.lowercased() {
+            case "crash-after-election": simulateFailure.crashAfterElection = true
+            case "crash-after-promotion": simulateFailure.crashAfterPromotion = true
+            case "help":
+                return .array([.bulk("crash-after-election"), .bulk("crash-after-promotion")])
+            default: return .err("ERR Unknown failure simulation specified")
+            }
+        }
+        return .ok
+    }
+
+    mutating func debugCommand(_ args: [String]) -> RESPValue {
+        if args.isEmpty {
+            return .map(SentinelTimers.debugNames.map { (.bulk($0.uppercased()), .bulk(String(timers[debugName: $0] ?? 0))) })
+        }
+        guard args.count % 2 == 0 else { return .wrongArity("sentinel|debug") }
+        var updated = timers
+        for i in stride(from: 0, to: args.count, by: 2) {
+            guard updated[debugName: args[i]] != nil else {
+                return .err("ERR Unknown timer or parameter '\(args[i])'")
+            }
+            guard let v = Int64(args[i + 1]), v > 0, v <= SentinelLimits.maxDurationMs else {
+                return .err("ERR Invalid argument '\(args[i + 1])' for SENTINEL DEBUG '\(args[i])'")
+            }
+            updated[debugName: args[i]] = v
+        }
+        timers = updated
+        return .ok
+    }
+
+    static let helpLines = [
+        "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CKQUORUM <master-name>", "CONFIG SET|GET <param> [<value>]", "DEBUG [<param> <value> ...]",
+        "GET-MASTER-ADDR-BY-NAME <master-name>", "FAILOVER <master-name>", "FLUSHCONFIG",
+        "INFO-CACHE <master-name>", "IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>",
+        "MASTER <master-name>", "MASTERS", "MONITOR <name> <ip> <port> <quorum>", "MYID",
+        "PENDING-SCRIPTS", "REMOVE <master-name>", "REPLICAS <master-name>", "RESET <pattern>",
+        "SENTINELS <master-name>", "SET <master-name> <option> <value> [<option> <value> ...]",
+        "SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]", "HELP",
+    ]
+}

@@ -1,0 +1,190 @@
+/// A sentinel.conf problem: which line (1-based) and why.
+public struct SentinelConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var reason: String
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+    public var description: String { "sentinel.conf line \(line): \(reason)" }
+}
+
+/// Parses the sentinel.conf directives of REFERENCE §2 into the machine's starting state. Pure: the
+/// shell reads the file and passes the lines.
+public enum SentinelConfigParser {
+    /// The parsed sentinel state plus the server directives the shell owns (bind, dir, logfile,
+    /// requirepass, ...), in file order, as split arguments.
+    public struct Result: Sendable {
+        public var config: SentinelConfig
+        public var serverDirectives: [(line: Int, args: [String])]
+    }
+
+    public static func parse(_ text: String) throws(SentinelConfigError) -> Result {
+        try parse(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    public static func parse(lines: [String]) throws(SentinelConfigError) -> Result {
+        var config = SentinelConfig()
+        var server: [(line: Int, args: [String])] = []
+        for (i, raw) in lines.enumerated() {
+            let number = i + 1
+            let trimmed = raw.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed == "\r" { continue }
+            guard let args = ConfigTokenizer.split(raw) else {
+                throw SentinelConfigError(line: number, reason: "Unbalanced quotes in configuration line")
+            }
+            guard let first = args.first else { continue }
+            switch first.lowercased() {
+            case "sentinel":
+                try sentinelDirective(Array(args.dropFirst()), into: &config, line: number)
+            case "port":
+                guard args.count == 2, let p = Int(args[1]), (0...65535).contains(p) else {
+                    throw SentinelConfigError(line: number, reason: "Invalid port")
+                }
+                config.port = p
+                server.append((number, args))
+            case "loglevel":
+                guard args.count == 2, let level = logLevel(args[1]) else {
+                    throw SentinelConfigError(line: number, reason: "Invalid log level. Must be one of debug, verbose, notice, warning")
+                }
+                config.logLevel = level
+                server.append((number, args))
+            default:
+                guard args.count >= 2 else {
+                    throw SentinelConfigError(line: number, reason: "Bad directive or wrong number of arguments")
+                }
+                server.append((number, args))
+            }
+        }
+        return Result(config: config, serverDirectives: server)
+    }
+
+    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, line: Int) throws(SentinelConfigError) {
+        func fail(_ reason: String) -> SentinelConfigError { SentinelConfigError(line: line, reason: reason) }
+        guard let option = a.first?.lowercased() else { throw fail("Missing sentinel directive") }
+        func arity(_ n: Int) throws(SentinelConfigError) {
+            guard a.count == n else { throw fail("Wrong number of arguments for 'sentinel \(option)'") }
+        }
+        func master() throws(SentinelConfigError) -> Int {
+            guard a.count >= 2, let i = c.masters.firstIndex(where: { $0.name.lowercased() == a[1].lowercased() }) else {
+                throw fail("No such master with specified name.")
+            }
+            return i
+        }
+        func positive(_ s: String) throws(SentinelConfigError) -> Int64 {
+            guard let v = Int64(s), v > 0, v <= SentinelLimits.maxDurationMs else {
+                throw fail("Invalid value '\(s)' for 'sentinel \(option)'")
+            }
+            return v
+        }
+        func epoch(_ s: String) throws(SentinelConfigError) -> UInt64 {
+            guard let v = Hello.parseEpoch(s) else { throw fail("Invalid epoch '\(s)'") }
+            return v
+        }
+        func port(_ s: String) throws(SentinelConfigError) -> Int {
+            guard let p = Hello.parsePort(s) else { throw fail("Invalid port '\(s)'") }
+            return p
+        }
+        func yesNo(_ s: String) throws(SentinelConfigError) -> Bool {
+            switch s.lowercased() {
+            case "yes": return true
+            case "no": return false
+            default: throw fail("Argument must be either yes or no")
+            }
+        }
+        switch option {
+        case "monitor":
+            try arity(5)
+            guard let quorum = Int(a[4]), quorum > 0 else { throw fail("Quorum must be 1 or greater.") }
+            guard !c.masters.contains(where: { $0.name.lowercased() == a[1].lowercased() }) else {
+                throw fail("Duplicated master name.")
+            }
+            guard c.resolveHostnames || isIPAddress(a[2]) else { throw fail("Invalid IP address or hostname specified") }
+            c.masters.append(MasterConfig(name: a[1], address: Address(host: a[2], port: try port(a[3])), quorum: quorum))
+        case "down-after-milliseconds":
+            try arity(3); c.masters[try master()].downAfterMs = try positive(a[2])
+        case "failover-timeout":
+            try arity(3); c.masters[try master()].failoverTimeoutMs = try positive(a[2])
+        case "parallel-syncs":
+            try arity(3)
+            let v = try positive(a[2])
+            guard v <= Int64(Int32.max) else { throw fail("Invalid parallel-syncs") }
+            c.masters[try master()].parallelSyncs = Int(v)
+        case "master-reboot-down-after-period":
+            try arity(3)
+            guard let v = Int64(a[2]), v >= 0, v <= SentinelLimits.maxDurationMs else {
+                throw fail("Invalid master-reboot-down-after-period")
+            }
+            c.masters[try master()].masterRebootDownAfterPeriodMs = v
+        case "notification-script":
+            try arity(3); c.masters[try master()].notificationScript = a[2]
+        case "client-reconfig-script":
+            try arity(3); c.masters[try master()].clientReconfigScript = a[2]
+        case "auth-pass":
+            try arity(3); c.masters[try master()].authPass = a[2]
+        case "auth-user":
+            try arity(3); c.masters[try master()].authUser = a[2]
+        case "rename-command":
+            try arity(4); c.masters[try master()].renamedCommands[a[2].uppercased()] = a[3]
+        case "config-epoch":
+            try arity(3); c.masters[try master()].configEpoch = try epoch(a[2])
+        case "leader-epoch":
+            try arity(3); c.masters[try master()].leaderEpoch = try epoch(a[2])
+        case "known-replica", "known-slave":
+            try arity(4)
+            let m = try master()
+            let address = Address(host: a[2], port: try port(a[3]))
+            if !c.masters[m].knownReplicas.contains(address) { c.masters[m].knownReplicas.append(address) }
+        case "known-sentinel":
+            try arity(5)
+            let m = try master()
+            guard Hello.isRunID(a[4]) else { throw fail("Malformed Sentinel id in known-sentinel option.") }
+            c.masters[m].knownSentinels.append(KnownSentinel(address: Address(host: a[2], port: try port(a[3])), runID: a[4]))
+        case "myid":
+            try arity(2)
+            guard Hello.isRunID(a[1]) else { throw fail("Malformed Sentinel id in myid option.") }
+            c.myID = a[1].lowercased()
+        case "current-epoch":
+            try arity(2); c.currentEpoch = try epoch(a[1])
+        case "announce-ip":
+            try arity(2); c.announceIP = a[1].isEmpty ? nil : a[1]
+        case "announce-port":
+            try arity(2)
+            guard let p = Int(a[1]), (0...65535).contains(p) else { throw fail("Invalid port '\(a[1])'") }
+            c.announcePort = p == 0 ? nil : p
+        case "deny-scripts-reconfig":
+            try arity(2); c.denyScriptsReconfig = try yesNo(a[1])
+        case "resolve-hostnames":
+            try arity(2); c.resolveHostnames = try yesNo(a[1])
+        case "announce-hostnames":
+            try arity(2); c.announceHostnames = try yesNo(a[1])
+        case "sentinel-user":
+            try arity(2); c.sentinelUser = a[1]
+        case "sentinel-pass":
+            try arity(2); c.sentinelPass = a[1]
+        default:
+            throw fail("Unrecognized sentinel configuration statement.")
+        }
+    }
+
+    static func logLevel(_ s: String) -> LogLevel? {
+        switch s.lowercased() {
+        case "debug": return .debug
+        case "verbose": return .verbose
+        case "notice": return .notice
+        case "warning": return .warning
+        default: return nil
+        }
+    }
+
+    /// A literal IPv4 or IPv6 address (no resolution: the machine does none).
+    public static func isIPAddress(_ s: String) -> Bool {
+        if s.contains(":") {
+            return s.count <= 45 && s.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { p in
+            !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCIIDigit) && Int(p)! <= 255
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// Pointing data nodes at a master: the promotion / reconfiguration transaction and the
+/// RECONF_SLAVES stage.
+extension Sentinel {
+    /// MULTI, SLAVEOF (NO ONE when `to` is nil), CONFIG REWRITE, CLIENT KILL TYPE normal, CLIENT KILL
+    /// TYPE pubsub, EXEC. One transaction so the node never runs a half reconfiguration; killing the
+    /// clients makes them reconnect and find the new topology. Replies are ignored: the outcome is
+    /// read from later INFO, as Redis does.
+    @discardableResult
+    mutating func sendSlaveOf(_ path: InstancePath, to address: Address?) -> Bool {
+        guard self[path].link.command.isConnected else { return false }
+        let target = address.map { [$0.host, String($0.port)] } ?? ["NO", "ONE"]
+        send(path, .command, ["MULTI"], expect: .ignored)
+        send(path, .command, ["SLAVEOF"] + target, expect: .ignored)
+        send(path, .command, ["CONFIG", "REWRITE"], expect: .ignored)
+        send(path, .command, ["CLIENT", "KILL", "TYPE", "normal"], expect: .ignored)
+        send(path, .command, ["CLIENT", "KILL", "TYPE", "pubsub"], expect: .ignored)
+        send(path, .command, ["EXEC"], expect: .ignored)
+        return true
+    }
+
+    /// Redis's sentinelFailoverReconfNextSlave: at most parallel-syncs replicas syncing at a time.
+    mutating func failoverReconfNextSlave(_ m: Int, now: MonotonicMs) {
+        guard let promoted = masters[m].promotedAddress else { return }
+        var inProgress = masters[m].replicas.filter { $0.reconf == .sent || $0.reconf == .inProgress }.count
+        for r in masters[m].replicas.indices {
+            if inProgress >= masters[m].parallelSyncs { break }
+            let replica = masters[m].replicas[r]
+            if replica.promoted || replica.reconf == .done { continue }
+            // A replica that got SLAVEOF but never started syncing is given up on, so one broken
+            // replica cannot hold the failover.
+            if replica.reconf == .sent, now - replica.reconfSentMs > timers.slaveReconfTimeoutMs {
+                event(.notice, "-slave-reconf-sent-timeout", .replica(m, r), now: now)
+                masters[m].replicas[r].reconf = .done
+                continue
+            }
+            if replica.reconf != .none { continue }
+            if replica.link.disconnected { continue }
+            if sendSlaveOf(.replica(m, r), to: promoted) {
+                masters[m].replicas[r].reconf = .sent
+                masters[m].replicas[r].reconfSentMs = now
+                event(.notice, "+slave-reconf-sent", .replica(m, r), now: now)
+                inProgress += 1
+            }
+        }
+        failoverDetectEnd(m, now: now)
+    }
+
+    /// The failover ends when every reachable replica is reconfigured, or at failover-timeout (then
+    /// the rest get SLAVEOF anyway and the sentinels' normal fixing finishes the job).
+    mutating func failoverDetectEnd(_ m: Int, now: MonotonicMs) {
+        guard let p = masters[m].promotedIndex, !masters[m].replicas[p].isSubjectivelyDown else { return }
+        var notReconfigured = masters[m].replicas.filter {
+            !$0.promoted && $0.reconf != .done && !$0.isSubjectivelyDown
+        }.count
+        var timedOut = false
+        if now - masters[m].failoverStateChangeMs > masters[m].failoverTimeoutMs {
+            notReconfigured = 0
+            timedOut = true
+            event(.warning, "+failover-end-for-timeout", .master(m), now: now)
+        }
+        guard notReconfigured == 0 else { return }
+        event(.warning, "+failover-end", .master(m), now: now)
+        setFailoverState(m, .updateConfig, now: now)
+        guard timedOut, let promoted = masters[m].promotedAddress else { return }
+        for r in masters[m].replicas.indices {
+            let replica = masters[m].replicas[r]
+            if replica.promoted || replica.reconf == .done || replica.reconf == .sent { continue }
+            if sendSlaveOf(.replica(m, r), to: promoted) {
+                masters[m].replicas[r].reconf = .sent
+                event(.notice, "+slave-reconf-sent-be", .replica(m, r), now: now)
+            }
+        }
+    }
+}

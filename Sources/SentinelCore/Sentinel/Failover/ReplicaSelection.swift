@@ -1,0 +1,100 @@
+/// Choosing the replica to promote (Redis's sentinelSelectSlave), with two improvements from
+/// REFERENCE §6: offsets are fresh (the candidates are asked for INFO and the choice waits, at most
+/// fresh-info-timeout, for the answers) and every rejected candidate is reported with its reason.
+extension Sentinel {
+    struct Selection {
+        var chosen: Int?
+        var eligible: [ReplicaCandidate] = []
+        var rejected: [(Int, String)] = []
+    }
+
+    /// Applies Redis's exclusions and order. With `freshSinceMs`, a candidate must also have answered
+    /// INFO since that instant.
+    func selectReplica(_ m: Int, freshSinceMs: MonotonicMs?, now: MonotonicMs) -> Selection {
+        let master = masters[m]
+        var maxMasterDownMs = master.node.downAfterMs * 10
+        if let since = master.node.sdownSinceMs { maxMasterDownMs += now - since }
+        // INFO is refreshed every second while the master is down, every 10 s otherwise.
+        let infoValidityMs = master.node.isSubjectivelyDown ? timers.pingPeriodMs * 5 : timers.infoPeriodMs * 3
+        var selection = Selection()
+        var eligible: [(Int, ReplicaCandidate)] = []
+        for (i, r) in master.replicas.enumerated() {
+            let reason: String?
+            if r.isSubjectivelyDown {
+                reason = "s_down"
+            } else if r.link.disconnected {
+                reason = "disconnected"
+            } else if now - r.link.lastAvailMs > timers.pingPeriodMs * SentinelLimits.candidatePingMaxAgeFactor {
+                reason = "last valid ping reply \(now - r.link.lastAvailMs) ms ago"
+            } else if r.priority == 0 {
+                reason = "replica-priority 0"
+            } else if let since = freshSinceMs, (r.infoRefreshMs ?? .min) < since {
+                reason = "no fresh INFO within \(timers.freshInfoTimeoutMs) ms"
+            } else if r.infoRefreshMs.map({ now - $0 > infoValidityMs }) ?? true {
+                reason = "INFO too old"
+            } else if r.masterLinkDownMs > maxMasterDownMs {
+                reason = "master link down for \(r.masterLinkDownMs) ms (max \(maxMasterDownMs))"
+            } else {
+                reason = nil
+            }
+            if let reason {
+                selection.rejected.append((i, reason))
+            } else {
+                eligible.append((i, ReplicaCandidate(address: r.address, priority: r.priority,
+                                                     offset: r.replOffset, runID: r.runID ?? "")))
+            }
+        }
+        // Lowest priority number first, then most data, then smallest run id (a missing run id
+        // sorts last).
+        eligible.sort { a, b in
+            let x = a.1, y = b.1
+            if x.priority != y.priority { return x.priority < y.priority }
+            if x.offset != y.offset { return x.offset > y.offset }
+            if x.runID.isEmpty != y.runID.isEmpty { return !x.runID.isEmpty }
+            return x.runID < y.runID
+        }
+        selection.eligible = eligible.map(\.1)
+        selection.chosen = eligible.first?.0
+        return selection
+    }
+
+    mutating func failoverSelectSlave(_ m: Int, now: MonotonicMs) {
+        if masters[m].freshInfoRequestedMs == nil {
+            masters[m].freshInfoRequestedMs = now
+            var asked = 0
+            for r in masters[m].replicas.indices {
+                let replica = masters[m].replicas[r]
+                guard !replica.isSubjectivelyDown, !replica.link.disconnected, replica.priority != 0 else { continue }
+                if send(.replica(m, r), .command, ["INFO"], expect: .info) {
+                    masters[m].replicas[r].freshInfoAskedMs = now
+                    asked += 1
+                }
+            }
+            if asked > 0 { return }
+        } else if let requested = masters[m].freshInfoRequestedMs,
+                  masters[m].replicas.contains(where: { $0.freshInfoAskedMs != nil }),
+                  now - requested < timers.freshInfoTimeoutMs {
+            return
+        }
+        let selection = selectReplica(m, freshSinceMs: masters[m].freshInfoRequestedMs, now: now)
+        for r in masters[m].replicas.indices { masters[m].replicas[r].freshInfoAskedMs = nil }
+        masters[m].freshInfoRequestedMs = nil
+        for (r, reason) in selection.rejected {
+            let address = masters[m].replicas[r].address
+            out.append(.candidateRejected(master: masters[m].name, replica: address, reason: reason))
+            log(.notice, "+candidate-rejected \(describe(.replica(m, r))) \(reason)")
+        }
+        guard let chosen = selection.chosen else {
+            event(.warning, "-failover-abort-no-good-slave", .master(m), now: now)
+            abortFailover(m, now: now)
+            return
+        }
+        let address = masters[m].replicas[chosen].address
+        out.append(.candidateSelected(master: masters[m].name, replica: address, eligible: selection.eligible))
+        event(.warning, "+selected-slave", .replica(m, chosen), now: now)
+        masters[m].replicas[chosen].promoted = true
+        masters[m].promotedAddress = address
+        setFailoverState(m, .sendSlaveofNoOne, now: now)
+        event(.notice, "+failover-state-send-slaveof-noone", .replica(m, chosen), now: now)
+    }
+}

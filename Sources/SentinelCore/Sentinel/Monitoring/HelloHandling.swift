@@ -1,0 +1,78 @@
+/// Acting on hellos (Redis's sentinelProcessHelloMessage): discovery of peers, epoch adoption and
+/// configuration propagation.
+extension Sentinel {
+    mutating func processHello(_ payload: String, now: MonotonicMs) {
+        guard let hello = Hello.parse(payload) else {
+            log(.verbose, "Refused malformed hello")
+            return
+        }
+        if hello.runID.lowercased() == myID.lowercased() {
+            // Our own hellos come back through the data nodes. One from another address means a
+            // second sentinel uses our id (a copied config file): Redis says nothing; we warn, at
+            // most once a minute, because such twins break discovery and voting silently.
+            let ownPort = announcePort ?? port
+            let other = hello.port != ownPort || (announceIP.map { $0 != hello.ip } ?? false)
+            if other, lastDuplicateIDWarningMs.map({ now - $0 > 60_000 }) ?? true {
+                lastDuplicateIDWarningMs = now
+                log(.warning, "WARNING: sentinel at \(hello.ip):\(hello.port) announces my own id \(myID); "
+                    + "each sentinel needs a unique myid (remove the 'sentinel myid' line from copied config files)")
+            }
+            return
+        }
+        guard let m = masterIndex(named: hello.masterName) else { return }
+        let address = Address(host: hello.ip, port: hello.port)
+
+        var s = masters[m].sentinels.firstIndex { $0.runID == hello.runID && $0.address == address }
+        if s == nil {
+            // Same run id at another address: the peer moved (or was announced differently).
+            if let moved = masters[m].sentinels.firstIndex(where: { $0.runID == hello.runID }) {
+                closeAllLinks(of: masters[m].sentinels[moved])
+                masters[m].sentinels[moved].address = address
+                masters[m].sentinels[moved].link = InstanceLink(hasPubsub: false, now: now)
+                event(.notice, "+sentinel-address-switch", .master(m), "ip \(address.host) port \(address.port) for \(hello.runID)", now: now)
+                s = moved
+            } else {
+                // Another run id at this address: that entry is stale (a restarted peer with a new
+                // id, or a copy of a config file); the address belongs to the newcomer.
+                if let stale = masters[m].sentinels.firstIndex(where: { $0.address == address }) {
+                    event(.notice, "+sentinel-invalid-addr", .sentinel(m, stale), now: now)
+                    closeAllLinks(of: masters[m].sentinels[stale])
+                    masters[m].sentinels.remove(at: stale)
+                }
+                guard masters[m].sentinels.count < SentinelLimits.maxKnownSentinelsPerMaster else { return }
+                var peer = InstanceState(role: .sentinel, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
+                peer.runID = hello.runID
+                masters[m].sentinels.append(peer)
+                s = masters[m].sentinels.count - 1
+                event(.notice, "+sentinel", .sentinel(m, s!), now: now)
+            }
+            needsPersist = true
+        }
+
+        masters[m].sentinels[s!].lastHelloMs = now
+        if hello.currentEpoch > currentEpoch {
+            currentEpoch = hello.currentEpoch
+            needsPersist = true
+            event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
+        }
+
+        if masters[m].configEpoch < hello.masterConfigEpoch {
+            masters[m].configEpoch = hello.masterConfigEpoch
+            needsPersist = true
+            // Compare with the address we give clients, and treat a failover of ours as superseded
+            // by any newer configuration: otherwise a sentinel stuck mid-failover (promoted replica
+            // X, old master Y) that hears "epoch N+1: master Y" would keep announcing X under epoch
+            // N+1. (Redis compares with the old master's address only.)
+            let current = masters[m].currentAddress
+            if !current.matches(host: hello.masterIP, port: hello.masterPort) || masters[m].failoverInProgress {
+                let new = Address(host: hello.masterIP, port: hello.masterPort)
+                event(.warning, "+config-update-from", .sentinel(m, s!), now: now)
+                event(.warning, "+switch-master", .master(m),
+                      "\(masters[m].name) \(current.host) \(current.port) \(new.host) \(new.port)", bare: true, now: now)
+                callClientReconfigScript(m, role: "observer", state: "start", from: current, to: new, now: now)
+                // A failover of ours that lost to a newer configuration is superseded.
+                resetMasterAndChangeAddress(m, to: new, now: now)
+            }
+        }
+    }
+}

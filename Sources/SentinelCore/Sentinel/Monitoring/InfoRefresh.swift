@@ -1,0 +1,139 @@
+/// Acting on INFO (Redis's sentinelRefreshInstanceInfo): discovery of replicas, reboots, role
+/// changes, promotion detection, demotion of stray masters and replica reconfiguration progress.
+extension Sentinel {
+    mutating func refreshInfo(_ path: InstancePath, _ text: String, now: MonotonicMs) {
+        let report = InfoReport.parse(text)
+        let m = path.master
+        var inst = self[path]
+        inst.lastInfo = text
+        inst.infoRefreshMs = now
+        inst.freshInfoAskedMs = nil
+        var rebooted = false
+        if let run = report.runID, inst.runID != run {
+            rebooted = inst.runID != nil
+            inst.runID = run
+            if inst.role == .master && masters[m].masterRebootDownAfterPeriodMs > 0 && rebooted {
+                inst.rebootSinceMs = now
+            }
+        }
+        if report.role == .replica {
+            inst.masterLinkDownMs = min(report.masterLinkDownSinceSeconds ?? 0, SentinelLimits.maxDurationMs / 1000) * 1000
+            if report.masterHost != inst.reportedMasterHost || (report.masterPort ?? 0) != inst.reportedMasterPort {
+                inst.replicaConfChangeMs = now
+            }
+            inst.reportedMasterHost = report.masterHost
+            inst.reportedMasterPort = report.masterPort ?? 0
+            inst.masterLinkUp = report.masterLinkUp ?? false
+            if let p = report.replicaPriority { inst.priority = p }
+            if let o = report.replOffset { inst.replOffset = o }
+            inst.replicaAnnounced = report.replicaAnnounced ?? true
+        }
+        var roleChanged = false
+        if let role = report.role, role != inst.roleReported {
+            inst.roleReported = role
+            inst.roleReportedMs = now
+            if role == .replica { inst.replicaConfChangeMs = now }
+            roleChanged = true
+        }
+        if report.role == .replica && inst.formerMaster { inst.formerMaster = false }
+        self[path] = inst
+
+        if rebooted { event(.notice, "+reboot", path, now: now) }
+        if roleChanged, let role = report.role {
+            let coherent = role == inst.role
+            event(.verbose, coherent ? "+role-change" : "-role-change", path,
+                  "new reported role is \(role == .master ? "master" : "slave")", now: now)
+        }
+        if inst.role == .master && report.role == .master {
+            discoverReplicas(m, report.replicas, now: now)
+        }
+
+        // In TILT the state is refreshed but nothing is acted upon: our timers cannot be trusted.
+        if isInTilt { return }
+
+        if inst.role == .replica, report.role == .master {
+            replicaReportsMaster(path, now: now)
+        }
+        if inst.role == .replica, report.role == .replica {
+            replicaReportsReplica(path, now: now)
+        }
+        if masters[m].failoverState == .selectSlave { failoverStateMachine(m, now: now) }
+    }
+
+    /// New replicas listed by a master are added (+slave) and persisted.
+    mutating func discoverReplicas(_ m: Int, _ addresses: [Address], now: MonotonicMs) {
+        for address in addresses where masters[m].replicaIndex(address) == nil {
+            guard masters[m].replicas.count < SentinelLimits.maxReplicasPerMaster else { return }
+            guard !masters[m].node.address.matches(host: address.host, port: address.port) else { continue }
+            masters[m].replicas.append(
+                InstanceState(role: .replica, address: address, downAfterMs: masters[m].node.downAfterMs, now: now))
+            event(.notice, "+slave", .replica(m, masters[m].replicas.count - 1), now: now)
+            needsPersist = true
+        }
+    }
+
+    mutating func replicaReportsMaster(_ path: InstancePath, now: MonotonicMs) {
+        let m = path.master
+        let inst = self[path]
+        if inst.promoted && masters[m].failoverState == .waitPromotion {
+            promotionConfirmed(m, path, now: now)
+            return
+        }
+        guard !inst.promoted, masterLooksSane(m, now: now) else { return }
+        // Redis waits 4 publish periods (8 s) so that a replica promoted by another sentinel's
+        // failover, whose hello has not reached us yet, is not demoted by mistake. A former master
+        // that was never seen as a replica since our switch cannot be such a promotion: it is a
+        // returning old master and is demoted at once (REFERENCE §6).
+        let waitMs = timers.publishPeriodMs * 4
+        let patient = noDownFor(inst, waitMs, now: now) && now - inst.roleReportedMs > waitMs
+        guard inst.formerMaster || patient else { return }
+        let target = masters[m].node.address
+        if sendSlaveOf(path, to: target) {
+            event(.notice, "+convert-to-slave", path, now: now)
+        }
+    }
+
+    mutating func replicaReportsReplica(_ path: InstancePath, now: MonotonicMs) {
+        let m = path.master
+        let inst = self[path]
+        let master = masters[m].node.address
+        let pointsAtMaster = inst.reportedMasterPort == master.port
+            && inst.reportedMasterHost.map { master.matches(host: $0, port: master.port) } == true
+        if !pointsAtMaster && inst.reconf == .none {
+            // A replica following someone else is fixed, but only after failover-timeout: it may be
+            // in the middle of another sentinel's reconfiguration.
+            let waitMs = masters[m].failoverTimeoutMs
+            if masterLooksSane(m, now: now), noDownFor(inst, waitMs, now: now),
+               now - inst.replicaConfChangeMs > waitMs, sendSlaveOf(path, to: master) {
+                event(.notice, "+fix-slave-config", path, now: now)
+            }
+        }
+        guard inst.reconf == .sent || inst.reconf == .inProgress,
+              let promoted = masters[m].promotedAddress else { return }
+        let pointsAtPromoted = inst.reportedMasterPort == promoted.port
+            && inst.reportedMasterHost.map { promoted.matches(host: $0, port: promoted.port) } == true
+        if inst.reconf == .sent && pointsAtPromoted {
+            self[path].reconf = .inProgress
+            event(.notice, "+slave-reconf-inprog", path, now: now)
+        }
+        if self[path].reconf == .inProgress && inst.masterLinkUp && pointsAtPromoted {
+            self[path].reconf = .done
+            event(.notice, "+slave-reconf-done", path, now: now)
+            failoverStateMachine(m, now: now)
+        }
+    }
+
+    /// Redis's sentinelMasterLooksSane: the master is reachable, says it is a master, and its INFO
+    /// is recent. Only then is it safe to point replicas at it.
+    func masterLooksSane(_ m: Int, now: MonotonicMs) -> Bool {
+        let node = masters[m].node
+        return node.roleReported == .master && !node.isSubjectivelyDown && !masters[m].isObjectivelyDown
+            && node.infoRefreshMs.map { now - $0 < timers.infoPeriodMs * 2 } == true
+    }
+
+    /// No SDOWN (or ODOWN) started within the last `ms`.
+    func noDownFor(_ inst: InstanceState, _ ms: Int64, now: MonotonicMs) -> Bool {
+        guard let last = inst.lastDownStartMs else { return true }
+        return now - last > ms
+    }
+}

@@ -1,0 +1,68 @@
+/// The fields of an INFO reply that Sentinel acts on. Parsing is lenient like Redis's: unknown or
+/// malformed lines are skipped, never fatal.
+public struct InfoReport: Sendable, Equatable {
+    public var runID: String?
+    /// `.master` or `.replica` (INFO says "slave").
+    public var role: InstanceRole?
+    public var masterHost: String?
+    public var masterPort: Int?
+    public var masterLinkUp: Bool?
+    public var masterLinkDownSinceSeconds: Int64?
+    public var replicaPriority: Int?
+    public var replOffset: Int64?
+    public var replicaAnnounced: Bool?
+    /// Replicas a master lists in `slaveN:` lines.
+    public var replicas: [Address] = []
+
+    public init() {}
+
+    public static func parse(_ text: String) -> InfoReport {
+        var r = InfoReport()
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            let line = Substring(rawLine)
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon]
+            let value = String(line[line.index(after: colon)...])
+            switch key {
+            case "run_id":
+                // Redis only accepts a full 40-character run id.
+                if value.count == 40 { r.runID = value }
+            case "role":
+                if value == "master" { r.role = .master } else if value == "slave" { r.role = .replica }
+            case "master_host": r.masterHost = value
+            case "master_port": r.masterPort = Int(value).flatMap { (1...65535).contains($0) ? $0 : nil }
+            case "master_link_status": r.masterLinkUp = value == "up"
+            case "master_link_down_since_seconds":
+                // Redis 7 reports -1 while the link never came up; treat that as "down for 0 s".
+                r.masterLinkDownSinceSeconds = Int64(value).map { max(0, $0) }
+            case "slave_priority", "replica_priority": r.replicaPriority = Int(value)
+            case "slave_repl_offset": r.replOffset = Int64(value)
+            case "replica_announced": r.replicaAnnounced = value != "0"
+            default:
+                if key.hasPrefix("slave"), key.dropFirst(5).allSatisfy(\.isNumber), key.count > 5,
+                   let address = parseReplicaLine(value) {
+                    r.replicas.append(address)
+                }
+            }
+        }
+        return r
+    }
+
+    /// `ip=..,port=..,state=..,offset=..,lag=..` (Redis ≥ 2.8) or the old `ip,port,state`.
+    static func parseReplicaLine(_ value: String) -> Address? {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var ip: String?
+        var port: Int?
+        if value.contains("ip=") {
+            for p in parts {
+                if p.hasPrefix("ip=") { ip = String(p.dropFirst(3)) }
+                if p.hasPrefix("port=") { port = Int(p.dropFirst(5)) }
+            }
+        } else if parts.count >= 2 {
+            ip = parts[0]
+            port = Int(parts[1])
+        }
+        guard let ip, !ip.isEmpty, let port, (1...65535).contains(port) else { return nil }
+        return Address(host: ip, port: port)
+    }
+}

@@ -1,0 +1,61 @@
+/// The monitoring half of the timer: PING, INFO and hello pacing (Redis's
+/// sentinelSendPeriodicCommands).
+extension Sentinel {
+    mutating func sendPeriodicCommands(_ path: InstancePath, now: MonotonicMs) {
+        let inst = self[path]
+        guard inst.link.command.isConnected else { return }
+        // A stuck instance gets nothing more until it answers what it has.
+        if inst.link.pendingCommands >= SentinelLimits.maxPendingCommands { return }
+        let m = masters[path.master]
+
+        // Replicas of a master in trouble are polled every second: the failover needs their state
+        // (role, replication link, offset) to be recent.
+        var infoPeriodMs = timers.infoPeriodMs
+        if inst.role == .replica && (m.isObjectivelyDown || m.failoverInProgress || inst.masterLinkDownMs != 0) {
+            infoPeriodMs = min(infoPeriodMs, 1_000)
+        }
+        // PING at least as often as down-after so that a short down-after can still be detected.
+        let pingPeriodMs = min(inst.downAfterMs, timers.pingPeriodMs)
+
+        if inst.role != .sentinel, !inst.link.command.pending.contains(.info),
+           inst.infoRefreshMs.map({ now - $0 > infoPeriodMs }) ?? true {
+            send(path, .command, ["INFO"], expect: .info)
+        }
+        if now - inst.link.lastPongMs > pingPeriodMs,
+           inst.link.lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
+            sendPing(path, now: now)
+        }
+        if now - inst.link.lastPubMs > timers.publishPeriodMs, !inst.link.command.pending.contains(.publishHello) {
+            sendHello(path, now: now)
+        }
+    }
+
+    mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {
+        guard send(path, .command, ["PING"], expect: .ping) else { return }
+        var inst = self[path]
+        inst.link.lastPingMs = now
+        if inst.link.actPingMs == nil { inst.link.actPingMs = now }
+        self[path] = inst
+    }
+
+    /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel
+    /// directly: `ip,port,myid,current_epoch,master_name,master_ip,master_port,master_config_epoch`.
+    mutating func sendHello(_ path: InstancePath, now: MonotonicMs) {
+        let inst = self[path]
+        guard inst.link.command.isConnected, let ip = announceIP ?? inst.link.localIP else { return }
+        let m = masters[path.master]
+        let master = m.currentAddress
+        let hello = Hello(ip: ip, port: announcePort ?? port, runID: myID, currentEpoch: currentEpoch,
+                          masterName: m.name, masterIP: master.host, masterPort: master.port,
+                          masterConfigEpoch: m.configEpoch)
+        if send(path, .command, ["PUBLISH", Self.helloChannel, hello.payload], expect: .publishHello) {
+            self[path].link.lastPubMs = now
+        }
+    }
+
+    /// Sends hellos for one master everywhere now, so a new configuration spreads at once rather
+    /// than at the next publish period.
+    mutating func forceHelloUpdate(master m: Int, now: MonotonicMs) {
+        for p in paths(of: m) { sendHello(p, now: now) }
+    }
+}

@@ -1,0 +1,54 @@
+/// Matching replies to the commands that asked for them.
+extension Sentinel {
+    mutating func received(_ value: RESPValue, on link: LinkID, now: MonotonicMs) {
+        guard let path = path(of: link) else { return }
+        if link.kind == .pubsub {
+            self[path].link.pubsubLastActivityMs = now
+            if let e = value.elements, e.count == 3, e[0].text?.lowercased() == "message" {
+                if e[1].text == Self.helloChannel, let payload = e[2].text {
+                    processHello(payload, now: now)
+                }
+            } else if !self[path].link.pubsub!.pending.isEmpty {
+                self[path].link.pubsub!.pending.removeFirst()
+            }
+            return
+        }
+        guard !self[path].link.command.pending.isEmpty else { return }
+        let request = self[path].link.command.pending.removeFirst()
+        switch request {
+        case .ping: pingReply(value, path, now: now)
+        case .info:
+            if !value.isError, let text = value.text { refreshInfo(path, text, now: now) }
+        case .isMasterDown: masterDownReply(value, path, now: now)
+        case .ignored, .publishHello, .subscribe: break
+        }
+    }
+
+    mutating func pingReply(_ value: RESPValue, _ path: InstancePath, now: MonotonicMs) {
+        var inst = self[path]
+        inst.link.lastPongMs = now
+        let text = value.text ?? ""
+        let valid: Bool
+        switch value {
+        case .simpleString, .bulkString: valid = text == "PONG"
+        case .error: valid = text.hasPrefix("LOADING") || text.hasPrefix("MASTERDOWN")
+        default: valid = false
+        }
+        if valid {
+            inst.link.lastAvailMs = now
+            inst.link.actPingMs = nil
+            inst.awaitingFirstChance = false
+            // A rebooted master that answers PONG serves again.
+            if text == "PONG" { inst.rebootSinceMs = nil }
+            self[path] = inst
+        } else {
+            self[path] = inst
+            // A master busy in a script cannot answer; kill the script once, as Redis does.
+            if value.isError, text.hasPrefix("BUSY"), inst.isSubjectivelyDown, !inst.scriptKillSent {
+                if send(path, .command, ["SCRIPT", "KILL"], expect: .ignored) {
+                    self[path].scriptKillSent = true
+                }
+            }
+        }
+    }
+}

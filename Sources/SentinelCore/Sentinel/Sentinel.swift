@@ -1,0 +1,227 @@
+/// Redis Sentinel as a pure, deterministic state machine.
+///
+/// Every input is an event passed to `handle(_:now:)` with the current monotonic time; every effect
+/// is an action in the returned array, to be performed in order by the shell (see `SentinelAction`
+/// for the persist-before-reply contract). Nothing in here reads a clock, touches a socket or draws
+/// unseeded randomness: the same seed, config and events give the same actions, which is what the
+/// simulation tests rely on.
+///
+/// Contracts for the shell:
+/// - call `handle(.tick(wallClockMs:), now:)` about every 100 ms;
+/// - answer every `.connect` with `.linkConnected` or `.connectFailed`; report `.linkLost` once for a
+///   connection that dies; after `.close` nothing more about that LinkID is expected (late events
+///   for it are ignored anyway);
+/// - feed every value read on a link as `.reply`, in order.
+public struct Sentinel: Sendable {
+    var myID: String
+    var currentEpoch: UInt64
+    var port: Int
+    var announceIP: String?
+    var announcePort: Int?
+    var denyScriptsReconfig: Bool
+    var resolveHostnames: Bool
+    var announceHostnames: Bool
+    var sentinelUser: String?
+    var sentinelPass: String?
+    var logLevel: LogLevel
+    var masters: [MasterState] = []
+    var timers = SentinelTimers()
+    var random: SplitMix64
+
+    // TILT
+    var previousTickWallMs: Int64?
+    var tiltSinceMs: MonotonicMs?
+    var tiltSinceWallMs: Int64 = 0
+
+    var simulateFailure = SimulateFailure()
+    var scripts = ScriptQueue()
+    var nextLinkIncarnation: UInt64 = 1
+    /// Set by SIMULATE-FAILURE: the machine asked the shell to exit and ignores further events.
+    var crashed = false
+    var lastDuplicateIDWarningMs: MonotonicMs?
+
+    /// Actions of the event being handled.
+    var out: [SentinelAction] = []
+    /// State changed that Redis persists; flushed before the next reply and at the end of the event.
+    var needsPersist = false
+
+    /// Starts from a parsed config (or a restart's persisted state). A missing myid is generated
+    /// from `seed` and persisted with the first event.
+    public init(config: SentinelConfig, seed: UInt64, now: MonotonicMs) {
+        random = SplitMix64(seed: seed)
+        if let id = config.myID {
+            myID = id
+        } else {
+            myID = random.hexID()
+            needsPersist = true
+        }
+        currentEpoch = config.currentEpoch
+        port = config.port
+        announceIP = config.announceIP
+        announcePort = config.announcePort
+        denyScriptsReconfig = config.denyScriptsReconfig
+        resolveHostnames = config.resolveHostnames
+        announceHostnames = config.announceHostnames
+        sentinelUser = config.sentinelUser
+        sentinelPass = config.sentinelPass
+        logLevel = config.logLevel
+        for mc in config.masters {
+            var m = MasterState(config: mc, now: now)
+            for r in mc.knownReplicas where r != mc.address {
+                m.replicas.append(InstanceState(role: .replica, address: r, downAfterMs: mc.downAfterMs, now: now))
+            }
+            for s in mc.knownSentinels where s.runID != myID {
+                var peer = InstanceState(role: .sentinel, address: s.address, downAfterMs: mc.downAfterMs, now: now)
+                peer.runID = s.runID
+                m.sentinels.append(peer)
+            }
+            masters.append(m)
+        }
+    }
+
+    /// The run id this sentinel announces.
+    public var id: String { myID }
+    public var epoch: UInt64 { currentEpoch }
+    public var isInTilt: Bool { tiltSinceMs != nil }
+
+    /// Feeds one event; returns the actions to perform, in order.
+    public mutating func handle(_ event: SentinelEvent, now: MonotonicMs) -> [SentinelAction] {
+        out = []
+        if crashed { return [] }
+        switch event {
+        case .tick(let wallMs): timerTick(wallClockMs: wallMs, now: now)
+        case .linkConnected(let link, let localIP): linkConnected(link, localIP: localIP, now: now)
+        case .connectFailed(let link, let reason): linkDown(link, reason: reason, now: now)
+        case .linkLost(let link, let reason): linkDown(link, reason: reason, now: now)
+        case .reply(let link, let value): received(value, on: link, now: now)
+        case .pubsubMessage(let link, let channel, let payload):
+            received(.push([.bulk("message"), .bulk(channel), .bulk(payload)]), on: link, now: now)
+        case .clientCommand(let client, let args): clientCommand(client, args: args, now: now)
+        case .helloReceived(let payload): processHello(payload, now: now)
+        case .scriptFinished(let id, let status): scriptFinished(id, exitStatus: status, now: now)
+        }
+        flushPersist()
+        let actions = out
+        out = []
+        return actions
+    }
+
+    // MARK: - Effects
+
+    /// Appends an action that leaves the process (reply, send, publish, script), after the persist of
+    /// any state change made before it: a vote, an epoch or a new configuration is durable before
+    /// anybody can learn about it or act on it.
+    mutating func emit(_ action: SentinelAction) {
+        flushPersist()
+        out.append(action)
+    }
+
+    /// Emits the pending persist now.
+    mutating func flushPersist() {
+        guard needsPersist else { return }
+        needsPersist = false
+        out.append(.persist(snapshot()))
+    }
+
+    mutating func log(_ level: LogLevel, _ message: String) {
+        guard level >= logLevel else { return }
+        out.append(.log(level, message))
+    }
+
+    /// Redis's sentinelEvent: log, publish (unless debug level) and, at warning level, queue the
+    /// master's notification script. `detail` follows the instance description, unless `bare`
+    /// (Redis events whose format does not start with `%@`: +new-epoch, +vote-for-leader,
+    /// +switch-master carry only their detail, but still belong to the master for scripts).
+    mutating func event(_ level: LogLevel, _ type: String, _ path: InstancePath?, _ detail: String = "",
+                        bare: Bool = false, now: MonotonicMs) {
+        var message = ""
+        if let path, !bare {
+            message = describe(path)
+            if !detail.isEmpty { message += " " + detail }
+        } else {
+            message = detail
+        }
+        log(level, "\(type) \(message)")
+        if level != .debug { emit(.publish(channel: type, message: message)) }
+        if level == .warning, let path, let script = masters[path.master].notificationScript {
+            queueScript(path: script, args: [type, message], now: now)
+        }
+    }
+
+    /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
+    func describe(_ path: InstancePath) -> String {
+        let m = masters[path.master]
+        let inst = self[path]
+        var s = "\(inst.role.rawValue) \(inst.eventName(masterName: m.name)) \(inst.address.host) \(inst.address.port)"
+        if inst.role != .master {
+            s += " @ \(m.name) \(m.node.address.host) \(m.node.address.port)"
+        }
+        return s
+    }
+
+    // MARK: - Lookup
+
+    func masterIndex(named name: String) -> Int? {
+        masters.firstIndex { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// The instance a link belongs to, if that link is still the current one for it.
+    func path(of link: LinkID) -> InstancePath? {
+        guard let m = masterIndex(named: link.master) else { return nil }
+        let candidates: [InstancePath]
+        switch link.role {
+        case .master: candidates = [.master(m)]
+        case .replica: candidates = masters[m].replicas.indices.map { .replica(m, $0) }
+        case .sentinel: candidates = masters[m].sentinels.indices.map { .sentinel(m, $0) }
+        }
+        for p in candidates {
+            let l = self[p].link
+            if l.command.id == link || l.pubsub?.id == link { return p }
+        }
+        return nil
+    }
+
+    subscript(path: InstancePath) -> InstanceState {
+        get {
+            switch path {
+            case .master(let m): return masters[m].node
+            case .replica(let m, let r): return masters[m].replicas[r]
+            case .sentinel(let m, let s): return masters[m].sentinels[s]
+            }
+        }
+        set {
+            switch path {
+            case .master(let m): masters[m].node = newValue
+            case .replica(let m, let r): masters[m].replicas[r] = newValue
+            case .sentinel(let m, let s): masters[m].sentinels[s] = newValue
+            }
+        }
+    }
+
+    /// All instance paths in a deterministic order: each master, then its replicas, then its
+    /// sentinels (Redis's order in the timer).
+    func paths(of m: Int) -> [InstancePath] {
+        [.master(m)] + masters[m].replicas.indices.map { .replica(m, $0) }
+            + masters[m].sentinels.indices.map { .sentinel(m, $0) }
+    }
+}
+
+/// Where an instance lives in the state. Indexes are only valid until the arrays change.
+enum InstancePath: Hashable, Sendable {
+    case master(Int)
+    case replica(Int, Int)
+    case sentinel(Int, Int)
+
+    var master: Int {
+        switch self {
+        case .master(let m), .replica(let m, _), .sentinel(let m, _): return m
+        }
+    }
+}
+
+/// SENTINEL SIMULATE-FAILURE flags.
+struct SimulateFailure: Sendable, Hashable {
+    var crashAfterElection = false
+    var crashAfterPromotion = false
+    var flags: Int { (crashAfterElection ? 1 : 0) | (crashAfterPromotion ? 2 : 0) }
+}

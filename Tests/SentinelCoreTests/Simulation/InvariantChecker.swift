@@ -1,0 +1,96 @@
+@testable import SentinelCore
+
+/// Safety properties checked after every step of a simulation. Keys use the sentinel's run id, which
+/// survives restarts (it is persisted), so "never twice" holds across crashes too.
+struct InvariantChecker {
+    var violations: [String] = []
+    /// epoch → the one sentinel elected in it.
+    var leaders: [UInt64: String] = [:]
+    /// "voter epoch" → the candidate voted for.
+    var votes: [String: String] = [:]
+    /// "runid master" → highest config epoch seen.
+    var configEpochs: [String: UInt64] = [:]
+    /// config epoch → master address it stands for.
+    var epochAddress: [UInt64: Address] = [:]
+    var currentEpochs: [String: UInt64] = [:]
+    /// "runid epoch" → replica selected by that leader in that epoch.
+    var selected: [String: Address] = [:]
+    var elections = 0
+    var promotions = 0
+
+    mutating func fail(_ message: String) {
+        if violations.count < 20 { violations.append(message) }
+    }
+
+    mutating func check(sentinel j: Int, _ s: Sentinel, cluster: Cluster) {
+        let id = s.id
+        if let previous = currentEpochs[id], s.epoch < previous {
+            fail("s\(j) current epoch went back from \(previous) to \(s.epoch)")
+        }
+        currentEpochs[id] = s.epoch
+        for m in s.masters {
+            let key = "\(id) \(m.name)"
+            if let previous = configEpochs[key], m.configEpoch < previous {
+                fail("s\(j) config epoch of \(m.name) went back from \(previous) to \(m.configEpoch)")
+            }
+            configEpochs[key] = m.configEpoch
+            let address = m.currentAddress
+            if let known = epochAddress[m.configEpoch], known != address {
+                fail("config epoch \(m.configEpoch) stands for \(known) and, at s\(j), for \(address)")
+            } else {
+                epochAddress[m.configEpoch] = address
+            }
+        }
+    }
+
+    mutating func observe(sentinel j: Int, channel: String, message: String, cluster: Cluster) {
+        guard let s = cluster.sentinels[j].machine else { return }
+        switch channel {
+        case "+elected-leader":
+            elections += 1
+            let epoch = s.masters[0].failoverEpoch
+            if let other = leaders[epoch], other != s.id {
+                fail("two leaders in epoch \(epoch): \(other) and \(s.id) (s\(j))")
+            }
+            leaders[epoch] = s.id
+        case "+vote-for-leader":
+            let parts = message.split(separator: " ")
+            guard parts.count >= 2, let epoch = UInt64(parts[parts.count - 1]) else {
+                fail("malformed +vote-for-leader \(message)")
+                return
+            }
+            let candidate = String(parts[parts.count - 2])
+            let key = "\(s.id) \(epoch)"
+            if let earlier = votes[key], earlier != candidate {
+                fail("s\(j) voted twice in epoch \(epoch): \(earlier) then \(candidate)")
+            }
+            votes[key] = candidate
+        case "+promoted-slave":
+            promotions += 1
+            let parts = message.split(separator: " ")
+            guard parts.count >= 4, let port = Int(parts[3]) else { return }
+            let address = Address(host: String(parts[2]), port: port)
+            let key = "\(s.id) \(s.masters[0].failoverEpoch)"
+            if selected[key] != address {
+                fail("s\(j) promoted \(address) but selected \(selected[key].map(\.description) ?? "nothing")")
+            }
+        default: break
+        }
+    }
+
+    /// The promoted replica must be an eligible candidate with the best priority and, among those,
+    /// the highest offset known at selection.
+    mutating func observeSelection(sentinel j: Int, replica: Address, eligible: [ReplicaCandidate], cluster: Cluster) {
+        guard let s = cluster.sentinels[j].machine else { return }
+        guard let chosen = eligible.first(where: { $0.address == replica }) else {
+            fail("s\(j) selected \(replica) which was not eligible")
+            return
+        }
+        for other in eligible where other.priority < chosen.priority
+            || (other.priority == chosen.priority && other.offset > chosen.offset) {
+            fail("s\(j) selected \(chosen) although \(other) was better")
+        }
+        if chosen.priority == 0 { fail("s\(j) selected a priority-0 replica") }
+        selected["\(s.id) \(s.masters[0].failoverEpoch)"] = replica
+    }
+}

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import SentinelCore
+
+/// The randomized simulation: many seeds, invariants after every step, liveness at the end.
+/// `SIM_SEEDS=10000 swift test --filter SimulationTests` runs more; `SIM_SEED=n` replays one.
+@Suite struct SimulationTests {
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Seeds that failed once, kept as regression tests.
+    static let regressionSeeds: [UInt64] = [
+        135, // a sentinel stuck mid-failover adopted a newer config epoch naming its old master and kept announcing its promoted replica
+        6692, // the configured master was a replica and every replica reported role:master; excluding those (not in Redis) left no candidate forever
+    ]
+
+    @Test func randomizedFaultsKeepSafetyAndConverge() {
+        var seeds: [UInt64]
+        if let one = Self.environment("SIM_SEED").flatMap(UInt64.init) {
+            seeds = [one]
+        } else {
+            let count = Self.environment("SIM_SEEDS").flatMap(Int.init) ?? 200
+            let base = Self.environment("SIM_SEED_BASE").flatMap(UInt64.init) ?? 1
+            seeds = (0..<UInt64(count)).map { base + $0 }
+        }
+        seeds += Self.regressionSeeds
+        var worstMs: Int64 = 0
+        var failures = 0
+        for seed in seeds {
+            let outcome = SeedRunner.run(seed: seed)
+            if outcome.failed {
+                failures += 1
+                if failures <= 3 { Issue.record(Comment(rawValue: outcome.report)) }
+            } else {
+                worstMs = max(worstMs, outcome.convergedAfterMs ?? 0)
+            }
+        }
+        if Self.environment("SIM_REPORT") != nil {
+            print("simulation: \(seeds.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
+        }
+        #expect(failures == 0)
+    }
+}
