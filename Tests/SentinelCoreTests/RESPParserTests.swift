@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test(arguments: 0..<50) func randomSplits(seed: Int) throws {
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         var splits: [Int] = []
         var total = 0
         while total < Self.sample.count {
@@ -112,15 +112,3 @@ import Testing
     }
 }
 
-/// A tiny seeded generator for reproducible tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}

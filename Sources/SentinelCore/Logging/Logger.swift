@@ -1,7 +1,7 @@
 import Glibc
 
 /// Redis's log levels, in order; a line is written when its level is at least the configured one.
-public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
+public enum LogLevel: Int, Comparable, Sendable, CaseIterable, CustomStringConvertible {
     case debug = 0, verbose, notice, warning, nothing
 
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
@@ -27,7 +27,11 @@ public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
         }
     }
 
-    /// The character Redis prints for the level.
+    public var description: String { name }
+
+    /// The character Redis prints for the level: `.` debug, `-` verbose, `*` notice, `#` warning.
+    public var marker: Character { mark }
+
     var mark: Character {
         switch self {
         case .debug: "."

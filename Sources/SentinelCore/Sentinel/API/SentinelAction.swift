@@ -62,24 +62,4 @@ public struct ReplicaCandidate: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Redis's log levels, lowest first.
-public enum LogLevel: Int, Sendable, Comparable, CustomStringConvertible {
-    case debug, verbose, notice, warning
-    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
-    public var description: String {
-        switch self {
-        case .debug: return "debug"
-        case .verbose: return "verbose"
-        case .notice: return "notice"
-        case .warning: return "warning"
-        }
-    }
-    /// The marker Redis puts in a log line: `.` debug, `-` verbose, `*` notice, `#` warning.
-    public var marker: Character {
-        switch self {
-        case .debug: return "."
-        case .verbose: return "-"
-        case .notice: return "*"
-        case .warning: return "#"
-        }
-    }
-}
+// LogLevel is shared with the servers' logger: see Logging/Logger.swift.

@@ -23,7 +23,7 @@ extension Sentinel {
         switch sub {
         case "get":
             guard args.count == 2 else { return .wrongArity("sentinel|config|get") }
-            return .map(Self.configParameters.filter { Glob.matches(args[1], $0) }
+            return .map(Self.configParameters.filter { Glob.match(args[1], $0, caseInsensitive: true) }
                 .map { (.bulk($0), .bulk(configValue($0))) })
         case "set":
             guard args.count >= 3, args.count % 2 == 1 else { return .wrongArity("sentinel|config|set") }

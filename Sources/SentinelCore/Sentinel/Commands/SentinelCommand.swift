@@ -109,7 +109,7 @@ extension Sentinel {
     /// rediscovered within seconds.
     mutating func resetMasters(matching pattern: String, now: MonotonicMs) -> Int {
         var count = 0
-        for m in masters.indices where Glob.matches(pattern, masters[m].name) {
+        for m in masters.indices where Glob.match(pattern, masters[m].name, caseInsensitive: true) {
             if masters[m].failoverState >= .reconfSlaves {
                 // Past the promotion the new master exists; finishing the switch is the safe reset.
                 masters[m].failoverState = .updateConfig
