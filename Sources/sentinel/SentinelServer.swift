@@ -1,0 +1,234 @@
+import Glibc
+import SentinelCore
+
+/// The shell around the `Sentinel` state machine: it owns the event loop, the sockets, the
+/// timers, the config file and the scripts; it feeds every event to the machine and performs
+/// the actions that come back, strictly in order. No protocol decision is taken here.
+final class SentinelServer {
+    let loop: EventLoop
+    let log: Logger
+    var store: ConfigStore
+    var machine: Sentinel
+    var shell: ShellConfig { store.shell }
+    var links: [LinkID: InstanceLink] = [:]
+    var clients: [UInt64: SentinelClient] = [:]
+    var nextClientID: UInt64 = 1
+    var listeners: [SentinelListener] = []
+    let runID: String
+    let startedMs = EventLoop.monotonicMs()
+    var totalConnections: Int64 = 0
+    var totalCommands: Int64 = 0
+    lazy var scripts = ScriptRunner(server: self)
+    var signalWatcher: SignalWatcher?
+    /// Events wait here while the actions of an earlier one are performed, so the machine is
+    /// never re-entered.
+    private var queue: [SentinelEvent] = []
+    private var processing = false
+    /// The command each client is running, for the ones the machine leaves to the shell.
+    private var pendingArgs: [UInt64: [[UInt8]]] = [:]
+
+    init(store: ConfigStore, config: SentinelConfig, log: Logger) throws(SystemError) {
+        self.store = store
+        self.log = log
+        self.loop = try EventLoop()
+        var seed = SystemRandomNumberGenerator()
+        self.machine = Sentinel(config: config, seed: seed.next(), now: EventLoop.monotonicMs())
+        self.runID = String((0..<40).map { _ in Array("0123456789abcdef")[Int(seed.next() % 16)] })
+    }
+
+    // MARK: Start-up
+
+    func start() throws(SystemError) {
+        var bound = 0
+        for raw in shell.bind {
+            let optional = raw.hasPrefix("-")
+            let host = optional ? String(raw.dropFirst()) : raw
+            do {
+                let fd = try Socket.listen(host: host, port: shell.port)
+                let l = SentinelListener(fd: fd, server: self)
+                try loop.register(fd, l)
+                listeners.append(l)
+                bound += 1
+            } catch {
+                if optional { continue }
+                throw error
+            }
+        }
+        if bound == 0 { throw SystemError("bind: no address could be bound", code: EADDRNOTAVAIL) }
+        signalWatcher = try SignalWatcher(loop: loop) { [unowned self] sig in
+            self.log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
+            self.shutdown()
+        }
+        // Redis randomises its timer frequency so sentinels started together do not act in
+        // lockstep (and split votes); 80-120 ms here.
+        var g = SystemRandomNumberGenerator()
+        let period = Int64(80 + g.next() % 41)
+        loop.addTimer(afterMs: period, repeatMs: period) { [unowned self] in
+            self.deliver(.tick(wallClockMs: EventLoop.wallClockMs()))
+            self.scripts.poll()
+        }
+        log.notice("Running mode=sentinel, port=\(shell.port).")
+        log.notice("Sentinel ID is \(machine.id)")
+        deliver(.tick(wallClockMs: EventLoop.wallClockMs()))
+    }
+
+    func run() { loop.run() }
+
+    func shutdown() {
+        log.warning("User requested shutdown...")
+        _ = store.persist(machine.snapshot())
+        if !shell.pidfile.isEmpty { unlink(shell.pidfile) }
+        for c in Array(clients.values) { c.flush() }
+        log.warning("Sentinel is now ready to exit, bye bye...")
+        loop.stop()
+    }
+
+    // MARK: The machine
+
+    func deliver(_ event: SentinelEvent) {
+        queue.append(event)
+        guard !processing else { return }
+        processing = true
+        while !queue.isEmpty {
+            let e = queue.removeFirst()
+            perform(machine.handle(e, now: EventLoop.monotonicMs()))
+        }
+        processing = false
+    }
+
+    private func perform(_ actions: [SentinelAction]) {
+        for (index, action) in actions.enumerated() {
+            switch action {
+            case .connect(let id):
+                links[id]?.close()
+                do {
+                    links[id] = try InstanceLink(id: id, server: self)
+                } catch {
+                    links[id] = nil
+                    queue.append(.connectFailed(id, reason: error.description))
+                }
+            case .close(let id):
+                links.removeValue(forKey: id)?.close()
+            case .send(let id, let args):
+                links[id]?.send(args)
+            case .publish(let channel, let message):
+                publish(channel: channel, message: message)
+            case .log(let level, let text):
+                log.log(level, text)
+            case .persist(let config):
+                if let error = store.persist(config) {
+                    // The contract: nothing that follows a failed persist may happen (a vote
+                    // must never be answered before it is durable). Clients waiting for a reply
+                    // in this batch are disconnected instead.
+                    log.warning("WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
+                    for case .reply(let cid, _) in actions[(index + 1)...] {
+                        if let c = clients[cid.rawValue] { closeClient(c) }
+                    }
+                    return
+                }
+            case .runScript(let job):
+                scripts.run(job)
+            case .reply(let cid, let value):
+                guard let c = clients[cid.rawValue] else { continue }
+                pendingArgs[cid.rawValue] = nil
+                c.reply.value(value)
+            case .notHandled(let cid):
+                guard let c = clients[cid.rawValue], let args = pendingArgs.removeValue(forKey: cid.rawValue) else { continue }
+                ShellCommands.execute(self, c, args)
+            case .candidateRejected, .candidateSelected:
+                break
+            case .exit(let code):
+                log.warning("Exiting with code \(code) (SENTINEL SIMULATE-FAILURE)")
+                exit(code)
+            }
+        }
+    }
+
+    // MARK: Links and clients
+
+    func linkEnded(_ link: InstanceLink) {
+        if links[link.id] === link { links[link.id] = nil }
+    }
+
+    func accept(_ listenerFD: Int32) {
+        for _ in 0..<1000 {
+            guard let (fd, address, port) = Socket.accept(listenerFD) else { return }
+            totalConnections += 1
+            if clients.count >= shell.maxclients {
+                var m = "-ERR max number of clients reached\r\n"
+                m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
+                close(fd)
+                continue
+            }
+            if shell.protectedMode && shell.requirepass.isEmpty && !Socket.isLoopback(address) {
+                var m = "-DENIED Sentinel is running in protected mode and no password is set. Connections are only accepted from the loopback interface.\r\n"
+                m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
+                close(fd)
+                continue
+            }
+            Socket.setNoDelay(fd)
+            let c = SentinelClient(id: ClientID(nextClientID), fd: fd, server: self, address: address, port: port)
+            nextClientID += 1
+            do { try loop.register(fd, c) } catch { close(fd); continue }
+            clients[c.id.rawValue] = c
+        }
+    }
+
+    func closeClient(_ c: SentinelClient) {
+        guard !c.closed else { return }
+        c.closed = true
+        loop.unregister(c.fd)
+        close(c.fd)
+        clients[c.id.rawValue] = nil
+        pendingArgs[c.id.rawValue] = nil
+    }
+
+    /// One command from a client: authentication is checked here; then the machine answers, or
+    /// hands it back (`.notHandled`) for the shell's own commands.
+    func execute(_ c: SentinelClient, _ args: [[UInt8]]) {
+        totalCommands += 1
+        let name = args[0].lowercasedASCII
+        c.lastCommand = name
+        if !c.authenticated && !["auth", "hello", "quit"].contains(name) {
+            c.reply.error("NOAUTH Authentication required.")
+            return
+        }
+        if c.reply.protocolVersion == 2 && c.subscriptionCount > 0 && !["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"].contains(name) {
+            c.reply.error("ERR Can't execute '\(name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            return
+        }
+        pendingArgs[c.id.rawValue] = args
+        deliver(.clientCommand(c.id, args: args))
+    }
+
+    func publish(channel: String, message: String) {
+        for c in clients.values {
+            if c.channels.contains(channel) {
+                c.reply.pushHeader(3)
+                c.reply.bulk("message")
+                c.reply.bulk(channel)
+                c.reply.bulk(message)
+                c.flush()
+            }
+            for p in c.patterns where Glob.match(p, channel) {
+                c.reply.pushHeader(4)
+                c.reply.bulk("pmessage")
+                c.reply.bulk(p)
+                c.reply.bulk(channel)
+                c.reply.bulk(message)
+                c.flush()
+            }
+        }
+    }
+}
+
+final class SentinelListener: EventHandler {
+    let fd: Int32
+    unowned let server: SentinelServer
+    init(fd: Int32, server: SentinelServer) {
+        self.fd = fd
+        self.server = server
+    }
+    func readable() { server.accept(fd) }
+    func writable() {}
+}

@@ -1,0 +1,146 @@
+import Glibc
+import SentinelCore
+
+/// What the shell itself needs from sentinel.conf (the directives that are not `sentinel ...`
+/// state), where the state is persisted, and the loading of both.
+struct ShellConfig {
+    var port = 26379
+    var bind: [String] = ["*", "-::*"]
+    /// Sentinel's default is protected-mode no (it must be reachable by peers and clients).
+    var protectedMode = false
+    var requirepass = ""
+    var logfile = ""
+    var dir = ""
+    var pidfile = ""
+    var logLevel = LogLevel.notice
+    var maxclients = 10000
+    /// The config file given on the command line (nil: none, state kept in memory only).
+    var configPath: String?
+    /// `sentinel state-file <path>`: write generated state there instead of into the config
+    /// file, so a read-only config file is not fatal (Redis Sentinel needs it writable).
+    var stateFile: String?
+
+    /// Known shell directives; anything else that is not `sentinel ...` is refused at start-up.
+    static let ignoredDirectives: Set<String> = ["daemonize", "supervised", "tcp-backlog", "tcp-keepalive", "timeout",
+                                                 "hz", "always-show-logo", "set-proc-title", "acllog-max-len",
+                                                 "syslog-enabled", "syslog-ident", "syslog-facility", "unixsocket",
+                                                 "unixsocketperm", "io-threads", "maxmemory", "databases"]
+
+    mutating func apply(_ directives: [(line: Int, args: [String])], source: (Int) -> String) throws(ConfigError) {
+        for (line, args) in directives {
+            let name = args[0].lowercased()
+            let v = Array(args.dropFirst())
+            func fail(_ reason: String) -> ConfigError {
+                ConfigError(file: source(line), line: line, text: args.joined(separator: " "), reason: reason)
+            }
+            switch name {
+            case "port":
+                guard v.count == 1, let p = Int(v[0]), (0...65535).contains(p) else { throw fail("Invalid port") }
+                port = p
+            case "bind":
+                bind = v
+            case "protected-mode":
+                guard v.count == 1, let b = ConfigFile.bool(v[0]) else { throw fail("argument must be 'yes' or 'no'") }
+                protectedMode = b
+            case "requirepass":
+                guard v.count == 1 else { throw fail("wrong number of arguments") }
+                requirepass = v[0]
+            case "logfile":
+                guard v.count == 1 else { throw fail("wrong number of arguments") }
+                logfile = v[0]
+            case "dir":
+                guard v.count == 1 else { throw fail("wrong number of arguments") }
+                dir = v[0]
+            case "pidfile":
+                guard v.count == 1 else { throw fail("wrong number of arguments") }
+                pidfile = v[0]
+            case "loglevel":
+                guard v.count == 1, let l = LogLevel(name: v[0]) else { throw fail("Invalid log level. Must be one of debug, verbose, notice, warning") }
+                logLevel = l
+            case "maxclients":
+                guard v.count == 1, let n = Int(v[0]), n > 0 else { throw fail("Invalid max clients limit") }
+                maxclients = n
+            case "daemonize":
+                guard v.first?.lowercased() == "no" else { throw fail("daemonize yes is not supported: run the sentinel under a supervisor") }
+            default:
+                guard Self.ignoredDirectives.contains(name) else { throw fail("Bad directive or wrong number of arguments") }
+            }
+        }
+    }
+}
+
+/// Reads the configuration from the file and the command line, and writes the state back.
+struct ConfigStore {
+    var shell = ShellConfig()
+    /// The file's lines as the user wrote them (rewritten in place when persisting).
+    var fileLines: [String] = []
+
+    /// Loads `sentinel [file] [--directive value ...]`.
+    static func load(arguments: [String]) throws(ConfigError) -> (ConfigStore, SentinelConfig) {
+        var store = ConfigStore()
+        var rest = arguments
+        if let first = rest.first, !first.hasPrefix("--") {
+            store.shell.configPath = FileIO.absolute(first)
+            rest.removeFirst()
+            let text = try ConfigFile.read(path: first)
+            store.fileLines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if store.fileLines.last == "" { store.fileLines.removeLast() }
+        }
+        // Command-line directives are lines after the file's.
+        let extra = try ConfigFile.parseArguments(rest).map { d in
+            ([d.name] + d.args).map(ConfigFile.quote).joined(separator: " ")
+        }
+        var lines = store.fileLines + extra
+        let fileLineCount = store.fileLines.count
+        let path = store.shell.configPath
+        func source(_ line: Int) -> String { line <= fileLineCount ? (path ?? "sentinel.conf") : "(command line)" }
+
+        // `sentinel state-file` is the shell's: take it out before the state parser sees it.
+        var stateFile: String?
+        lines = lines.map { line in
+            let words = ArgumentSplitter.split(line) ?? []
+            if words.count == 3, words[0].lowercased() == "sentinel", words[1].lowercased() == "state-file" {
+                stateFile = words[2]
+                return "# (state-file) " + line
+            }
+            return line
+        }
+        if let stateFile, let state = FileIO.readText(stateFile) {
+            // The state file holds the whole generated state: it replaces the file's `sentinel` lines.
+            lines = lines.filter { (ArgumentSplitter.split($0)?.first?.lowercased() ?? "") != "sentinel" }
+                + state.split(separator: "\n").map(String.init)
+        }
+        store.shell.stateFile = stateFile
+        let parsed: SentinelConfigParser.Result
+        do {
+            parsed = try SentinelConfigParser.parse(lines: lines)
+        } catch {
+            throw ConfigError(file: source(error.line), line: error.line, text: lines[error.line - 1], reason: error.reason)
+        }
+        try store.shell.apply(parsed.serverDirectives, source: source)
+        store.shell.logLevel = parsed.config.logLevel
+        return (store, parsed.config)
+    }
+
+    /// Writes the state atomically, keeping the user's lines, comments and the file's mode.
+    /// Returns an error text when it could not be made durable.
+    mutating func persist(_ config: SentinelConfig) -> String? {
+        if let stateFile = shell.stateFile {
+            let text = SentinelConfigRewriter.generatedLines(config).joined(separator: "\n") + "\n"
+            do { try FileIO.replaceAtomically(stateFile, with: Array(text.utf8), defaultMode: 0o600) } catch {
+                return "\(error)"
+            }
+            return nil
+        }
+        guard let path = shell.configPath else { return nil }
+        let newLines = SentinelConfigRewriter.rewrite(lines: fileLines, with: config)
+        let text = newLines.joined(separator: "\n") + "\n"
+        do {
+            try FileIO.replaceAtomically(path, with: Array(text.utf8))
+        } catch {
+            return "\(error)"
+        }
+        fileLines = newLines
+        return nil
+    }
+}
