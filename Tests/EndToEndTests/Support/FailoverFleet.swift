@@ -1,0 +1,133 @@
+import Foundation
+import SentinelCore
+import Testing
+
+/// A fleet for failover scenarios: one master, replicas, and sentinels of either kind (ours or
+/// Debian's redis-sentinel) over data nodes of either kind (miniredis or redis-server).
+final class FailoverFleet {
+    enum SentinelKind { case ours, redis }
+    enum NodeKind { case miniredis, redisServer }
+
+    let nodeKind: NodeKind
+    var master: ServerProcess
+    var replicas: [ServerProcess]
+    var sentinels: [ServerProcess] = []
+    let masterName = "mymaster"
+
+    /// Returns nil when a needed Redis binary is missing outside CI (the test then skips).
+    init?(nodes: NodeKind, sentinels kinds: [SentinelKind], replicas replicaCount: Int = 2,
+          replicaExtra: [[String]] = [], downAfterMs: Int = 1000, quorum: Int = 2) throws {
+        nodeKind = nodes
+        guard let m = try Self.startNode(nodes, extra: []) else { return nil }
+        master = m
+        replicas = []
+        for i in 0..<replicaCount {
+            let extra = ["--replicaof", "127.0.0.1", "\(m.port)"] + (i < replicaExtra.count ? replicaExtra[i] : [])
+            guard let r = try Self.startNode(nodes, extra: extra) else { return nil }
+            replicas.append(r)
+        }
+        for r in replicas { try ReplicationTests.waitLinked(try r.connect()) }
+        for kind in kinds {
+            guard let s = try Self.startSentinel(kind, masterPort: m.port, downAfterMs: downAfterMs, quorum: quorum) else { return nil }
+            sentinels.append(s)
+        }
+    }
+
+    static func startNode(_ kind: NodeKind, extra: [String], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess? {
+        switch kind {
+        case .miniredis:
+            return try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"] + extra, port: port, directory: directory)
+        case .redisServer:
+            return try ServerProcess.redisServer(["--repl-diskless-sync-delay", "0"] + extra, port: port, directory: directory)
+        }
+    }
+
+    static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int) throws -> ServerProcess? {
+        let exe: String
+        switch kind {
+        case .ours: exe = Binaries.sentinel
+        case .redis:
+            guard let e = try Binaries.requireRedis("redis-sentinel") else { return nil }
+            exe = e
+        }
+        let port = TestPorts.next()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-\(port)-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let conf = dir.appendingPathComponent("sentinel.conf")
+        try """
+        port \(port)
+        bind 127.0.0.1
+        sentinel monitor mymaster 127.0.0.1 \(masterPort) \(quorum)
+        sentinel down-after-milliseconds mymaster \(downAfterMs)
+        sentinel failover-timeout mymaster 10000
+        sentinel parallel-syncs mymaster 1
+
+        """.write(to: conf, atomically: true, encoding: .utf8)
+        let s = try ServerProcess(executable: exe, arguments: [conf.path], port: port, directory: dir)
+        try s.waitUntilReady()
+        return s
+    }
+
+    func masterPort(from sentinel: ServerProcess) -> Int? {
+        guard let c = try? sentinel.connect(),
+              let reply = try? c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName),
+              let parts = reply.elements, parts.count == 2 else { return nil }
+        return parts[1].text.flatMap { Int($0) }
+    }
+
+    func masterFields(_ sentinel: ServerProcess) throws -> [String: String] {
+        let pairs = try sentinel.connect().call("SENTINEL", "MASTER", masterName).pairs ?? []
+        return Dictionary(pairs.map { ($0.0.text ?? "", $0.1.text ?? "") }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Every sentinel knows every replica and every other sentinel.
+    func waitDiscovery(timeoutSeconds: Double = 60) throws {
+        try Wait.until(timeoutSeconds: timeoutSeconds, "sentinels discover replicas and each other") {
+            try sentinels.allSatisfy { s in
+                let f = try masterFields(s)
+                return f["num-slaves"] == "\(replicas.count)" && f["num-other-sentinels"] == "\(sentinels.count - 1)"
+            }
+        }
+    }
+
+    /// Waits until every sentinel names a master other than `old`; returns its port.
+    func waitNewMaster(other old: Int, timeoutSeconds: Double = 60) throws -> Int {
+        try Wait.until(timeoutSeconds: timeoutSeconds, "all sentinels report a new master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
+            let ports = sentinels.map { masterPort(from: $0) }
+            return ports.allSatisfy { $0 != nil && $0 != old } && Set(ports).count == 1
+        }
+        return masterPort(from: sentinels[0])!
+    }
+
+    /// The kill -9 scenario: writes acknowledged by WAIT survive, the other replicas follow the
+    /// new master, the old master returns as a replica. Every check reconnects, because the
+    /// reconfiguration's CLIENT KILL drops client connections (as it should).
+    func runKillScenario() throws {
+        try waitDiscovery()
+        let m = try master.connect()
+        for i in 0..<100 { try m.call("SET", "acked:\(i)", "\(i)") }
+        #expect(try m.call("WAIT", "\(replicas.count)", "5000") == .integer(Int64(replicas.count)))
+        let oldPort = master.port
+        master.kill()
+        let newPort = try waitNewMaster(other: oldPort)
+        let promoted = try #require(replicas.first { $0.port == newPort })
+        #expect(try ReplicationTests.info(promoted.connect(), "role") == "master")
+        for i in 0..<100 { #expect(try promoted.connect().call("GET", "acked:\(i)") == .bulk("\(i)")) }
+        for other in replicas where other.port != newPort {
+            try Wait.until(timeoutSeconds: 60, "replica \(other.port) follows the new master") {
+                let c = try other.connect()
+                return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+            }
+        }
+        try promoted.connect().call("SET", "after", "failover")
+        let returned = try #require(try Self.startNode(nodeKind, extra: ["--save", ""], port: oldPort, directory: master.directory))
+        try Wait.until(timeoutSeconds: 60, "the old master is demoted to a replica of the new master") {
+            let c = try returned.connect()
+            return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+        }
+        try Wait.until(timeoutSeconds: 30, "the demoted master has the new data") {
+            try returned.connect().call("GET", "after") == .bulk("failover")
+        }
+        master = returned
+    }
+}
