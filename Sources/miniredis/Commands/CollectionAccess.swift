@@ -68,7 +68,7 @@ extension Server {
         _ = db.dict.modify(key) { value in
             var storage = extract(value)!
             // Drop the value's reference so `storage` is unique and changes without a copy.
-            value = .string([])
+            value = .string(.empty)
             result = body(&storage)
             nowEmpty = isEmpty(storage)
             value = wrap(storage)

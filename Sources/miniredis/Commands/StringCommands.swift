@@ -32,7 +32,7 @@ enum StringCommands {
     ]
 
     /// The string at a key for a read: nil when missing; the error already replied on WRONGTYPE.
-    static func readString(_ s: Server, _ c: Client, _ key: [UInt8]) -> (found: Bool, value: [UInt8]?) {
+    static func readString(_ s: Server, _ c: Client, _ key: [UInt8]) -> (found: Bool, value: ByteString?) {
         switch s.lookupRead(c, key) {
         case nil: return (true, nil)
         case .string(let v)?: return (true, v)
@@ -91,7 +91,7 @@ enum StringCommands {
             return
         }
         let db = c.db
-        db.dict[key] = .string(a[2])
+        db.dict[key] = .string(ByteString(a[2]))
         if let at = expireAtMs {
             db.setExpire(key, atMs: at)
         } else if !keepTTL {
@@ -138,7 +138,7 @@ enum StringCommands {
     static func setnx(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let key = Key(a[1])
         if s.lookupWrite(c, key) != nil { return c.reply.integer(0) }
-        c.db.dict[key] = .string(a[2])
+        c.db.dict[key] = .string(ByteString(a[2]))
         s.keyChanged(c, key)
         c.reply.integer(1)
     }
@@ -151,7 +151,7 @@ enum StringCommands {
         }
         let key = Key(a[1])
         _ = s.lookupWrite(c, key)
-        c.db.dict[key] = .string(a[3])
+        c.db.dict[key] = .string(ByteString(a[3]))
         c.db.setExpire(key, atMs: at)
         s.keyChanged(c, key)
         s.propagateOverride = [[Array("SET".utf8), a[1], a[3], Array("PXAT".utf8), Array(String(at).utf8)]]
@@ -216,7 +216,7 @@ enum StringCommands {
         let (ok, v) = readString(s, c, a[1])
         guard ok else { return }
         let key = Key(a[1])
-        c.db.dict[key] = .string(a[2])
+        c.db.dict[key] = .string(ByteString(a[2]))
         c.db.removeExpire(key)
         s.keyChanged(c, key)
         c.reply.bulk(v)
@@ -239,7 +239,7 @@ enum StringCommands {
         let db = c.db
         for i in stride(from: 1, to: a.count, by: 2) {
             let key = Key(a[i])
-            db.dict[key] = .string(a[i + 1])
+            db.dict[key] = .string(ByteString(a[i + 1]))
             db.removeExpire(key)
             s.keyChanged(c, key)
         }
@@ -252,15 +252,16 @@ enum StringCommands {
         switch s.lookupWrite(c, key) {
         case nil: break
         case .string(let v)?:
-            guard let n = Numbers.int64(v) else { return c.reply.error(Errors.notInteger) }
+            guard let n = Numbers.int64(v.bytes) else { return c.reply.error(Errors.notInteger) }
             current = n
         default: return c.reply.error(Errors.wrongType)
         }
         let (result, overflow) = current.addingReportingOverflow(delta)
         guard !overflow else { return c.reply.error(Errors.overflow) }
         let db = c.db
-        if db.dict.modify(key, { $0 = .string(Array(String(result).utf8)) }) == nil {
-            db.dict[key] = .string(Array(String(result).utf8))
+        let newValue = Value.string(ByteString(Array(String(result).utf8)))
+        if db.dict.modify(key, { $0 = newValue }) == nil {
+            db.dict[key] = newValue
         }
         s.keyChanged(c, key)
         c.reply.integer(result)
@@ -273,14 +274,14 @@ enum StringCommands {
         switch s.lookupWrite(c, key) {
         case nil: break
         case .string(let v)?:
-            guard let d = Numbers.double(v) else { return c.reply.error(Errors.notFloat) }
+            guard let d = Numbers.double(v.bytes) else { return c.reply.error(Errors.notFloat) }
             current = d
         default: return c.reply.error(Errors.wrongType)
         }
         let result = current + delta
         guard result.isFinite else { return c.reply.error("ERR increment would produce NaN or Infinity") }
         let text = Array(Numbers.formatIncr(result).utf8)
-        c.db.dict[key] = .string(text)
+        c.db.dict[key] = .string(ByteString(text))
         s.keyChanged(c, key)
         // Replicas get the result, not the increment, so float rounding cannot make them drift.
         s.propagateOverride = [[Array("SET".utf8), a[1], text, Array("KEEPTTL".utf8)]]
@@ -301,18 +302,19 @@ enum StringCommands {
         let db = c.db
         switch s.lookupWrite(c, key) {
         case nil:
-            db.dict[key] = .string(a[2])
+            db.dict[key] = .string(ByteString(a[2]))
             s.keyChanged(c, key)
             c.reply.integer(a[2].count)
         case .string(let v)?:
             guard checkSize(s, c, v.count + a[2].count) else { return }
             var newLength = 0
             _ = db.dict.modify(key) { value in
-                guard case .string(var bytes) = value else { return }
-                value = .string([])
-                bytes.append(contentsOf: a[2])
-                newLength = bytes.count
-                value = .string(bytes)
+                guard case .string(var current) = value else { return }
+                // Take the string out so its array is uniquely referenced and grows in place.
+                value = .string(.empty)
+                current.append(a[2])
+                newLength = current.count
+                value = .string(current)
             }
             s.keyChanged(c, key)
             c.reply.integer(newLength)
@@ -332,13 +334,14 @@ enum StringCommands {
         let (ok, v) = readString(s, c, a[1])
         guard ok else { return }
         guard let v, !v.isEmpty else { return c.reply.bulk([UInt8]()) }
+        let bytes = v.bytes
         let n = Int64(v.count)
         if start < 0 && end < 0 && start > end { return c.reply.bulk([UInt8]()) }
         if start < 0 { start = Swift.max(0, n + start) }
         if end < 0 { end = Swift.max(0, n + end) }
         end = Swift.min(end, n - 1)
         guard start <= end else { return c.reply.bulk([UInt8]()) }
-        c.reply.bulk(v[Int(start)...Int(end)])
+        c.reply.bulk(bytes[Int(start)...Int(end)])
     }
 
     static func setrange(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
@@ -348,7 +351,7 @@ enum StringCommands {
         var bytes: [UInt8]
         switch s.lookupWrite(c, key) {
         case nil: bytes = []
-        case .string(let v)?: bytes = v
+        case .string(let v)?: bytes = v.bytes
         default: return c.reply.error(Errors.wrongType)
         }
         let value = a[3]
@@ -360,7 +363,7 @@ enum StringCommands {
         let end = Int(offset) + value.count
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(Int(offset)..<end, with: value)
-        c.db.dict[key] = .string(bytes)
+        c.db.dict[key] = .string(ByteString(bytes))
         s.keyChanged(c, key)
         c.reply.integer(bytes.count)
     }

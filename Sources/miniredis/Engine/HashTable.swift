@@ -1,18 +1,3 @@
-/// A binary-safe key: the bytes of a Redis key, set member or hash field.
-struct Key: Hashable {
-    var bytes: [UInt8]
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-    init(_ text: String) { self.bytes = Array(text.utf8) }
-
-    @inline(__always)
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
-
-    var text: String { String(decoding: bytes, as: UTF8.self) }
-}
-
 /// A chained hash table with Redis's iteration guarantees, which Swift's Dictionary cannot give:
 /// - SCAN: a cursor over buckets advanced in reverse-binary order, so that an element present
 ///   for the whole scan is returned at least once even when the table grows or shrinks between
@@ -39,7 +24,7 @@ struct HashTable<Value> {
     @inline(__always)
     private static func hash(_ key: Key) -> UInt64 {
         var h = Hasher()
-        key.bytes.withUnsafeBytes { h.combine(bytes: $0) }
+        key.withUnsafeBytes { h.combine(bytes: $0) }
         return UInt64(bitPattern: Int64(h.finalize()))
     }
 
@@ -48,7 +33,7 @@ struct HashTable<Value> {
         var slot = buckets[Int(hash & UInt64(mask))]
         while slot >= 0 {
             let s = Int(slot)
-            if hashes[s] == hash && keys[s]!.bytes == key.bytes { return slot }
+            if hashes[s] == hash && keys[s]! == key { return slot }
             slot = nextSlot[s]
         }
         return -1
@@ -114,7 +99,7 @@ struct HashTable<Value> {
         var slot = buckets[b]
         while slot >= 0 {
             let s = Int(slot)
-            if hashes[s] == h && keys[s]!.bytes == key.bytes {
+            if hashes[s] == h && keys[s]! == key {
                 if prev >= 0 { nextSlot[Int(prev)] = nextSlot[s] } else { buckets[b] = nextSlot[s] }
                 let old = values[s]
                 keys[s] = nil

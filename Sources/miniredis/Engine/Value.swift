@@ -1,7 +1,7 @@
 /// A stored value. Each case owns copy-on-write storage; commands modify them in place through
 /// `Database.modify`, which keeps the storage uniquely referenced so no copy is made.
 enum Value {
-    case string([UInt8])
+    case string(ByteString)
     case list(Deque<[UInt8]>)
     case hash(HashTable<[UInt8]>)
     case set(HashTable<Void>)

@@ -7,7 +7,7 @@ import SentinelCore
 extension Server {
     func rdbValue(_ v: Value) -> RDBValue {
         switch v {
-        case .string(let s): return .string(s)
+        case .string(let s): return .string(s.bytes)
         case .list(let l): return .list(l.elements)
         case .hash(let h): return .hash(h.entries.map { ($0.key.bytes, $0.value) })
         case .set(let s): return .set(s.entries.map { $0.key.bytes })
@@ -17,7 +17,7 @@ extension Server {
 
     func value(from v: RDBValue) -> Value {
         switch v {
-        case .string(let s): return .string(s)
+        case .string(let s): return .string(ByteString(s))
         case .list(let items):
             var d = Deque<[UInt8]>()
             for i in items { d.pushBack(i) }
