@@ -14,6 +14,12 @@ extension Sentinel {
         if inst.role == .replica && (m.isObjectivelyDown || m.failoverInProgress || inst.masterLinkDownMs != 0) {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
+        // Discovery: for one INFO period after a master's link connects (start-up, a new or
+        // returning master) ask every second, so replicas attaching meanwhile are known within
+        // a second instead of up to ten (Redis's discovery takes ~10 s).
+        if inst.role == .master && now - inst.link.command.connectedAtMs < timers.infoPeriodMs {
+            infoPeriodMs = min(infoPeriodMs, 1_000)
+        }
         // PING at least as often as down-after so that a short down-after can still be detected.
         let pingPeriodMs = min(inst.downAfterMs, timers.pingPeriodMs)
 
