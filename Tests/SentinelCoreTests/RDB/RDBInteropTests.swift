@@ -163,4 +163,24 @@ import Testing
             #expect(b?.expireAtMs == e.expireAtMs)
         }
     }
+    /// A real stream key makes the reader stop with a clear "unsupported" error, not garbage.
+    @Test func streamsFromRedisAreRefusedClearly() throws {
+        guard RedisTools.available() else { return }
+        let dir = try RedisTools.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let server = try RedisServer.start(dir: dir)
+        defer { server.stop() }
+        let c = try server.client()
+        _ = try c.command("SET", "before", "x")
+        _ = try c.command("XADD", "events", "*", "field", "value")
+        #expect(try c.command("SAVE").text == "OK")
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/dump.rdb")))
+        do {
+            _ = try RDBReader.decode(file)
+            Issue.record("a stream was accepted")
+        } catch {
+            #expect(error.kind == .unsupported)
+            #expect(error.message.contains("stream"), "\(error)")
+        }
+    }
 }
