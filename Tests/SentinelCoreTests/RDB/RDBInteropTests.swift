@@ -183,4 +183,26 @@ import Testing
             #expect(error.message.contains("stream"), "\(error)")
         }
     }
+    /// Lists with PLAIN quicklist nodes (elements over the threshold) and many listpack nodes.
+    @Test func plainAndPackedListNodesWeWriteLoadInRedis() throws {
+        guard RedisTools.available() else { return }
+        let dir = try RedisTools.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var rng = SplitMix64(seed: 77)
+        let list: [[UInt8]] = (0..<3000).map { i in
+            i % 500 == 0 ? randomBytes(200 + i, &rng) : bytes(i % 2 == 0 ? "\(i)" : "item-\(i)")
+        }
+        var options = RDBWriterOptions()
+        options.listPlainNodeThresholdBytes = 150
+        options.listNodeMaxBytes = 1000
+        options.chunkSize = 512
+        let file = try RDBWriter.encode([RDBEntry(key: bytes("mixed"), value: .list(list))], options: options)
+        #expect(try RDBReader.decode(file).entries.first?.value == .list(list))
+        try Data(file).write(to: URL(fileURLWithPath: dir + "/plain.rdb"))
+        let check = try RedisTools.run(RedisTools.checkRDB, [dir + "/plain.rdb"])
+        #expect(check.status == 0 && check.output.contains("RDB looks OK"), "\(check.output)")
+        let server = try RedisServer.start(dir: dir, dbfilename: "plain.rdb")
+        defer { server.stop() }
+        #expect(try server.client().fetch(bytes("mixed")) == .list(list))
+    }
 }
