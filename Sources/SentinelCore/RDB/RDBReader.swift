@@ -323,3 +323,6 @@ public struct RDBReader<Source: RDBByteSource> {
     /// could follow is never useful; this caps what a lying count can make us reserve.
     static func reservation(_ count: Int) -> Int { min(count, 4096) }
 }
+
+/// A reader can be handed to another thread (a background load) when its source can.
+extension RDBReader: Sendable where Source: Sendable {}

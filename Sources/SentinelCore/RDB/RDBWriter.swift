@@ -351,3 +351,6 @@ public struct RDBWriter<Sink: RDBByteSink> {
         }
     }
 }
+
+/// A writer can be handed to another thread (a background save) when its sink can.
+extension RDBWriter: Sendable where Sink: Sendable {}
