@@ -66,6 +66,10 @@ public struct RDBWriterOptions: Sendable {
 /// 8 KiB, sets as SET, hashes as HASH, sorted sets as ZSET_2 (binary doubles). Empty collections
 /// are not written (Redis would skip them on load anyway). Memory use is one chunk plus the value
 /// being encoded, whatever the size of the dataset.
+///
+/// The caller guarantees what Redis checks on load and this writer does not: no duplicate
+/// members or fields inside one collection (Redis refuses the whole file) and no duplicate keys
+/// within a database.
 public struct RDBWriter<Sink: RDBByteSink> {
     public private(set) var sink: Sink
     public let options: RDBWriterOptions

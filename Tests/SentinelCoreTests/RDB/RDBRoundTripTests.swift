@@ -141,6 +141,12 @@ struct DribbleSource: RDBByteSource {
         #expect(r.leftover == bytes("*1\r\n$4\r\nPING\r\n"))
     }
 
+    @Test func aReaderReadsOnce() throws {
+        var r = RDBReader(source: ByteArraySource(try RDBWriter.encode([])))
+        _ = try r.read { _ in }
+        #expect(throws: RDBError.self) { _ = try r.read { _ in } }
+    }
+
     @Test func callbackErrorsPropagate() throws {
         struct Stop: Error {}
         let file = try RDBWriter.encode(Self.sampleEntries())
