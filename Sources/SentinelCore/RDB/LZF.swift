@@ -113,9 +113,11 @@ public enum LZF {
         guard outputLength <= input.count &* maxExpansionRatio else {
             throw RDBError.corrupt("LZF: \(input.count) compressed bytes cannot expand to \(outputLength)")
         }
-        var out = [UInt8](repeating: 0, count: outputLength)
-        let ok = input.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in decompress(src, into: dst) }
+        var ok = false
+        let out = [UInt8](unsafeUninitializedCapacity: outputLength) { buffer, initialized in
+            ok = input.withUnsafeBufferPointer { src in decompress(src, into: buffer) }
+            // Every byte was written when ok; otherwise hand back an empty array.
+            initialized = ok ? outputLength : 0
         }
         guard ok else { throw RDBError.corrupt("LZF: invalid compressed string") }
         return out
@@ -123,33 +125,49 @@ public enum LZF {
 
     /// Decompresses into `out`; true only if the input is valid and fills `out` exactly.
     public static func decompress(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        guard let src = input.baseAddress else { return out.count == 0 }
+        guard let dst = out.baseAddress else { return false }
         var ip = 0
         var op = 0
         let inLen = input.count
         let outLen = out.count
         while ip < inLen {
-            let ctrl = Int(input[ip])
+            let ctrl = Int(src[ip])
             ip += 1
             if ctrl < 32 {
                 let run = ctrl + 1
-                guard ip + run <= inLen, op + run <= outLen else { return false }
-                for k in 0..<run { out[op + k] = input[ip + k] }
+                guard run <= inLen - ip, run <= outLen - op else { return false }
+                (dst + op).update(from: src + ip, count: run)
                 ip += run
                 op += run
             } else {
                 var len = ctrl >> 5
                 if len == 7 {
                     guard ip < inLen else { return false }
-                    len += Int(input[ip])
+                    len += Int(src[ip])
                     ip += 1
                 }
                 guard ip < inLen else { return false }
-                let ref = op - ((ctrl & 0x1f) << 8) - Int(input[ip]) - 1
+                let distance = ((ctrl & 0x1f) << 8) + Int(src[ip]) + 1
                 ip += 1
                 len += 2
-                guard ref >= 0, op + len <= outLen else { return false }
-                // Byte by byte: the source may overlap the bytes being written (runs).
-                for k in 0..<len { out[op + k] = out[ref + k] }
+                let ref = op - distance
+                guard ref >= 0, len <= outLen - op else { return false }
+                if distance >= len {
+                    (dst + op).update(from: dst + ref, count: len)
+                } else {
+                    // Overlapping: the output repeats with period `distance`. Copy whole periods
+                    // from `ref`, doubling the span each time (1, 2, 4... periods), so a long run
+                    // of one byte costs a handful of copies, not one step per byte.
+                    var done = 0
+                    var span = distance
+                    while done < len {
+                        let n = min(span, len - done)
+                        (dst + op + done).update(from: dst + ref, count: n)
+                        done += n
+                        span = distance + done
+                    }
+                }
                 op += len
             }
         }

@@ -2,9 +2,12 @@ import Foundation
 import Testing
 @testable import SentinelCore
 
-/// Speed of the codec on 1M string keys with 16-byte values (the shape of REFERENCE.md's
-/// measurement of redis-server: SAVE 0.49 s, 28.9 MB). Runs only with RDB_BENCH=1, best in
-/// release mode: `bench/rdb-codec`.
+/// Speed of the codec. Runs only with RDB_BENCH=1, best in release mode: `bench/rdb-codec`.
+/// - 1M string keys with 16-byte values (the shape of REFERENCE.md's redis-server measurement:
+///   SAVE 0.49 s, 28.9 MB);
+/// - every file named in RDB_BENCH_FILES (space-separated; the script passes dumps redis-server
+///   wrote): read into memory, then written back, timed, so our SAVE of the same data compares
+///   directly with redis-server's.
 @Suite struct RDBBenchmark {
     static let enabled = ProcessInfo.processInfo.environment["RDB_BENCH"] != nil
 
@@ -20,34 +23,45 @@ import Testing
         defer { unlink(path) }
 
         let t0 = Date()
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var w = RDBWriter(sink: FileDescriptorSink(fd: fd))
-        try w.selectDB(0, keyCount: n, expiresCount: 0)
-        for i in 0..<n { try w.write(key: keys[i], value: .string(values[i])) }
-        try w.finish()
-        close(fd)
+        let size = try RDBFile.save(to: path) { w in
+            try w.selectDB(0, keyCount: n, expiresCount: 0)
+            for i in 0..<n { try w.write(key: keys[i], value: .string(values[i])) }
+        }
         let writeSeconds = Date().timeIntervalSince(t0)
 
         let t1 = Date()
-        let rfd = open(path, O_RDONLY)
-        var r = RDBReader(source: FileDescriptorSource(fd: rfd))
         var count = 0
-        _ = try r.read { _ in count += 1 }
-        close(rfd)
+        _ = try RDBFile.load(from: path) { _ in count += 1 }
         let readSeconds = Date().timeIntervalSince(t1)
 
         let t2 = Date()
-        let rfd2 = open(path, O_RDONLY)
-        var r2 = RDBReader(source: FileDescriptorSource(fd: rfd2))
         var table: [[UInt8]: RDBValue] = [:]
         table.reserveCapacity(n)
-        _ = try r2.read { table[$0.key] = $0.value }
-        close(rfd2)
+        _ = try RDBFile.load(from: path) { table[$0.key] = $0.value }
         let loadSeconds = Date().timeIntervalSince(t2)
 
         #expect(count == n)
         #expect(table.count == n)
-        print(String(format: "RDB bench: 1M keys, %.1f MB: write %.3f s, read %.3f s, read into a dictionary %.3f s",
-                     Double(w.bytesWritten) / 1e6, writeSeconds, readSeconds, loadSeconds))
+        print(String(format: "RDB bench: 1M keys, %.1f MB: save (incl. fsync) %.3f s, read %.3f s, read into a dictionary %.3f s",
+                     Double(size) / 1e6, writeSeconds, readSeconds, loadSeconds))
+    }
+
+    @Test(.enabled(if: RDBBenchmark.enabled)) func redisWrittenFiles() throws {
+        let files = (ProcessInfo.processInfo.environment["RDB_BENCH_FILES"] ?? "").split(separator: " ").map(String.init)
+        for file in files {
+            let t0 = Date()
+            var entries: [RDBEntry] = []
+            let meta = try RDBFile.load(from: file) { entries.append($0) }
+            let readSeconds = Date().timeIntervalSince(t0)
+            let out = file + ".ours"
+            defer { unlink(out) }
+            let t1 = Date()
+            let size = try RDBFile.save(to: out) { w in
+                for e in entries { try w.write(e) }
+            }
+            let writeSeconds = Date().timeIntervalSince(t1)
+            print(String(format: "RDB bench: %@: %d keys; read %.3f s; our save of the same data %.3f s, %.1f MB",
+                         (file as NSString).lastPathComponent, meta.keysRead, readSeconds, writeSeconds, Double(size) / 1e6))
+        }
     }
 }
