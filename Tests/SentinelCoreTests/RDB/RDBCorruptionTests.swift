@@ -155,3 +155,60 @@ import Testing
         #expect(throws: RDBError.self) { _ = try RDBReader.decode(binary.finish()) }
     }
 }
+
+extension RDBCorruptionTests {
+    /// A small file holding every encoding the reader decodes (listpack hash/zset/set, ziplists,
+    /// zipmap, intset, quicklists, LZF), for mutation testing.
+    static func everyEncodingFile() throws -> [UInt8] {
+        var f = RawRDB(version: 11)
+        var hash = ListpackBuilder()
+        for e in ["f", "v", "n", "-5000", "big", "123456789012"] { hash.append(bytes(e)) }
+        f.key(RDBType.hashListpack, "lh"); f.string(hash.finish())
+        var zset = ListpackBuilder()
+        for e in ["a", "1.5", "b", "7", "c", "-inf"] { zset.append(bytes(e)) }
+        f.key(RDBType.zsetListpack, "lz"); f.string(zset.finish())
+        var set = ListpackBuilder()
+        for e in ["x", "300"] { set.append(bytes(e)) }
+        f.key(RDBType.setListpack, "ls"); f.string(set.finish())
+        let legacy = RDBLegacyFileTests.legacyFile().file
+        // The legacy file's keys, without its header and trailer (from its first type byte).
+        let body = Array(legacy[9..<(legacy.count - 9)])
+        f.bytes += body
+        let ours = try RDBWriter.encode([
+            RDBEntry(key: bytes("ql"), value: .list((0..<40).map { bytes("e\($0)") })),
+            RDBEntry(key: bytes("z2"), value: .sortedSet([(bytes("m"), 1)])),
+        ], header: RDBHeader(creationTimeSeconds: 0))
+        f.bytes += Array(ours[9..<(ours.count - 9)])
+        return f.finish()
+    }
+
+    @Test func everyEncodingFileIsValid() throws {
+        let (entries, meta) = try RDBReader.decode(Self.everyEncodingFile())
+        #expect(meta.checksumVerified)
+        #expect(entries.count == 20)
+    }
+
+    /// Random mutations (flips, overwrites, insertions, deletions) of a file with every encoding,
+    /// read with the checksum off so the decoders see the damage: errors only, never a trap.
+    @Test func randomMutationsNeverCrash() throws {
+        let file = try Self.everyEncodingFile()
+        var options = RDBReaderOptions()
+        options.verifyChecksum = false
+        var rng = SplitMix64(seed: 0xbad)
+        var failures = 0
+        for _ in 0..<20_000 {
+            var bad = file
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let at = Int.random(in: 9..<bad.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bad[at] ^= UInt8.random(in: 1...255, using: &rng)
+                case 1: bad[at] = [0x00, 0x3f, 0x40, 0x7f, 0x80, 0x81, 0xc0, 0xc3, 0xfe, 0xff].randomElement(using: &rng)!
+                case 2: bad.insert(UInt8.random(in: 0...255, using: &rng), at: at)
+                default: bad.remove(at: at)
+                }
+            }
+            do { _ = try RDBReader.decode(bad, options: options) } catch { failures += 1 }
+        }
+        #expect(failures > 10_000)
+    }
+}
