@@ -81,6 +81,10 @@ public struct RDBWriter<Sink: RDBByteSink> {
     private var crc = CRC64()
     private var currentDB: Int?
     private var finished = false
+    /// LZF scratch reused across strings: an allocation per string would cost more than the
+    /// compression of a short one.
+    private var lzfTable = [Int32](repeating: 0, count: 1 << LZF.maxHashBits)
+    private var lzfOut = [UInt8](repeating: 0, count: 0)
 
     /// Starts a file: magic, version and aux fields go to the buffer (nothing is flushed yet).
     public init(sink: Sink, header: RDBHeader = RDBHeader(), options: RDBWriterOptions = RDBWriterOptions()) {
@@ -310,12 +314,22 @@ public struct RDBWriter<Sink: RDBByteSink> {
 
     private mutating func bufferBlob(_ s: [UInt8]) {
         let n = s.count
-        if options.compressStrings, n > 20, let c = LZF.compress(s, maxOutput: n - 4) {
-            buffer.append(0xc3)
-            writeLength(UInt64(c.count))
-            writeLength(UInt64(n))
-            buffer.append(contentsOf: c)
-            return
+        if options.compressStrings, n > 20 {
+            if lzfOut.count < n - 4 { lzfOut = [UInt8](repeating: 0, count: max(n - 4, 256)) }
+            let c = s.withUnsafeBufferPointer { src in
+                lzfOut.withUnsafeMutableBufferPointer { out in
+                    lzfTable.withUnsafeMutableBufferPointer { table in
+                        LZF.compress(src, into: UnsafeMutableBufferPointer(rebasing: out[0..<(n - 4)]), table: table)
+                    }
+                }
+            }
+            if c > 0 {
+                buffer.append(0xc3)
+                writeLength(UInt64(c))
+                writeLength(UInt64(n))
+                buffer.append(contentsOf: lzfOut[0..<c])
+                return
+            }
         }
         writeLength(UInt64(n))
         buffer.append(contentsOf: s)
