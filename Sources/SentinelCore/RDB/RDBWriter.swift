@@ -137,8 +137,10 @@ public struct RDBWriter<Sink: RDBByteSink> {
         try write(key: entry.key, value: entry.value, expireAtMs: entry.expireAtMs, db: entry.db)
     }
 
-    /// Writes one key. Throws `.invalidArgument` for a NaN score (Redis refuses to load one).
-    public mutating func write(key: [UInt8], value: RDBValue, expireAtMs: Int64? = nil, db: Int = 0) throws(RDBError) {
+    /// Writes one key into `db`, or when nil into the database last selected (0 if none was).
+    /// Throws `.invalidArgument` for a NaN score (Redis refuses to load one).
+    public mutating func write(key: [UInt8], value: RDBValue, expireAtMs: Int64? = nil, db: Int? = nil) throws(RDBError) {
+        let db = db ?? currentDB ?? 0
         try precondition(db)
         if currentDB != db {
             buffer.append(RDBOpcode.selectDB)
