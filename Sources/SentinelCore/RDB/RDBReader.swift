@@ -67,6 +67,8 @@ public struct RDBReader<Source: RDBByteSource> {
     /// Decodes a whole in-memory file.
     public static func decode(_ bytes: [UInt8], options: RDBReaderOptions = RDBReaderOptions()) throws(RDBError)
         -> (entries: [RDBEntry], metadata: RDBMetadata) where Source == ByteArraySource {
+        var options = options
+        options.chunkSize = min(options.chunkSize, bytes.count + 1) // no 256 KiB buffer for a tiny input
         var reader = RDBReader(source: ByteArraySource(bytes), options: options)
         var entries: [RDBEntry] = []
         do {
