@@ -205,4 +205,23 @@ import Testing
         defer { server.stop() }
         #expect(try server.client().fetch(bytes("mixed")) == .list(list))
     }
+    /// redis-server with `rdbchecksum no` (zero trailer, not checked) and `rdbcompression no`.
+    @Test func readsFilesSavedWithoutChecksumOrCompression() throws {
+        guard RedisTools.available() else { return }
+        let dir = try RedisTools.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let server = try RedisServer.start(dir: dir, extraArgs: ["--rdbchecksum", "no", "--rdbcompression", "no"])
+        defer { server.stop() }
+        let c = try server.client()
+        let long = String(repeating: "uncompressed ", count: 100)
+        _ = try c.pipeline([["SET", "long", long], ["RPUSH", "l", long, "x"]].map { $0.map { Array($0.utf8) } })
+        #expect(try c.command("SAVE").text == "OK")
+        var entries: [RDBEntry] = []
+        let meta = try RDBFile.load(from: dir + "/dump.rdb") { entries.append($0) }
+        #expect(meta.storedChecksum == 0)
+        #expect(!meta.checksumVerified)
+        let byKey = Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(byKey[bytes("long")] == .string(bytes(long)))
+        #expect(byKey[bytes("l")] == .list([bytes(long), bytes("x")]))
+    }
 }
