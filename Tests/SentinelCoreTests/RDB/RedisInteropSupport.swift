@@ -90,7 +90,12 @@ final class RedisServer {
         while Date() < deadline {
             guard process.isRunning else { return false }
             let r = try RedisTools.run(RedisTools.cli, ["-p", "\(port)", "PING"])
-            if r.output.contains("PONG") { return true }
+            if r.output.contains("PONG") {
+                // Make sure it is our server answering, not another test's on a port we lost.
+                let info = try RedisTools.run(RedisTools.cli, ["-p", "\(port)", "INFO", "server"])
+                return info.output.contains("process_id:\(process.processIdentifier)\r")
+                    || info.output.contains("process_id:\(process.processIdentifier)\n")
+            }
             usleep(20_000) // polling interval, not a wait for a condition
         }
         return false
