@@ -10,7 +10,9 @@
 //
 // Format facts follow Redis 7.0's rdb.c, listpack.c, ziplist.c, intset.c, lzf and crc64.
 /// The neutral data model the RDB codec reads and writes. Keys, members and values are bytes,
-/// never `String`: Redis data is binary-safe.
+/// never `String`: Redis data is binary-safe. Integers read from integer encodings come back in
+/// canonical decimal ("-12"). Sets, hashes and sorted sets are in file order, which carries no
+/// meaning (Redis writes skiplist sorted sets highest score first).
 public enum RDBValue: Sendable, Equatable {
     case string([UInt8])
     /// Elements head to tail.
