@@ -33,6 +33,7 @@ public struct RDBReader<Source: RDBByteSource> {
     private var crc = CRC64()
     private var sourceEnded = false
     private var metadata = RDBMetadata()
+    private var started = false
 
     public init(source: Source, options: RDBReaderOptions = RDBReaderOptions()) {
         self.source = source
@@ -44,8 +45,16 @@ public struct RDBReader<Source: RDBByteSource> {
     /// e.g. the start of a replication stream that followed the payload on the same socket.
     public var leftover: [UInt8] { Array(buf[pos..<fill]) }
 
-    /// Reads the whole file, calling `body` once per key in file order.
+    /// Reads the whole file, calling `body` once per key in file order. A reader reads one file:
+    /// calling `read` again throws. Errors: `RDBError` for bad input or a failing source, or
+    /// whatever `body` throws, unchanged.
+    ///
+    /// Not checked here, unlike Redis (which refuses such a file): duplicate members or fields
+    /// inside one collection, and duplicate keys. Checking needs a hash of every element; the
+    /// caller's store, which hashes them anyway, decides what a repeat means.
     public mutating func read(_ body: (RDBEntry) throws -> Void) throws -> RDBMetadata {
+        guard !started else { throw RDBError(.invalidArgument, "an RDBReader reads one file; create a new one") }
+        started = true
         do {
             try readFile(body)
         } catch var e as RDBError {
@@ -58,6 +67,8 @@ public struct RDBReader<Source: RDBByteSource> {
     /// Decodes a whole in-memory file.
     public static func decode(_ bytes: [UInt8], options: RDBReaderOptions = RDBReaderOptions()) throws(RDBError)
         -> (entries: [RDBEntry], metadata: RDBMetadata) where Source == ByteArraySource {
+        var options = options
+        options.chunkSize = min(options.chunkSize, bytes.count + 1) // no 256 KiB buffer for a tiny input
         var reader = RDBReader(source: ByteArraySource(bytes), options: options)
         var entries: [RDBEntry] = []
         do {
@@ -323,3 +334,6 @@ public struct RDBReader<Source: RDBByteSource> {
     /// could follow is never useful; this caps what a lying count can make us reserve.
     static func reservation(_ count: Int) -> Int { min(count, 4096) }
 }
+
+/// A reader can be handed to another thread (a background load) when its source can.
+extension RDBReader: Sendable where Source: Sendable {}

@@ -1,5 +1,18 @@
+// RDB codec overview
+//
+// - `RDBWriter<Sink>` streams a version-10 file (`REDIS0010`) to an `RDBByteSink`
+//   (`FileDescriptorSink`, `ByteArraySink`, `ClosureSink`) in chunks; `RDBWriter.encode` builds
+//   one in memory.
+// - `RDBReader<Source>` streams a file from an `RDBByteSource` (`FileDescriptorSource`,
+//   `ByteArraySource`) and calls back once per key; `RDBReader.decode` decodes bytes in memory.
+// - `RDBFile.save` / `RDBFile.load` do the same on a path (atomic temp-file + fsync + rename save).
+// - Everything is bytes (`[UInt8]`); errors are `RDBError` (kind + message + input offset).
+//
+// Format facts follow Redis 7.0's rdb.c, listpack.c, ziplist.c, intset.c, lzf and crc64.
 /// The neutral data model the RDB codec reads and writes. Keys, members and values are bytes,
-/// never `String`: Redis data is binary-safe.
+/// never `String`: Redis data is binary-safe. Integers read from integer encodings come back in
+/// canonical decimal ("-12"). Sets, hashes and sorted sets are in file order, which carries no
+/// meaning (Redis writes skiplist sorted sets highest score first).
 public enum RDBValue: Sendable, Equatable {
     case string([UInt8])
     /// Elements head to tail.

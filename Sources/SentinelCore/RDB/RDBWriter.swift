@@ -48,6 +48,9 @@ public struct RDBWriterOptions: Sendable {
     public var chunkSize = 64 * 1024
     /// Largest listpack node of a list, in bytes: Redis's default `list-max-listpack-size -2` (8 KiB).
     public var listNodeMaxBytes = 8192
+    /// List elements at least this long get a PLAIN quicklist node of their own, as Redis 7.0
+    /// does past its `quicklist-packed-threshold` (1 GiB).
+    public var listPlainNodeThresholdBytes = 1 << 30
     public init() {}
 }
 
@@ -63,6 +66,10 @@ public struct RDBWriterOptions: Sendable {
 /// 8 KiB, sets as SET, hashes as HASH, sorted sets as ZSET_2 (binary doubles). Empty collections
 /// are not written (Redis would skip them on load anyway). Memory use is one chunk plus the value
 /// being encoded, whatever the size of the dataset.
+///
+/// The caller guarantees what Redis checks on load and this writer does not: no duplicate
+/// members or fields inside one collection (Redis refuses the whole file) and no duplicate keys
+/// within a database.
 public struct RDBWriter<Sink: RDBByteSink> {
     public private(set) var sink: Sink
     public let options: RDBWriterOptions
@@ -74,6 +81,10 @@ public struct RDBWriter<Sink: RDBByteSink> {
     private var crc = CRC64()
     private var currentDB: Int?
     private var finished = false
+    /// LZF scratch reused across strings: an allocation per string would cost more than the
+    /// compression of a short one.
+    private var lzfTable = [Int32](repeating: 0, count: 1 << LZF.maxHashBits)
+    private var lzfOut = [UInt8](repeating: 0, count: 0)
 
     /// Starts a file: magic, version and aux fields go to the buffer (nothing is flushed yet).
     public init(sink: Sink, header: RDBHeader = RDBHeader(), options: RDBWriterOptions = RDBWriterOptions()) {
@@ -94,15 +105,15 @@ public struct RDBWriter<Sink: RDBByteSink> {
         aux("aof-base", [48])
         for (k, v) in header.extraAux {
             buffer.append(RDBOpcode.aux)
-            writeString(k)
-            writeString(v)
+            bufferString(k)
+            bufferString(v)
         }
     }
 
     private mutating func aux(_ key: String, _ value: [UInt8]) {
         buffer.append(RDBOpcode.aux)
-        writeString(Array(key.utf8))
-        writeString(value)
+        bufferString(Array(key.utf8))
+        bufferString(value)
     }
 
     /// Starts database `db`, with Redis's resize hint (number of keys, number with an expiry).
@@ -126,8 +137,10 @@ public struct RDBWriter<Sink: RDBByteSink> {
         try write(key: entry.key, value: entry.value, expireAtMs: entry.expireAtMs, db: entry.db)
     }
 
-    /// Writes one key. Throws `.invalidArgument` for a NaN score (Redis refuses to load one).
-    public mutating func write(key: [UInt8], value: RDBValue, expireAtMs: Int64? = nil, db: Int = 0) throws(RDBError) {
+    /// Writes one key into `db`, or when nil into the database last selected (0 if none was).
+    /// Throws `.invalidArgument` for a NaN score (Redis refuses to load one).
+    public mutating func write(key: [UInt8], value: RDBValue, expireAtMs: Int64? = nil, db: Int? = nil) throws(RDBError) {
+        let db = db ?? currentDB ?? 0
         try precondition(db)
         if currentDB != db {
             buffer.append(RDBOpcode.selectDB)
@@ -150,28 +163,28 @@ public struct RDBWriter<Sink: RDBByteSink> {
         switch value {
         case .string(let s):
             buffer.append(RDBType.string)
-            writeString(key)
-            writeString(s)
+            try writeString(key)
+            try writeString(s)
         case .list(let elements):
             buffer.append(RDBType.listQuicklist2)
-            writeString(key)
+            try writeString(key)
             try writeQuicklist(elements)
         case .set(let members):
             buffer.append(RDBType.set)
-            writeString(key)
+            try writeString(key)
             writeLength(UInt64(members.count))
-            for m in members { writeString(m); try flushIfFull() }
+            for m in members { try writeString(m); try flushIfFull() }
         case .hash(let pairs):
             buffer.append(RDBType.hash)
-            writeString(key)
+            try writeString(key)
             writeLength(UInt64(pairs.count))
-            for (f, v) in pairs { writeString(f); writeString(v); try flushIfFull() }
+            for (f, v) in pairs { try writeString(f); try writeString(v); try flushIfFull() }
         case .sortedSet(let pairs):
             buffer.append(RDBType.zset2)
-            writeString(key)
+            try writeString(key)
             writeLength(UInt64(pairs.count))
             for (m, score) in pairs {
-                writeString(m)
+                try writeString(m)
                 appendLE64(score.bitPattern)
                 try flushIfFull()
             }
@@ -187,11 +200,15 @@ public struct RDBWriter<Sink: RDBByteSink> {
         crc.update(buffer)
         let sum = options.checksum ? crc.value : 0
         for k in 0..<8 { buffer.append(UInt8(truncatingIfNeeded: sum >> (8 * k))) }
-        let tail = buffer
-        buffer.removeAll(keepingCapacity: false)
-        flushedBytes += tail.count
-        try send(tail)
         finished = true
+        // The CRC covers everything up to EOF (included above), not the trailer itself.
+        flushedBytes += buffer.count
+        var failure: RDBError?
+        buffer.withUnsafeBytes { b in
+            do throws(RDBError) { try sink.write(b) } catch { failure = error }
+        }
+        buffer = []
+        if let failure { throw failure }
     }
 
     /// Encodes `entries` into one in-memory file.
@@ -214,14 +231,22 @@ public struct RDBWriter<Sink: RDBByteSink> {
         guard !buffer.isEmpty else { return }
         crc.update(buffer)
         flushedBytes += buffer.count
-        let chunk = buffer
+        var failure: RDBError?
+        buffer.withUnsafeBytes { b in
+            do throws(RDBError) { try sink.write(b) } catch { failure = error }
+        }
         buffer.removeAll(keepingCapacity: true)
-        try send(chunk)
+        if let failure { throw failure }
     }
 
-    private mutating func send(_ chunk: [UInt8]) throws(RDBError) {
+    /// Sends a large payload straight to the sink (after what is buffered), without copying it
+    /// into the buffer.
+    private mutating func sendDirect(_ bytes: [UInt8]) throws(RDBError) {
+        try flush()
+        crc.update(bytes)
+        flushedBytes += bytes.count
         var failure: RDBError?
-        chunk.withUnsafeBytes { b in
+        bytes.withUnsafeBytes { b in
             do throws(RDBError) { try sink.write(b) } catch { failure = error }
         }
         if let failure { throw failure }
@@ -249,7 +274,29 @@ public struct RDBWriter<Sink: RDBByteSink> {
 
     /// A string the way Redis saves one: as an 8/16/32-bit integer when it is the canonical
     /// decimal form of one, else LZF-compressed when longer than 20 bytes and compressible, else raw.
-    private mutating func writeString(_ s: [UInt8]) {
+    private mutating func writeString(_ s: [UInt8]) throws(RDBError) {
+        if s.count >= options.chunkSize { try writeLargeBlob(s) } else { bufferString(s) }
+    }
+
+    /// Raw or LZF, never integer (listpack blobs, plain nodes).
+    private mutating func writeBlob(_ s: [UInt8]) throws(RDBError) {
+        if s.count >= options.chunkSize { try writeLargeBlob(s) } else { bufferBlob(s) }
+    }
+
+    private mutating func writeLargeBlob(_ s: [UInt8]) throws(RDBError) {
+        let n = s.count
+        if options.compressStrings, let c = LZF.compress(s, maxOutput: n - 4) {
+            buffer.append(0xc3)
+            writeLength(UInt64(c.count))
+            writeLength(UInt64(n))
+            try sendDirect(c)
+        } else {
+            writeLength(UInt64(n))
+            try sendDirect(s)
+        }
+    }
+
+    private mutating func bufferString(_ s: [UInt8]) {
         let n = s.count
         if n <= 11, n > 0, let v = RDBNumbers.canonicalInt64(s), v >= Int64(Int32.min), v <= Int64(Int32.max) {
             if v >= -128 && v <= 127 {
@@ -264,25 +311,31 @@ public struct RDBWriter<Sink: RDBByteSink> {
             }
             return
         }
-        writeBlob(s)
+        bufferBlob(s)
     }
 
-    /// Raw or LZF, never integer (listpack blobs).
-    private mutating func writeBlob(_ s: [UInt8]) {
+    private mutating func bufferBlob(_ s: [UInt8]) {
         let n = s.count
-        if options.compressStrings, n > 20, let c = LZF.compress(s, maxOutput: n - 4) {
-            buffer.append(0xc3)
-            writeLength(UInt64(c.count))
-            writeLength(UInt64(n))
-            buffer.append(contentsOf: c)
-            return
+        if options.compressStrings, n > 20 {
+            if lzfOut.count < n - 4 { lzfOut = [UInt8](repeating: 0, count: max(n - 4, 256)) }
+            let c = s.withUnsafeBufferPointer { src in
+                lzfOut.withUnsafeMutableBufferPointer { out in
+                    lzfTable.withUnsafeMutableBufferPointer { table in
+                        LZF.compress(src, into: UnsafeMutableBufferPointer(rebasing: out[0..<(n - 4)]), table: table)
+                    }
+                }
+            }
+            if c > 0 {
+                buffer.append(0xc3)
+                writeLength(UInt64(c))
+                writeLength(UInt64(n))
+                buffer.append(contentsOf: lzfOut[0..<c])
+                return
+            }
         }
         writeLength(UInt64(n))
         buffer.append(contentsOf: s)
     }
-
-    /// Elements this large go in a PLAIN quicklist node, as Redis 7.0 does past 1 GiB.
-    static var plainThreshold: Int { 1 << 30 }
 
     /// QUICKLIST_2: node count, then per node its container (2 = listpack, 1 = plain) and blob.
     private mutating func writeQuicklist(_ elements: [[UInt8]]) throws(RDBError) {
@@ -291,7 +344,7 @@ public struct RDBWriter<Sink: RDBByteSink> {
         var nodeBytes = Listpack.headerSize + 1
         var nodeCount = 0
         for (i, e) in elements.enumerated() {
-            let size = e.count >= Self.plainThreshold ? Int.max / 2 : Listpack.entrySize(e)
+            let size = e.count >= options.listPlainNodeThresholdBytes ? Int.max / 2 : Listpack.entrySize(e)
             if nodeCount > 0 && (nodeBytes + size > options.listNodeMaxBytes || nodeCount == 65535 || size == Int.max / 2) {
                 ends.append(i)
                 nodeBytes = Listpack.headerSize + 1
@@ -304,17 +357,20 @@ public struct RDBWriter<Sink: RDBByteSink> {
         writeLength(UInt64(ends.count))
         var start = 0
         for end in ends {
-            if end - start == 1 && elements[start].count >= Self.plainThreshold {
+            if end - start == 1 && elements[start].count >= options.listPlainNodeThresholdBytes {
                 writeLength(1)
-                writeBlob(elements[start])
+                try writeBlob(elements[start])
             } else {
                 var lp = ListpackBuilder(capacity: min(options.listNodeMaxBytes + 64, 1 << 20))
                 for i in start..<end { lp.append(elements[i]) }
                 writeLength(2)
-                writeBlob(lp.finish())
+                try writeBlob(lp.finish())
             }
             start = end
             try flushIfFull()
         }
     }
 }
+
+/// A writer can be handed to another thread (a background save) when its sink can.
+extension RDBWriter: Sendable where Sink: Sendable {}

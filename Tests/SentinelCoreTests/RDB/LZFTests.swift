@@ -59,3 +59,16 @@ import Testing
         }
     }
 }
+
+extension LZFTests {
+    /// Back references that overlap the bytes they produce (runs with periods 1, 2, 3, 7...).
+    @Test func overlappingReferencesRoundTrip() throws {
+        for period in [1, 2, 3, 7, 31, 100] {
+            let pattern = (0..<period).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
+            for total in [3, 10, 264, 265, 1000, 5000] {
+                let input = (0..<total).map { pattern[$0 % period] }
+                try roundTrip(input)
+            }
+        }
+    }
+}

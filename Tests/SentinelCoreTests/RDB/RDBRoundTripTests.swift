@@ -141,6 +141,25 @@ struct DribbleSource: RDBByteSource {
         #expect(r.leftover == bytes("*1\r\n$4\r\nPING\r\n"))
     }
 
+    @Test func writesGoToTheSelectedDatabaseUnlessOneIsNamed() throws {
+        var w = RDBWriter(sink: ByteArraySink())
+        try w.write(key: bytes("a"), value: .string(bytes("1")))
+        try w.selectDB(4, keyCount: 2, expiresCount: 0)
+        try w.write(key: bytes("b"), value: .string(bytes("2")))
+        try w.write(key: bytes("c"), value: .string(bytes("3")), db: 2)
+        try w.write(key: bytes("d"), value: .string(bytes("4")))
+        try w.finish()
+        let (entries, _) = try RDBReader.decode(w.sink.bytes)
+        #expect(entries.map(\.db) == [0, 4, 2, 2])
+        #expect(throws: RDBError.self) { try w.write(key: bytes("late"), value: .string([])) }
+    }
+
+    @Test func aReaderReadsOnce() throws {
+        var r = RDBReader(source: ByteArraySource(try RDBWriter.encode([])))
+        _ = try r.read { _ in }
+        #expect(throws: RDBError.self) { _ = try r.read { _ in } }
+    }
+
     @Test func callbackErrorsPropagate() throws {
         struct Stop: Error {}
         let file = try RDBWriter.encode(Self.sampleEntries())
