@@ -101,9 +101,8 @@ import SentinelCore
         // Restart the replica (it saves its replication ID and offset on shutdown).
         #expect(replica.terminate() == 0)
         try m.call("SET", "while-down", "3")
-        let again = try ServerProcess(executable: Binaries.miniredis, arguments: ["--port", "\(rport)", "--replicaof", "127.0.0.1", "\(master.port)", "--save", "3600 1"], port: rport, directory: replica.directory)
-        try again.waitUntilReady()
-        let r2 = try again.connect()
+        try replica.restart()
+        let r2 = try replica.connect()
         try Self.waitLinked(r2)
         try Self.waitCaughtUp(m, r2)
         #expect(try r2.call("GET", "while-down") == .bulk("3"))

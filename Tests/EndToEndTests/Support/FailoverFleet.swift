@@ -9,7 +9,7 @@ final class FailoverFleet {
     enum NodeKind { case miniredis, redisServer }
 
     let nodeKind: NodeKind
-    var master: ServerProcess
+    let master: ServerProcess
     var replicas: [ServerProcess]
     var sentinels: [ServerProcess] = []
     let masterName = "mymaster"
@@ -120,7 +120,8 @@ final class FailoverFleet {
             }
         }
         try promoted.connect().call("SET", "after", "failover")
-        let returned = try #require(try Self.startNode(nodeKind, extra: ["--save", ""], port: oldPort, directory: master.directory))
+        try master.restart()
+        let returned = master
         try Wait.until(timeoutSeconds: 60, "the old master is demoted to a replica of the new master") {
             let c = try returned.connect()
             return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
@@ -128,6 +129,5 @@ final class FailoverFleet {
         try Wait.until(timeoutSeconds: 30, "the demoted master has the new data") {
             try returned.connect().call("GET", "after") == .bulk("failover")
         }
-        master = returned
     }
 }

@@ -66,10 +66,12 @@ import Synchronization
 
 /// A running server process with its own temporary directory.
 final class ServerProcess {
-    let process = Process()
+    private(set) var process = Process()
     let port: Int
     let directory: URL
     let logURL: URL
+    let executable: String
+    private(set) var arguments: [String]
 
     init(executable: String, arguments: [String], port: Int, directory: URL? = nil) throws {
         self.port = port
@@ -77,14 +79,31 @@ final class ServerProcess {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         self.directory = dir
         self.logURL = dir.appendingPathComponent("server.log")
+        self.executable = executable
+        self.arguments = arguments
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        try launch()
+    }
+
+    private func launch() throws {
+        process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = dir
+        process.currentDirectoryURL = directory
         let log = try FileHandle(forWritingTo: logURL)
+        log.seekToEndOfFile()
         process.standardOutput = log
         process.standardError = log
         try process.run()
+    }
+
+    /// Starts the same program again in the same directory on the same port (after a crash, or
+    /// after `kill`), keeping this object as the owner of the directory; waits until it answers.
+    func restart(arguments newArguments: [String]? = nil) throws {
+        kill()
+        if let newArguments { arguments = newArguments }
+        try launch()
+        try waitUntilReady()
     }
 
     /// Starts miniredis on a fresh port with `extra` directives and waits until it answers.
