@@ -19,6 +19,7 @@ final class SentinelServer {
     var totalConnections: Int64 = 0
     var totalCommands: Int64 = 0
     lazy var scripts = ScriptRunner(server: self)
+    var metrics: MetricsEndpoint?
     var signalWatcher: SignalWatcher?
     /// Events wait here while the actions of an earlier one are performed, so the machine is
     /// never re-entered.
@@ -55,6 +56,10 @@ final class SentinelServer {
             }
         }
         if bound == 0 { throw SystemError("bind: no address could be bound", code: EADDRNOTAVAIL) }
+        if shell.metricsPort > 0 {
+            metrics = try MetricsEndpoint(server: self, port: shell.metricsPort, host: shell.bind.first.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } ?? "127.0.0.1")
+            log.notice("Prometheus metrics on port \(shell.metricsPort) (GET /metrics)")
+        }
         signalWatcher = try SignalWatcher(loop: loop) { [unowned self] sig in
             self.log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
             self.shutdown()
@@ -112,6 +117,7 @@ final class SentinelServer {
             case .send(let id, let args):
                 links[id]?.send(args)
             case .publish(let channel, let message):
+                if channel == "+switch-master" { metrics?.recordSwitch(message) }
                 publish(channel: channel, message: message)
             case .log(let level, let text):
                 log.log(level, text)

@@ -14,6 +14,8 @@ struct ShellConfig {
     var pidfile = ""
     var logLevel = LogLevel.notice
     var maxclients = 10000
+    /// Optional Prometheus text endpoint (off by default).
+    var metricsPort = 0
     /// The config file given on the command line (nil: none, state kept in memory only).
     var configPath: String?
     /// `sentinel state-file <path>`: write generated state there instead of into the config
@@ -60,6 +62,9 @@ struct ShellConfig {
             case "maxclients":
                 guard v.count == 1, let n = Int(v[0]), n > 0 else { throw fail("Invalid max clients limit") }
                 maxclients = n
+            case "metrics-port":
+                guard v.count == 1, let p = Int(v[0]), (0...65535).contains(p) else { throw fail("Invalid metrics port") }
+                metricsPort = p
             case "daemonize":
                 guard v.first?.lowercased() == "no" else { throw fail("daemonize yes is not supported: run the sentinel under a supervisor") }
             default:

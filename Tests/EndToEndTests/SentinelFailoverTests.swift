@@ -14,6 +14,17 @@ import SentinelCore
         #expect(try fleet.sentinels[0].connect().raw("SENTINEL", "FAILOVER", "mymaster") == "+OK\r\n")
         let newPort = try fleet.waitNewMaster(other: old)
         #expect(fleet.replicas.contains { $0.port == newPort })
+        // The Prometheus endpoint counts the failover once it ends (+switch-master) and shows the
+        // new address.
+        var metrics = ""
+        try Wait.until(timeoutSeconds: 30, "the metrics show the failover:\n\(metrics)") {
+            metrics = try HTTP.get(port: fleet.metricsPorts[0], path: "/metrics")
+            return metrics.contains("sentinel_master_failovers_total{master=\"mymaster\",address=\"127.0.0.1:\(newPort)\"} 1")
+        }
+        #expect(metrics.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(metrics.contains("sentinel_master_status{master=\"mymaster\",address=\"127.0.0.1:\(newPort)\"} 0"))
+        #expect(metrics.contains("sentinel_master_sentinels{master=\"mymaster\",address=\"127.0.0.1:\(newPort)\"} 3"))
+        #expect(try HTTP.get(port: fleet.metricsPorts[0], path: "/nope").hasPrefix("HTTP/1.1 404"))
         try Wait.until(timeoutSeconds: 60, "the old master becomes a replica of the new one") {
             let c = try fleet.master.connect()
             return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"

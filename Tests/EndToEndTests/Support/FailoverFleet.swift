@@ -12,6 +12,8 @@ final class FailoverFleet {
     let master: ServerProcess
     var replicas: [ServerProcess]
     var sentinels: [ServerProcess] = []
+    /// The Prometheus port of each of our sentinels (0 for redis-sentinel).
+    var metricsPorts: [Int] = []
     let masterName = "mymaster"
 
     /// Returns nil when a needed Redis binary is missing outside CI (the test then skips).
@@ -28,8 +30,10 @@ final class FailoverFleet {
         }
         for r in replicas { try ReplicationTests.waitLinked(try r.connect()) }
         for kind in kinds {
-            guard let s = try Self.startSentinel(kind, masterPort: m.port, downAfterMs: downAfterMs, quorum: quorum) else { return nil }
+            let metricsPort = kind == .ours ? TestPorts.next() : 0
+            guard let s = try Self.startSentinel(kind, masterPort: m.port, downAfterMs: downAfterMs, quorum: quorum, metricsPort: metricsPort) else { return nil }
             sentinels.append(s)
+            metricsPorts.append(metricsPort)
         }
     }
 
@@ -42,7 +46,7 @@ final class FailoverFleet {
         }
     }
 
-    static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int) throws -> ServerProcess? {
+    static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int, metricsPort: Int = 0) throws -> ServerProcess? {
         let exe: String
         switch kind {
         case .ours: exe = Binaries.sentinel
@@ -61,6 +65,7 @@ final class FailoverFleet {
         sentinel down-after-milliseconds mymaster \(downAfterMs)
         sentinel failover-timeout mymaster 10000
         sentinel parallel-syncs mymaster 1
+        \(metricsPort > 0 ? "metrics-port \(metricsPort)" : "")
 
         """.write(to: conf, atomically: true, encoding: .utf8)
         let s = try ServerProcess(executable: exe, arguments: [conf.path], port: port, directory: dir)
@@ -129,5 +134,17 @@ final class FailoverFleet {
         try Wait.until(timeoutSeconds: 30, "the demoted master has the new data") {
             try returned.connect().call("GET", "after") == .bulk("failover")
         }
+    }
+}
+
+/// A plain HTTP GET over loopback, for the metrics endpoint.
+enum HTTP {
+    static func get(port: Int, path: String) throws -> String {
+        let c = try RedisConnection(port: port)
+        try c.send(raw: "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        var text = ""
+        _ = try c.isClosedByPeer()
+        text = c.drainBuffer()
+        return text
     }
 }

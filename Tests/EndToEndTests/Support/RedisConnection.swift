@@ -105,6 +105,12 @@ final class RedisConnection {
         return try readRaw()
     }
 
+    /// Everything received and not yet parsed, as text (for non-RESP peers).
+    func drainBuffer() -> String {
+        defer { buffer.removeAll() }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// True when the server closed the connection (after reading anything pending).
     func isClosedByPeer() throws -> Bool {
         while true {
