@@ -78,7 +78,8 @@ enum StringCommands {
             i += 1
         }
         let key = Key(a[1])
-        let existing = s.lookupWrite(c, key)
+        // A plain SET overwrites whatever is there: no need to look it up first.
+        let existing = (nx || xx || get) ? s.lookupWrite(c, key) : nil
         if get {
             switch existing {
             case nil: break

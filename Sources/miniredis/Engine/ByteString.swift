@@ -34,6 +34,22 @@ struct ByteString: Hashable {
     }
 
     init(_ slice: ArraySlice<UInt8>) { self.init(Array(slice)) }
+
+    /// The ASCII-lowercased form of short bytes without an intermediate array (command names
+    /// are looked up this way once per command); nil when longer than the inline capacity.
+    init?(lowercasing bytes: [UInt8]) {
+        guard bytes.count <= Self.inlineCapacity else { return nil }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { dst in
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                dst[i] = b >= 65 && b <= 90 ? b | 0x20 : b
+            }
+        }
+        w0 = words.0
+        w1 = words.1
+        w2 = words.2 | (UInt64(bytes.count) << 56)
+    }
     init(_ text: String) { self.init(Array(text.utf8)) }
 
     var count: Int { heap?.count ?? Int(w2 >> 56) }

@@ -19,7 +19,7 @@ final class Database {
 
     var count: Int { dict.count }
 
-    func expireAt(_ key: Key) -> Int64? { expires[key] }
+    func expireAt(_ key: Key) -> Int64? { expires.count > 0 ? expires[key] : nil }
 
     func setExpire(_ key: Key, atMs: Int64) {
         expires[key] = atMs
@@ -28,18 +28,22 @@ final class Database {
     }
 
     @discardableResult
-    func removeExpire(_ key: Key) -> Bool { expires.remove(key) != nil }
+    func removeExpire(_ key: Key) -> Bool {
+        // Most keys have no expiry: skip hashing the key when no key has one.
+        guard expires.count > 0 else { return false }
+        return expires.remove(key) != nil
+    }
 
     /// Removes a key and its expiry; true when it existed.
     @discardableResult
     func delete(_ key: Key) -> Bool {
         guard dict.remove(key) != nil else { return false }
-        expires.remove(key)
+        removeExpire(key)
         return true
     }
 
     func isExpired(_ key: Key, nowMs: Int64) -> Bool {
-        guard let at = expires[key] else { return false }
+        guard expires.count > 0, let at = expires[key] else { return false }
         return at <= nowMs
     }
 

@@ -40,8 +40,9 @@ struct CommandFlags: OptionSet, Sendable {
 }
 
 /// One command: Redis's arity convention (n = exactly n words with the name, -n = at least n),
-/// key positions for COMMAND INFO, and its handler.
-struct CommandSpec: Sendable {
+/// key positions for COMMAND INFO, and its handler. A class, so a lookup on the hot path hands
+/// out one reference instead of copying (and retaining) every field.
+final class CommandSpec: Sendable {
     let name: String
     let arity: Int
     let flags: CommandFlags
@@ -82,9 +83,9 @@ struct CommandTable: Sendable {
     /// ASCII-lowercases the name into a key without going through String.
     @inline(__always)
     func lookup(_ name: [UInt8]) -> CommandSpec? {
-        var lower = name
-        for i in lower.indices where lower[i] >= 65 && lower[i] <= 90 { lower[i] |= 0x20 }
-        return byName[Key(lower)]
+        // No command name is longer than the inline capacity of a key.
+        guard let key = Key(lowercasing: name) else { return nil }
+        return byName[key]
     }
 
     static let standard = CommandTable(
