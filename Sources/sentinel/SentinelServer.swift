@@ -40,22 +40,11 @@ final class SentinelServer {
     // MARK: Start-up
 
     func start() throws(SystemError) {
-        var bound = 0
-        for raw in shell.bind {
-            let optional = raw.hasPrefix("-")
-            let host = optional ? String(raw.dropFirst()) : raw
-            do {
-                let fd = try Socket.listen(host: host, port: shell.port)
-                let l = SentinelListener(fd: fd, server: self)
-                try loop.register(fd, l)
-                listeners.append(l)
-                bound += 1
-            } catch {
-                if optional { continue }
-                throw error
-            }
+        for fd in try Socket.listenAll(bind: shell.bind, port: shell.port) {
+            let l = SentinelListener(fd: fd, server: self)
+            do { try loop.register(fd, l) } catch { close(fd); throw error }
+            listeners.append(l)
         }
-        if bound == 0 { throw SystemError("bind: no address could be bound", code: EADDRNOTAVAIL) }
         if shell.metricsPort > 0 {
             metrics = try MetricsEndpoint(server: self, port: shell.metricsPort, host: shell.bind.first.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } ?? "127.0.0.1")
             log.notice("Prometheus metrics on port \(shell.metricsPort) (GET /metrics)")

@@ -151,6 +151,29 @@ import SentinelCore
         #expect(try l.call("GET", "deep") == .bulk("value"))
     }
 
+    /// Commands that arrive split across reads must be counted (and forwarded down a chain)
+    /// whole: offsets along the chain agree exactly, and WAIT is answered.
+    @Test func offsetsAgreeAlongAChainUnderHeavyPipelinedLoad() throws {
+        let master = try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"])
+        let mid = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)", "--repl-diskless-sync-delay", "0"])
+        let leaf = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(mid.port)"])
+        let m = try master.connect(), mc = try mid.connect(), l = try leaf.connect()
+        try Self.waitLinked(mc)
+        try Self.waitLinked(l)
+        var batch: [UInt8] = []
+        for i in 0..<3000 { batch += RESPWriter.encode(command: ["SET", "k\(i % 100)", String(repeating: "v", count: 1 + i % 700)]) }
+        try m.send(raw: batch)
+        for _ in 0..<3000 { _ = try m.read() }
+        #expect(try m.call("WAIT", "1", "10000") == .integer(1))
+        try Self.waitCaughtUp(m, mc)
+        try Wait.until(timeoutSeconds: 30, "the leaf's offset equals the middle's") {
+            let a = try Self.info(mc, "master_repl_offset")
+            let b = try Self.info(l, "slave_repl_offset")
+            return a != nil && a == b
+        }
+        #expect(try l.call("STRLEN", "k99") == m.call("STRLEN", "k99"))
+    }
+
     @Test func waitAndMinReplicasToWrite() throws {
         let master = try ServerProcess.miniredis(["--min-replicas-to-write", "1", "--min-replicas-max-lag", "10", "--repl-diskless-sync-delay", "0"])
         let m = try master.connect()

@@ -160,16 +160,17 @@ public final class EventLoop {
     }
 }
 
-struct TimerEntry {
+struct TimerEntry: HeapKeyed {
     var deadlineMs: Int64
     var id: UInt64
     var repeatMs: Int64?
     var action: () -> Void
+    var heapKey: Int64 { deadlineMs }
 }
 
-/// A binary min-heap of timers by deadline. Cancelled ids are skipped lazily when they surface.
+/// Timers by deadline. Cancelled ids are skipped lazily when they surface.
 struct TimerHeap {
-    private var heap: [TimerEntry] = []
+    private var heap = MinHeap<TimerEntry>()
     private var cancelled: Set<UInt64> = []
 
     var nextDeadlineMs: Int64? {
@@ -180,50 +181,22 @@ struct TimerHeap {
     }
 
     mutating func cancel(_ id: UInt64) {
-        if heap.contains(where: { $0.id == id }) { cancelled.insert(id) }
+        if heap.items.contains(where: { $0.id == id }) { cancelled.insert(id) }
     }
 
-    mutating func push(_ e: TimerEntry) {
-        heap.append(e)
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if heap[parent].deadlineMs <= heap[i].deadlineMs { break }
-            heap.swapAt(parent, i)
-            i = parent
-        }
-    }
+    mutating func push(_ e: TimerEntry) { heap.push(e) }
 
     mutating func popDue(nowMs: Int64) -> TimerEntry? {
         dropCancelledTop()
         guard let top = heap.first, top.deadlineMs <= nowMs else { return nil }
-        return popTop()
+        return heap.popFirst()
     }
 
     private mutating func dropCancelledTop() {
         while let top = heap.first, cancelled.contains(top.id) {
             cancelled.remove(top.id)
-            _ = popTop()
+            heap.popFirst()
         }
-    }
-
-    private mutating func popTop() -> TimerEntry {
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && heap[l].deadlineMs < heap[m].deadlineMs { m = l }
-                if r < heap.count && heap[r].deadlineMs < heap[m].deadlineMs { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
     }
 }
 

@@ -54,6 +54,25 @@ public enum Socket {
         return fd
     }
 
+    /// Opens a listener per address of a Redis `bind` list; a leading "-" marks an address that
+    /// may be unavailable (skipped, e.g. `-::1` without IPv6). At least one must succeed.
+    public static func listenAll(bind: [String], port: Int) throws(SystemError) -> [Int32] {
+        var fds: [Int32] = []
+        for raw in bind {
+            let optional = raw.hasPrefix("-")
+            let host = optional ? String(raw.dropFirst()) : raw
+            do {
+                fds.append(try listen(host: host, port: port))
+            } catch {
+                if optional { continue }
+                for fd in fds { close(fd) }
+                throw error
+            }
+        }
+        if fds.isEmpty { throw SystemError("bind: no address could be bound", code: EADDRNOTAVAIL) }
+        return fds
+    }
+
     /// Accepts one pending connection as a non-blocking descriptor, or nil when none is left.
     public static func accept(_ listener: Int32) -> (fd: Int32, address: String, port: Int)? {
         var storage = sockaddr_storage()

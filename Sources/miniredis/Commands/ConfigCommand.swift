@@ -91,7 +91,7 @@ extension Server {
             let saved = listeners
             listeners = []
             do {
-                try rebind()
+                try listen()
                 for l in saved { loop.unregister(l.fd); Glibc.close(l.fd) }
             } catch {
                 for l in listeners { loop.unregister(l.fd); Glibc.close(l.fd) }
@@ -107,21 +107,6 @@ extension Server {
             replication.configChanged(old: old.replicaof)
         }
         return nil
-    }
-
-    private func rebind() throws(SystemError) {
-        for raw in config.bind {
-            let optional = raw.hasPrefix("-")
-            let host = optional ? String(raw.dropFirst()) : raw
-            do {
-                let fd = try Socket.listen(host: host, port: config.port)
-                let l = Listener(fd: fd, server: self)
-                try loop.register(fd, l)
-                listeners.append(l)
-            } catch {
-                if !optional { throw error }
-            }
-        }
     }
 
     /// CONFIG REWRITE: every directive whose value differs from the default is written; lines

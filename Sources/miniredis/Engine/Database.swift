@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// One of the numbered databases (SELECT n): keys, their expiry times, and the clients that
 /// WATCH them.
 final class Database {
@@ -9,7 +11,7 @@ final class Database {
     /// Redis does: a due key is found in O(log n) and none lingers. Entries whose key no longer
     /// has that expiry are stale and dropped when they surface; the heap is rebuilt when stale
     /// entries outnumber live ones, so it stays O(keys with expiry).
-    private var expiryHeap: [(atMs: Int64, key: Key)] = []
+    private var expiryHeap = MinHeap<ExpiryEntry>()
     /// WATCHed keys → the clients watching them.
     var watchers: [Key: [Client]] = [:]
     /// Counters INFO keyspace and stats need.
@@ -23,7 +25,7 @@ final class Database {
 
     func setExpire(_ key: Key, atMs: Int64) {
         expires[key] = atMs
-        heapPush((atMs, key))
+        expiryHeap.push(ExpiryEntry(atMs: atMs, key: key))
         if expiryHeap.count > 1024 && expiryHeap.count > 2 * expires.count { rebuildHeap() }
     }
 
@@ -56,42 +58,21 @@ final class Database {
     /// The next key whose expiry time has come, removed from the heap (nil when none is due).
     func popDueExpiry(nowMs: Int64) -> Key? {
         while let top = expiryHeap.first, top.atMs <= nowMs {
-            heapPopTop()
+            expiryHeap.popFirst()
             if expires[top.key] == top.atMs { return top.key }
         }
         return nil
     }
 
     private func rebuildHeap() {
-        expiryHeap = []
+        expiryHeap = MinHeap()
         expiryHeap.reserveCapacity(expires.count)
-        expires.forEach { heapPush(($1, $0)) }
+        expires.forEach { expiryHeap.push(ExpiryEntry(atMs: $1, key: $0)) }
     }
+}
 
-    private func heapPush(_ e: (atMs: Int64, key: Key)) {
-        expiryHeap.append(e)
-        var i = expiryHeap.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if expiryHeap[p].atMs <= expiryHeap[i].atMs { break }
-            expiryHeap.swapAt(p, i)
-            i = p
-        }
-    }
-
-    private func heapPopTop() {
-        let last = expiryHeap.removeLast()
-        guard !expiryHeap.isEmpty else { return }
-        expiryHeap[0] = last
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < expiryHeap.count && expiryHeap[l].atMs < expiryHeap[m].atMs { m = l }
-            if r < expiryHeap.count && expiryHeap[r].atMs < expiryHeap[m].atMs { m = r }
-            if m == i { return }
-            expiryHeap.swapAt(i, m)
-            i = m
-        }
-    }
+struct ExpiryEntry: HeapKeyed {
+    var atMs: Int64
+    var key: Key
+    var heapKey: Int64 { atMs }
 }

@@ -148,7 +148,13 @@ extension Replication {
                 server.closeClient(c)
                 return
             }
-            guard let args = command else { break }
+            guard let args = command else {
+                // The parser keeps the arguments of a command that is not whole yet and has
+                // moved past their bytes: keep those bytes too, so the command is counted and
+                // forwarded whole once it completes.
+                c.streamPartial.append(contentsOf: c.query[start..<c.queryPos])
+                break
+            }
             let replyMark = c.reply.buffer.count
             if !args.isEmpty {
                 if args.count >= 2, args[0].lowercasedASCII == "replconf", args[1].lowercasedASCII == "getack" {
@@ -159,7 +165,13 @@ extension Replication {
             }
             // Replies to the master are dropped; only ACKs go back.
             if c.reply.buffer.count > replyMark { c.reply.buffer.removeLast(c.reply.buffer.count - replyMark) }
-            proxy(c.query[start..<c.queryPos])
+            if c.streamPartial.isEmpty {
+                proxy(c.query[start..<c.queryPos])
+            } else {
+                c.streamPartial.append(contentsOf: c.query[start..<c.queryPos])
+                proxy(c.streamPartial[...])
+                c.streamPartial.removeAll(keepingCapacity: true)
+            }
             masterStreamDB = c.dbIndex
         }
         if c.queryPos > 0 {

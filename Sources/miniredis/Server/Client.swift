@@ -57,6 +57,8 @@ final class Client: EventHandler {
 
     /// What this connection is to the replication layer.
     var kind: Kind = .normal
+    /// On the link from our master: bytes of a stream command that has not fully arrived yet.
+    var streamPartial: [UInt8] = []
     /// Replica bookkeeping (REPLCONF listening-port, acked offset).
     var replica: ReplicaState?
 

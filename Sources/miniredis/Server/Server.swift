@@ -85,25 +85,19 @@ final class Server {
     // MARK: Start-up
 
     func start() throws(SystemError) {
-        var bound = 0
-        for raw in config.bind {
-            let optional = raw.hasPrefix("-")
-            let host = optional ? String(raw.dropFirst()) : raw
-            do {
-                let fd = try Socket.listen(host: host, port: config.port)
-                let l = Listener(fd: fd, server: self)
-                try loop.register(fd, l)
-                listeners.append(l)
-                bound += 1
-            } catch {
-                if optional { continue }
-                throw error
-            }
-        }
-        if bound == 0 { throw SystemError("bind: no address could be bound", code: EADDRNOTAVAIL) }
+        try listen()
         loop.beforeSleep = { [unowned self] in self.beforeSleep() }
         let cronMs = Int64(Swift.max(1, 1000 / config.hz))
         loop.addTimer(afterMs: cronMs, repeatMs: cronMs) { [unowned self] in self.cron() }
+    }
+
+    /// Opens the listeners of the `bind` list on `port` (start-up and CONFIG SET port/bind).
+    func listen() throws(SystemError) {
+        for fd in try Socket.listenAll(bind: config.bind, port: config.port) {
+            let l = Listener(fd: fd, server: self)
+            do { try loop.register(fd, l) } catch { close(fd); throw error }
+            listeners.append(l)
+        }
     }
 
     // MARK: Connections
