@@ -136,6 +136,23 @@ import SentinelCore
         #expect(try Self.info(ac, "sync_full", section: "stats") == "0")
     }
 
+    @Test func publishReachesSubscribersOfReplicasAndExpiriesFollowTheMaster() throws {
+        let master = try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"])
+        let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
+        let m = try master.connect(), r = try replica.connect()
+        try Self.waitLinked(r)
+        let sub = try replica.connect()
+        _ = try sub.call("SUBSCRIBE", "news")
+        #expect(try m.call("PUBLISH", "news", "hello") == .integer(0))
+        #expect(try sub.read() == .array([.bulk("message"), .bulk("news"), .bulk("hello")]))
+        // The master expires the key and tells the replica with a DEL.
+        try m.call("SET", "short", "lived", "PX", "100")
+        try Self.waitCaughtUp(m, r)
+        try Wait.until(timeoutSeconds: 10, "the expiry reaches the replica") {
+            try r.call("EXISTS", "short") == .integer(0) && r.call("DBSIZE") == .integer(0)
+        }
+    }
+
     @Test func chainedReplicaFollowsThroughTheMiddle() throws {
         let master = try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"])
         let mid = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)", "--repl-diskless-sync-delay", "0"])
