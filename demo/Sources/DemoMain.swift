@@ -21,6 +21,7 @@ enum DemoMain {
         let term = Terminal(forcePlain: options.plain)
         let stage = Stage(fleet: fleet, term: term, signals: signals)
         let scenario = Scenario(stage: stage)
+        term.line("working directory: \(fleet.directory)")
         var status: Int32 = 0
         var keep = options.keepDir
         do {
@@ -77,6 +78,7 @@ enum DemoMain {
             say("  " + label.padded(50) + (ms.map { Clock.seconds($0) + " s" } ?? "n/a"))
         }
         s.stage.term.freeze()
+        if let k = s.stage.killMs { s.stage.printTimeline(since: k, restartMs: t.restartMs) }
         say("")
         say("Measured times")
         row("kill → +odown (first sentinel)", t.odown)

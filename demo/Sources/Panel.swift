@@ -61,9 +61,31 @@ extension Stage {
         lines.append(Style.dim(" EVENTS  t since start\(killNote)"))
         let room = max(3, term.rows - lines.count - 2)
         for e in events.suffix(room) {
-            let text = term.fit(" \(stamp(e.atMs)) \(e.sentinel.padded(5))\(e.text)")
+            let text = term.fit(" \(stamp(e.atMs)) \(e.sentinel.padded(5))\(e.compact)")
             lines.append(e.sentinel == "demo" ? Style.bold(Style.red(text)) : text)
         }
         term.panel(lines)
+    }
+}
+
+extension Stage {
+    /// The failover's steps once each, as the first sentinel published them: the time line to
+    /// keep after the panel's tail has scrolled on.
+    func printTimeline(since killMs: Int64, restartMs: Int64?) {
+        let steps = ["+sdown", "+odown", "+try-failover", "+elected-leader", "+selected-slave",
+                     "+promoted-slave", "+switch-master", "+slave-reconf-done", "+failover-end"]
+        say("")
+        say("Failover time line (K = since the kill; the first sentinel to publish each step)")
+        for channel in steps {
+            guard let e = firstEvent(channel, after: killMs) else { continue }
+            say("  K+\(Clock.seconds(e.atMs - killMs).padded(7)) \(e.sentinel.padded(4))\(e.compact)")
+        }
+        if let r = restartMs {
+            say("  K+\(Clock.seconds(r - killMs).padded(7)) demo restart of the old master")
+            for channel in ["+convert-to-slave"] {
+                guard let e = firstEvent(channel, after: r) else { continue }
+                say("  K+\(Clock.seconds(e.atMs - killMs).padded(7)) \(e.sentinel.padded(4))\(e.compact)")
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ final class Scenario {
         var replicasLinked: Int64?
         var writesResumed: Int64?
         var rejoined: Int64?
+        var restartMs: Int64?
     }
     private(set) var times = Times()
 
@@ -181,6 +182,7 @@ final class Scenario {
         try old.process.start()
         stage.markStarted(0, restarted: true)
         let restartMs = Clock.nowMs()
+        times.restartMs = restartMs
         stage.say("↻ restarted the old master \(old.name) on :\(old.port) (empty: it saves no snapshot)")
         try stage.waitUntil("the old master is a replica of the new master with its link up", timeoutSeconds: 45) {
             try checkAlive()

@@ -63,4 +63,25 @@ struct SentinelEvent {
     }
 
     var text: String { "\(channel) \(payload)" }
+
+    /// The event in a few words for the panel: instances as ":port", without the repeated
+    /// "@ mymaster 127.0.0.1 6379" and without run ids in full.
+    var compact: String {
+        let t = payload.split(separator: " ").map(String.init)
+        var rest: ArraySlice<String>
+        var head: String
+        if t.count >= 4, ["master", "slave", "sentinel"].contains(t[0]) {
+            head = "\(t[0]) :\(t[3])"
+            rest = t[4...]
+            if rest.first == "@", rest.count >= 4 { rest = rest.dropFirst(4) }
+        } else if channel == "+switch-master", t.count == 5 {
+            return "\(channel) \(t[0]) :\(t[2]) → :\(t[4])"
+        } else if channel == "+vote-for-leader", t.count == 2 {
+            return "\(channel) \(t[0].prefix(8))… epoch \(t[1])"
+        } else {
+            return text
+        }
+        if !rest.isEmpty { head += " " + rest.joined(separator: " ") }
+        return "\(channel) \(head)"
+    }
 }
