@@ -37,6 +37,13 @@ enum DemoMain {
             term.line("Interrupted (signal \(i.signal)) while \(stage.phase): stopping everything")
             // Ctrl-C ends --manual by design; anything else was cut short.
             status = options.manual ? 0 : 128 + i.signal
+        } catch where signals.pending() != nil {
+            // A Ctrl-C on a terminal reaches the whole process group: a node that died of it
+            // before we read our own signal is not a failure of the failover.
+            term.freeze()
+            term.line("")
+            term.line("Interrupted while \(stage.phase): stopping everything")
+            status = options.manual ? 0 : 130
         } catch {
             term.freeze()
             term.line("")

@@ -62,7 +62,28 @@ final class Terminal {
 
     private func draw(_ lines: [String]) -> String {
         panelHeight = lines.count
-        return lines.map { $0 + "\u{1B}[K\n" }.joined()
+        return lines.map { clip($0) + "\u{1B}[K\n" }.joined()
+    }
+
+    /// The line cut to the terminal's width, escape sequences not counted: a line that wrapped
+    /// would take two rows and the next redraw would start one row too low.
+    private func clip(_ line: String) -> String {
+        var out = ""
+        var visible = 0
+        var inEscape = false
+        for ch in line {
+            if inEscape {
+                out.append(ch)
+                if ch.isLetter { inEscape = false }
+            } else if ch == "\u{1B}" {
+                out.append(ch)
+                inEscape = true
+            } else if visible < columns - 1 {
+                out.append(ch)
+                visible += 1
+            }
+        }
+        return out + (line.contains("\u{1B}") ? "\u{1B}[0m" : "")
     }
 
     private func write(_ text: String) {
