@@ -49,8 +49,9 @@ final class Scenario {
             try checkAlive()
             return stage.sentinels.allSatisfy { $0.replicas == options.replicas && $0.otherSentinels == options.sentinels - 1 }
         }
-        stage.say("✔ sentinels " + fleet.sentinels.map { "\($0.name) :\($0.port)" }.joined(separator: ", ")
-                  + " monitor the master and know \(options.replicas) replica(s) and each other")
+        stage.say("✔ sentinel(s) " + fleet.sentinels.map { "\($0.name) :\($0.port)" }.joined(separator: ", ")
+                  + " monitor the master and know its \(options.replicas) replica(s)"
+                  + (options.sentinels > 1 ? " and each other" : ""))
     }
 
     /// A server that died on its own is a failure, with the end of its log.
@@ -145,7 +146,7 @@ final class Scenario {
         }
         guard times.odown != nil else { throw DemoError("no sentinel published +odown for the killed master") }
 
-        stage.say("✔ new master: 127.0.0.1:\(newPort) (\(newNode.name)), reported by all \(fleet.sentinels.count) sentinels:")
+        stage.say("✔ new master: 127.0.0.1:\(newPort) (\(newNode.name)), reported by \(fleet.sentinels.count > 1 ? "all \(fleet.sentinels.count) sentinels" : "the sentinel"):")
         for (i, s) in fleet.sentinels.enumerated() {
             stage.say("    \(s.name) :\(s.port)  SENTINEL GET-MASTER-ADDR-BY-NAME \(fleet.masterName) → 127.0.0.1:\(stage.sentinels[i].masterPort.map(String.init) ?? "?")")
         }
