@@ -64,7 +64,9 @@ extension Stage {
             let text = term.fit(" \(stamp(e.atMs)) \(e.sentinel.padded(5))\(e.compact)")
             lines.append(e.sentinel == "demo" ? Style.bold(Style.red(text)) : text)
         }
-        term.panel(lines)
+        // A panel taller than the screen could not be redrawn in place (the cursor cannot move
+        // above the top row), so a small terminal sees its top part only.
+        term.panel(Array(lines.prefix(term.rows - 1)))
     }
 }
 
