@@ -8,15 +8,13 @@ import Testing
         let demo = Binaries.buildDirectory.appendingPathComponent("failover-demo").path
         try #require(FileManager.default.isExecutableFile(atPath: demo), "build the package first: \(demo) is missing")
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("demo-test-\(UUID().uuidString.prefix(8)).txt")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }
 
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: demo)
-        p.arguments = ["--keys", "500"]
-        let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
+        // The shell opens the output file, so this process holds no descriptor for it that a
+        // neighbouring test's stray close could take away.
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "exec \"$0\" --keys 500 > \"$1\" 2>&1", demo, out.path]
         let done = DispatchSemaphore(value: 0)
         p.terminationHandler = { _ in done.signal() }
         try p.run()
