@@ -76,18 +76,17 @@ extension Stage {
     func printTimeline(since killMs: Int64, restartMs: Int64?) {
         let steps = ["+sdown", "+odown", "+try-failover", "+elected-leader", "+selected-slave",
                      "+promoted-slave", "+switch-master", "+slave-reconf-done", "+failover-end"]
-        say("")
-        say("Failover time line (K = since the kill; the first sentinel to publish each step)")
-        for channel in steps {
-            guard let e = firstEvent(channel, after: killMs) else { continue }
-            say("  K+\(Clock.seconds(e.atMs - killMs).padded(7)) \(e.sentinel.padded(4))\(e.compact)")
+        var rows: [(ms: Int64, text: String)] = steps.compactMap { channel in
+            firstEvent(channel, after: killMs).map { ($0.atMs, "\($0.sentinel.padded(4))\($0.compact)") }
         }
         if let r = restartMs {
-            say("  K+\(Clock.seconds(r - killMs).padded(7)) demo restart of the old master")
-            for channel in ["+convert-to-slave"] {
-                guard let e = firstEvent(channel, after: r) else { continue }
-                say("  K+\(Clock.seconds(e.atMs - killMs).padded(7)) \(e.sentinel.padded(4))\(e.compact)")
-            }
+            rows.append((r, "demo restart of the old master"))
+            if let e = firstEvent("+convert-to-slave", after: r) { rows.append((e.atMs, "\(e.sentinel.padded(4))\(e.compact)")) }
+        }
+        say("")
+        say("Failover time line (K = since the kill; the first sentinel to publish each step)")
+        for row in rows.sorted(by: { $0.ms < $1.ms }) {
+            say("  K+\(Clock.seconds(row.ms - killMs).padded(7)) \(row.text)")
         }
     }
 }
