@@ -15,6 +15,8 @@ let package = Package(
         .target(name: "SentinelCore", dependencies: ["CSystem"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(name: "miniredis", dependencies: ["SentinelCore", "CSystem"]),
         .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "CSystem"]),
+        // The failover demo that demo/failover builds and runs (see demo/README.md).
+        .executableTarget(name: "failover-demo", dependencies: ["SentinelCore", "CSystem"], path: "demo/Sources"),
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore"]),
         .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "SentinelCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SentinelCore"]),
