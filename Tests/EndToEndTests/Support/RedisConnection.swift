@@ -25,7 +25,8 @@ final class RedisConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
-            close(fd)
+            // No close here: the initializer has set every property, so deinit runs and closes
+            // the descriptor; closing it twice could close a number another test reused.
             throw Failure(description: "connect to \(host):\(port) failed: \(String(cString: strerror(errno)))")
         }
         var one: Int32 = 1
