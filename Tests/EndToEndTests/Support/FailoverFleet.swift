@@ -127,7 +127,7 @@ final class FailoverFleet {
         try promoted.connect().call("SET", "after", "failover")
         try master.restart()
         let returned = master
-        try Wait.until(timeoutSeconds: 60, "the old master is demoted to a replica of the new master") {
+        try Wait.until(timeoutSeconds: 120, "the old master is demoted to a replica of the new master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
             let c = try returned.connect()
             return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
         }
