@@ -100,4 +100,25 @@ extension Server {
                         extract: { if case .zset(let z) = $0 { z } else { nil } },
                         wrap: { .zset($0) }, isEmpty: { $0.count == 0 }, body)
     }
+
+    /// The reply of a command that removed (or added) `n` elements: 0 for a missing key,
+    /// WRONGTYPE, or n, recording the change when there was one.
+    func replyChangedCount(_ c: Client, _ key: Key, _ r: Lookup<Int>) {
+        switch r {
+        case .missing: c.reply.integer(0)
+        case .wrongType: c.reply.error(Errors.wrongType)
+        case .found(let n):
+            if n > 0 { keyChanged(c, key) }
+            c.reply.integer(n)
+        }
+    }
+
+    /// The reply of a read that answers an integer: 0 for a missing key, WRONGTYPE, or the value.
+    func replyInteger<T>(_ c: Client, _ r: Lookup<T>, _ value: (T) -> Int) {
+        switch r {
+        case .missing: c.reply.integer(0)
+        case .wrongType: c.reply.error(Errors.wrongType)
+        case .found(let v): c.reply.integer(value(v))
+        }
+    }
 }

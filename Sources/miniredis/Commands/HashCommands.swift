@@ -67,13 +67,7 @@ enum HashCommands {
             for f in a.dropFirst(2) where h.remove(Key(f)) != nil { removed += 1 }
             return removed
         }
-        switch r {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let n):
-            if n > 0 { s.keyChanged(c, key) }
-            c.reply.integer(n)
-        }
+        s.replyChangedCount(c, key, r)
     }
 
     static func hdump(_ s: Server, _ c: Client, _ a: [[UInt8]], fields: Bool, values: Bool) {
@@ -91,27 +85,15 @@ enum HashCommands {
     }
 
     static func hlen(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readHash(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let h): c.reply.integer(h.count)
-        }
+        s.replyInteger(c, s.readHash(c, a[1])) { h in h.count }
     }
 
     static func hstrlen(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readHash(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let h): c.reply.integer(h[Key(a[2])]?.count ?? 0)
-        }
+        s.replyInteger(c, s.readHash(c, a[1])) { h in h[Key(a[2])]?.count ?? 0 }
     }
 
     static func hexists(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readHash(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let h): c.reply.integer(h.contains(Key(a[2])) ? 1 : 0)
-        }
+        s.replyInteger(c, s.readHash(c, a[1])) { h in h.contains(Key(a[2])) ? 1 : 0 }
     }
 
     static func hincrby(_ s: Server, _ c: Client, _ a: [[UInt8]]) {

@@ -63,11 +63,7 @@ enum ListCommands {
     }
 
     static func llen(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readList(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let l): c.reply.integer(l.count)
-        }
+        s.replyInteger(c, s.readList(c, a[1])) { $0.count }
     }
 
     /// Redis's index normalisation for ranges: negatives count from the end, clamped.

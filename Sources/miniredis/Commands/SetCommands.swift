@@ -29,13 +29,7 @@ enum SetCommands {
             for m in a.dropFirst(2) where set.remove(Key(m)) != nil { removed += 1 }
             return removed
         }
-        switch r {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let n):
-            if n > 0 { s.keyChanged(c, key) }
-            c.reply.integer(n)
-        }
+        s.replyChangedCount(c, key, r)
     }
 
     static func smembers(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
@@ -49,19 +43,11 @@ enum SetCommands {
     }
 
     static func sismember(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readSet(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let set): c.reply.integer(set.contains(Key(a[2])) ? 1 : 0)
-        }
+        s.replyInteger(c, s.readSet(c, a[1])) { set in set.contains(Key(a[2])) ? 1 : 0 }
     }
 
     static func scard(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readSet(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let set): c.reply.integer(set.count)
-        }
+        s.replyInteger(c, s.readSet(c, a[1])) { set in set.count }
     }
 
     /// SPOP key [count]. Replicas get SREM of the chosen members, so they remove the same ones.

@@ -206,21 +206,11 @@ enum SortedSetCommands {
             for m in a.dropFirst(2) where z.remove(m) { n += 1 }
             return n
         }
-        switch r {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let n):
-            if n > 0 { s.keyChanged(c, key) }
-            c.reply.integer(n)
-        }
+        s.replyChangedCount(c, key, r)
     }
 
     static func zcard(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readZSet(c, a[1]) {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let z): c.reply.integer(z.count)
-        }
+        s.replyInteger(c, s.readZSet(c, a[1])) { z in z.count }
     }
 
     static func zpopmin(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
