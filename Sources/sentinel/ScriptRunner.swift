@@ -12,29 +12,13 @@ final class ScriptRunner {
     init(server: SentinelServer) { self.server = server }
 
     func run(_ job: ScriptJob) {
-        var pid: pid_t = 0
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // The sentinel blocks SIGTERM/SIGINT for its signalfd; the script gets a clean mask.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([job.path] + job.args).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        var cargs = argv + [nil]
-        let rc = posix_spawn(&pid, job.path, nil, &attr, &cargs, environ)
-        guard rc == 0 else {
-            server.log.warning("-script-error \(job.path): cannot start: \(SystemError.text(rc))")
+        switch Subprocess.spawn(job.path, job.args) {
+        case .success(let pid):
+            running.append((pid, job.id, EventLoop.monotonicMs() + job.maxRuntimeMs))
+        case .failure(let error):
+            server.log.warning("-script-error \(job.path): cannot start: \(error.reason)")
             server.deliver(.scriptFinished(job.id, exitStatus: nil))
-            return
         }
-        running.append((pid, job.id, EventLoop.monotonicMs() + job.maxRuntimeMs))
     }
 
     /// Reaps finished scripts and kills overdue ones; called from the timer.

@@ -1,5 +1,6 @@
 import CSystem
 import Glibc
+import SentinelCore
 
 /// A server started with posix_spawn, its output in a log file. The demo blocks SIGINT/SIGTERM/
 /// SIGHUP for its signalfd; the child gets an empty mask and default handlers so it can be
@@ -36,32 +37,10 @@ final class ChildProcess {
 
     func start() throws {
         guard pid == 0 else { return }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in SignalInbox.handled + [SIGPIPE] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        let argv = ([executable] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        var cargs = argv + [nil]
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attr, &cargs, environ)
-        guard rc == 0 else {
-            throw DemoError("cannot start \(executable): \(String(cString: strerror(rc)))")
+        let child: pid_t
+        switch Subprocess.spawn(executable, arguments, outputPath: logPath, defaultSignals: SignalInbox.handled) {
+        case .success(let p): child = p
+        case .failure(let error): throw DemoError("cannot start \(executable): \(error.reason)")
         }
         pid = child
         exitDescription = nil
