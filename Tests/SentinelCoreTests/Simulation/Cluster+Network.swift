@@ -4,7 +4,7 @@
 extension Cluster {
     func connection(_ owner: Int, _ link: LinkID) -> Int? {
         // Recent connections are at the end.
-        conns.indices.reversed().first { conns[$0].open && conns[$0].owner == owner && conns[$0].link == link }
+        byLink[ConnKey(owner: owner, link: link)]
     }
 
     func connect(_ j: Int, _ link: LinkID) {
@@ -21,6 +21,8 @@ extension Cluster {
         } else {
             let c = conns.count
             conns.append(SimConnection(id: c, owner: j, ownerIncarnation: incarnation, link: link, target: target))
+            openConns.append(c)
+            byLink[ConnKey(owner: j, link: link)] = c
             let ready = now + 2 * delay()
             conns[c].lastClientReadyMs = ready
             queue.push(ready, .connectDone(conn: c))
@@ -28,9 +30,17 @@ extension Cluster {
     }
 
     /// The server side ends a connection (crash, CLIENT KILL, reset): the owner hears about it.
-    func serverClose(_ c: Int) {
+    /// Marks a connection closed and drops it from the indexes (the record stays for late events).
+    func closeConnection(_ c: Int) {
         guard conns[c].open else { return }
         conns[c].open = false
+        openConns.removeAll { $0 == c }
+        byLink[ConnKey(owner: conns[c].owner, link: conns[c].link)] = nil
+    }
+
+    func serverClose(_ c: Int) {
+        guard conns[c].open else { return }
+        closeConnection(c)
         conns[c].toServer = []
         conns[c].toClient = []
         let ready = max(now + delay(), conns[c].lastClientReadyMs)

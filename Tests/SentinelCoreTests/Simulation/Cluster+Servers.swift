@@ -57,7 +57,7 @@ extension Cluster {
             if args.count == 4, args[1].uppercased() == "KILL", args[2].uppercased() == "TYPE" {
                 let pubsub = args[3].lowercased() == "pubsub"
                 var killed = 0
-                for k in conns.indices where conns[k].open && conns[k].target == i && k != c
+                for k in openConns where conns[k].open && conns[k].target == i && k != c
                     && (conns[k].link.kind == .pubsub) == pubsub {
                     serverClose(k)
                     killed += 1
@@ -76,7 +76,7 @@ extension Cluster {
         var hosts = [i]
         hosts += nodes.indices.filter { nodes[$0].alive && nodes[$0].linkUp && nodes[$0].masterAddress == nodes[i].address }
         for h in hosts {
-            for c in conns.indices where conns[c].open && conns[c].target == h && conns[c].subscribed {
+            for c in openConns where conns[c].open && conns[c].target == h && conns[c].subscribed {
                 let push = RESPValue.array([.bulk("message"), .bulk(channel), .bulk(message)])
                 sendToClient(c, push)
                 if chance(options.duplicateProbability) { sendToClient(c, push) }
@@ -128,7 +128,7 @@ extension Cluster {
         guard nodes[i].alive else { return }
         nodes[i].alive = false
         nodes[i].linkUp = false
-        for c in conns.indices where conns[c].open && conns[c].target == i { serverClose(c) }
+        for c in openConns where conns[c].open && conns[c].target == i { serverClose(c) }
     }
 
     func restartNode(_ i: Int, keepData: Bool) {

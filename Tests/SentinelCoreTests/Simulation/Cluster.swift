@@ -50,6 +50,11 @@ struct SimConnection {
     var subscribed = false
 }
 
+struct ConnKey: Hashable {
+    let owner: Int
+    let link: LinkID
+}
+
 enum SimEvent {
     case tick(sentinel: Int, incarnation: Int)
     case replication
@@ -67,10 +72,13 @@ final class Cluster {
     var options: SimOptions
     var now: Int64 = 0
     var rng: SplitMix64
-    var queue = EventQueue<SimEvent>()
+    var queue = EventQueue()
     var nodes: [SimDataNode] = []
     var sentinels: [SimSentinel] = []
     var conns: [SimConnection] = []
+    /// Open connections in creation order (deterministic iteration), and by owner and link.
+    var openConns: [Int] = []
+    var byLink: [ConnKey: Int] = [:]
     /// Blocked host pairs (a, b) with a < b: no traffic in either direction.
     var blocked: Set<Int> = []
     var published: [(timeMs: Int64, sentinel: Int, channel: String, message: String)] = []
@@ -135,12 +143,17 @@ final class Cluster {
     func at(_ timeMs: Int64, _ action: @escaping (Cluster) -> Void) { queue.push(timeMs, .run(action)) }
 
     /// Runs events until `endMs` (or until `until` holds after an event).
+    /// `until` is evaluated at most every 10 simulated ms: it can be expensive and events are dense.
     func run(untilMs endMs: Int64, until: ((Cluster) -> Bool)? = nil) {
+        var lastCheckMs: Int64 = -1_000
         while let t = queue.nextTime, t <= endMs, !stopped {
             let (time, event) = queue.pop()!
             now = time
             dispatch(event)
-            if let until, until(self) { return }
+            if let until, now - lastCheckMs >= 10 {
+                lastCheckMs = now
+                if until(self) { return }
+            }
         }
         now = max(now, endMs)
     }
@@ -201,13 +214,14 @@ final class Cluster {
         sentinels[j].machine = nil
         sentinels[j].incarnation += 1
         let h = host(ofSentinel: j)
-        for c in conns.indices where conns[c].open {
-            if conns[c].owner == j { conns[c].open = false } else if conns[c].target == h { serverClose(c) }
+        for c in openConns where conns[c].open {
+            if conns[c].owner == j { closeConnection(c) } else if conns[c].target == h { serverClose(c) }
         }
     }
 
     func feed(_ j: Int, _ event: SentinelEvent) {
-        guard var machine = sentinels[j].machine else { return }
+        // Take the machine out so that handling mutates it in place (no copy-on-write of its arrays).
+        guard var machine = sentinels[j].machine.take() else { return }
         let actions = machine.handle(event, now: now)
         sentinels[j].machine = machine
         perform(j, actions)
@@ -220,7 +234,7 @@ final class Cluster {
             switch action {
             case .connect(let link): connect(j, link)
             case .close(let link):
-                if let c = connection(j, link) { conns[c].open = false }
+                if let c = connection(j, link) { closeConnection(c) }
             case .send(let link, let args):
                 guard let c = connection(j, link) else { continue }
                 if chance(options.resetProbability) {
