@@ -57,8 +57,8 @@ public struct Hello: Sendable, Equatable {
         return p
     }
 
-    static func parseEpoch(_ s: String) -> UInt64? {
-        guard isDecimal(s, maxDigits: 20), let v = UInt64(s), v <= SentinelLimits.maxEpoch else { return nil }
+    static func parseEpoch(_ s: String, limit: UInt64 = SentinelLimits.maxNetworkEpoch) -> UInt64? {
+        guard isDecimal(s, maxDigits: 20), let v = UInt64(s), v <= limit else { return nil }
         return v
     }
 
