@@ -2,13 +2,16 @@ import Testing
 @testable import SentinelCore
 
 /// A minimal synchronous shell: connects succeed at once (unless the address is dead) and commands
-/// are answered at once by `respond`, in order.
+/// are answered at once by `respond`, in order. A command to a `dead` address resets its
+/// connection; one to a `silent` address is never answered (a hung process or a partition).
 final class FakeShell {
     var machine: Sentinel
     var now: MonotonicMs = 0
     var wallMs: Int64 = 1_700_000_000_000
     var dead: Set<Address> = []
+    var silent: Set<Address> = []
     var offsets: [Address: Int64] = [:]
+    var runIDs: [Address: String] = [:]
     var log: [SentinelAction] = []
     let master: Address
 
@@ -18,11 +21,12 @@ final class FakeShell {
     }
 
     func respond(_ link: LinkID, _ args: [String]) -> RESPValue? {
-        if dead.contains(link.address) { return nil }
+        if dead.contains(link.address) || silent.contains(link.address) { return nil }
         switch args[0].uppercased() {
         case "PING": return .simpleString(Array("PONG".utf8))
         case "INFO":
-            var text = "run_id:\(String(repeating: String(link.address.port % 10), count: 40))\r\n"
+            let runID = runIDs[link.address] ?? String(repeating: String(link.address.port % 10), count: 40)
+            var text = "run_id:\(runID)\r\n"
             if link.address == master {
                 text += "role:master\r\n"
                 for (i, r) in offsets.keys.sorted().enumerated() { text += "slave\(i):ip=\(r.host),port=\(r.port),state=online\r\n" }
@@ -48,7 +52,11 @@ final class FakeShell {
                 case .connect(let l):
                     queue.append(dead.contains(l.address) ? .connectFailed(l, reason: "refused") : .linkConnected(l, localIP: "10.0.1.1"))
                 case .send(let l, let args):
-                    if let r = respond(l, args) { queue.append(.reply(l, r)) }
+                    if dead.contains(l.address) {
+                        queue.append(.linkLost(l, reason: "connection reset"))
+                    } else if let r = respond(l, args) {
+                        queue.append(.reply(l, r))
+                    }
                 default: break
                 }
             }
@@ -98,9 +106,9 @@ final class FakeShell {
         s.tick(for: 2_000)
         // a stops answering just as the master dies: its cached offset is the best, but it cannot
         // confirm it.
-        s.dead = [s.master]
+        s.silent = [s.master]
         s.tick(for: 500)
-        s.dead.insert(Self.a)
+        s.silent.insert(Self.a)
         s.tick(for: 2_500)
         let rejected = s.log.compactMap { action -> String? in
             if case .candidateRejected(_, let r, let why) = action, r == Self.a { return why } else { return nil }
