@@ -12,6 +12,11 @@ final class FakeShell {
     var silent: Set<Address> = []
     var offsets: [Address: Int64] = [:]
     var runIDs: [Address: String] = [:]
+    /// Replicas promoted by SLAVEOF NO ONE, and where replicas were told to replicate from;
+    /// `stubborn` replicas ignore SLAVEOF host port.
+    var promoted: Set<Address> = []
+    var follows: [Address: Address] = [:]
+    var stubborn: Set<Address> = []
     var log: [SentinelAction] = []
     let master: Address
 
@@ -27,17 +32,25 @@ final class FakeShell {
         case "INFO":
             let runID = runIDs[link.address] ?? String(repeating: String(link.address.port % 10), count: 40)
             var text = "run_id:\(runID)\r\n"
-            if link.address == master {
+            if link.address == master || promoted.contains(link.address) {
                 text += "role:master\r\n"
                 for (i, r) in offsets.keys.sorted().enumerated() { text += "slave\(i):ip=\(r.host),port=\(r.port),state=online\r\n" }
             } else {
-                text += "role:slave\r\nmaster_host:\(master.host)\r\nmaster_port:\(master.port)\r\nmaster_link_status:up\r\n"
+                let m = follows[link.address] ?? master
+                text += "role:slave\r\nmaster_host:\(m.host)\r\nmaster_port:\(m.port)\r\nmaster_link_status:up\r\n"
                 text += "slave_repl_offset:\(offsets[link.address] ?? 0)\r\n"
             }
             return .bulkString(Array(text.utf8))
         case "SUBSCRIBE": return .array([.bulk("subscribe"), .bulk(args[1]), .integer(1)])
         case "PUBLISH": return .integer(1)
         case "EXEC": return .array([])
+        case "SLAVEOF":
+            if args[1] == "NO" {
+                promoted.insert(link.address)
+            } else if !stubborn.contains(link.address), let port = Int(args[2]) {
+                follows[link.address] = Address(host: args[1], port: port)
+            }
+            return .simpleString(Array("QUEUED".utf8))
         default: return .simpleString(Array("OK".utf8))
         }
     }

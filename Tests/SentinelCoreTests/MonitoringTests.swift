@@ -55,3 +55,36 @@ import Testing
         #expect(s.log.contains { if case .persist = $0 { return true } else { return false } })
     }
 }
+
+@Suite struct ReconfigurationTests {
+    static let a = Address(host: "10.0.0.2", port: 6379)
+    static let b = Address(host: "10.0.0.3", port: 6380)
+
+    @Test func replicaThatIgnoresSlaveofIsGivenUpAfterTheReconfTimeout() {
+        var c = SentinelConfig()
+        c.myID = SentinelFixtures.myID
+        var m = MasterConfig(name: "mymaster", address: Address(host: "10.0.0.1", port: 6379), quorum: 1)
+        m.downAfterMs = 1_000
+        m.failoverTimeoutMs = 60_000
+        m.knownReplicas = [Self.a, Self.b]
+        c.masters = [m]
+        let s = FakeShell(config: c)
+        _ = SentinelFixtures.command(&s.machine, "SENTINEL", "DEBUG", "slave-reconf-timeout", "2000")
+        s.offsets = [Self.a: 900, Self.b: 50]
+        s.stubborn = [Self.b]
+        s.tick(for: 2_000)
+        s.dead = [s.master]
+        s.tick(for: 8_000)
+        let events = s.log.compactMap { action -> String? in
+            if case .publish(let ch, let msg) = action { return "\(ch) \(msg)" } else { return nil }
+        }
+        let order = ["+selected-slave", "+promoted-slave", "+slave-reconf-sent", "-slave-reconf-sent-timeout",
+                     "+failover-end", "+switch-master"]
+        let positions = order.map { name in events.firstIndex { $0.hasPrefix(name + " ") } }
+        #expect(positions.allSatisfy { $0 != nil }, "\(events)")
+        let found = positions.compactMap { $0 }
+        #expect(found == found.sorted())
+        #expect(events.contains("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379"))
+        #expect(!events.contains { $0.hasPrefix("+slave-reconf-done") })
+    }
+}
