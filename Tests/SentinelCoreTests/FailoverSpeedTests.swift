@@ -13,6 +13,9 @@ import Testing
         c.at(crashMs) { $0.crashNode(0) }
         c.run(untilMs: crashMs + 10_000, until: { !$0.events("+switch-master").isEmpty })
         guard c.checker.violations.isEmpty, let first = c.events("+switch-master").first else { return nil }
+        // And no second failover: the new master is given its chance (REFERENCE §6).
+        c.run(untilMs: first.timeMs + 10_000)
+        guard c.checker.violations.isEmpty, c.events("+elected-leader").count == 1, c.converged() else { return nil }
         return first.timeMs - crashMs
     }
 

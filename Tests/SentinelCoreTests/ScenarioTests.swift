@@ -30,6 +30,34 @@ import Testing
         #expect(!c.events("+sdown").contains { $0.message.hasPrefix("master mymaster \(newMaster.host) \(newMaster.port)") })
     }
 
+    @Test func replicaThatCannotSyncEndsTheFailoverByTimeout() {
+        // The two replicas cannot reach each other: whichever is promoted, the other never syncs.
+        let c = Cluster(seed: 13)
+        c.at(9_500) { $0.block(1, 2) }
+        c.at(10_000) { $0.crashNode(0) }
+        c.at(25_000) { $0.healAll() }
+        c.run(untilMs: 25_000)
+        #expect(c.events("+slave-reconf-sent").count == 1)
+        #expect(c.events("+slave-reconf-done").isEmpty)
+        #expect(c.events("+failover-end-for-timeout").count == 1)
+        #expect(c.events("+switch-master").count == 3)
+        c.run(untilMs: 40_000)
+        expectSafe(c)
+        #expect(c.converged())
+    }
+
+    @Test func replicaFollowingTheWrongMasterIsFixed() {
+        let c = Cluster(seed: 14)
+        // Someone points replica .3 at replica .2 (a chain the sentinels did not configure).
+        c.at(5_000) { c in _ = c.nodes[2].replicaOf(["REPLICAOF", "10.0.0.2", "6379"], nowMs: c.now) }
+        c.run(untilMs: 40_000)
+        expectSafe(c)
+        // Fixed only after failover-timeout (it might be another sentinel's reconfiguration).
+        let fixes = c.events("+fix-slave-config")
+        #expect(!fixes.isEmpty && fixes.allSatisfy { $0.timeMs > 10_000 && $0.message.hasPrefix("slave 10.0.0.3:6379") })
+        #expect(c.converged() && c.nodes[2].masterAddress == Self.master)
+    }
+
     @Test func forcedFailoverPromotesAReplicaAndDemotesTheHealthyOldMaster() {
         let c = Cluster(seed: 12)
         var reply: RESPValue?

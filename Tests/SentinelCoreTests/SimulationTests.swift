@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Testing
 @testable import SentinelCore
@@ -12,11 +14,15 @@ import Testing
         return String(cString: value)
     }
 
-    /// Seeds that failed once, kept as regression tests.
+    /// Seeds that failed once, kept as regression tests (run with the default 3 + 3 shape they
+    /// failed with).
     static let regressionSeeds: [UInt64] = [
         135, // a sentinel stuck mid-failover adopted a newer config epoch naming its old master and kept announcing its promoted replica
         6692, // the configured master was a replica and every replica reported role:master; excluding those (not in Redis) left no candidate forever
     ]
+
+    /// Seeds that failed once with the shape derived from the seed.
+    static let regressionSeedsVariedShape: [UInt64] = []
 
     @Test func randomizedFaultsKeepSafetyAndConverge() {
         var seeds: [UInt64]
@@ -27,11 +33,12 @@ import Testing
             let base = Self.environment("SIM_SEED_BASE").flatMap(UInt64.init) ?? 1
             seeds = (0..<UInt64(count)).map { base + $0 }
         }
-        seeds += Self.regressionSeeds
+        let runs = seeds.map { ($0, false) } + Self.regressionSeeds.map { ($0, true) }
+            + Self.regressionSeedsVariedShape.map { ($0, false) }
         var worstMs: Int64 = 0
         var failures = 0
-        for seed in seeds {
-            let outcome = SeedRunner.run(seed: seed)
+        for (seed, defaultShape) in runs {
+            let outcome = SeedRunner.run(seed: seed, defaultShape: defaultShape)
             if outcome.failed {
                 failures += 1
                 if failures <= 3 { Issue.record(Comment(rawValue: outcome.report)) }
@@ -40,7 +47,7 @@ import Testing
             }
         }
         if Self.environment("SIM_REPORT") != nil {
-            print("simulation: \(seeds.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
+            print("simulation: \(runs.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
         }
         #expect(failures == 0)
     }

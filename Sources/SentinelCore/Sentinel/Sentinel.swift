@@ -168,17 +168,15 @@ public struct Sentinel: Sendable {
     /// The instance a link belongs to, if that link is still the current one for it.
     func path(of link: LinkID) -> InstancePath? {
         guard let m = masterIndex(named: link.master) else { return nil }
-        let candidates: [InstancePath]
+        func owns(_ l: InstanceLink) -> Bool { l.command.id == link || l.pubsub?.id == link }
         switch link.role {
-        case .master: candidates = [.master(m)]
-        case .replica: candidates = masters[m].replicas.indices.map { .replica(m, $0) }
-        case .sentinel: candidates = masters[m].sentinels.indices.map { .sentinel(m, $0) }
+        case .master:
+            return owns(masters[m].node.link) ? .master(m) : nil
+        case .replica:
+            return masters[m].replicas.firstIndex { owns($0.link) }.map { .replica(m, $0) }
+        case .sentinel:
+            return masters[m].sentinels.firstIndex { owns($0.link) }.map { .sentinel(m, $0) }
         }
-        for p in candidates {
-            let l = self[p].link
-            if l.command.id == link || l.pubsub?.id == link { return p }
-        }
-        return nil
     }
 
     subscript(path: InstancePath) -> InstanceState {
@@ -194,6 +192,14 @@ public struct Sentinel: Sendable {
             case .master(let m): masters[m].node = newValue
             case .replica(let m, let r): masters[m].replicas[r] = newValue
             case .sentinel(let m, let s): masters[m].sentinels[s] = newValue
+            }
+        }
+        // In-place access for `self[path].field = value`, so no copy of the instance is made.
+        _modify {
+            switch path {
+            case .master(let m): yield &masters[m].node
+            case .replica(let m, let r): yield &masters[m].replicas[r]
+            case .sentinel(let m, let s): yield &masters[m].sentinels[s]
             }
         }
     }

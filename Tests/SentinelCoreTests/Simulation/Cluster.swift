@@ -50,6 +50,11 @@ struct SimConnection {
     var subscribed = false
 }
 
+struct ConnKey: Hashable {
+    let owner: Int
+    let link: LinkID
+}
+
 enum SimEvent {
     case tick(sentinel: Int, incarnation: Int)
     case replication
@@ -67,10 +72,13 @@ final class Cluster {
     var options: SimOptions
     var now: Int64 = 0
     var rng: SplitMix64
-    var queue = EventQueue<SimEvent>()
+    var queue = EventQueue()
     var nodes: [SimDataNode] = []
     var sentinels: [SimSentinel] = []
     var conns: [SimConnection] = []
+    /// Open connections in creation order (deterministic iteration), and by owner and link.
+    var openConns: [Int] = []
+    var byLink: [ConnKey: Int] = [:]
     /// Blocked host pairs (a, b) with a < b: no traffic in either direction.
     var blocked: Set<Int> = []
     var published: [(timeMs: Int64, sentinel: Int, channel: String, message: String)] = []
@@ -135,12 +143,17 @@ final class Cluster {
     func at(_ timeMs: Int64, _ action: @escaping (Cluster) -> Void) { queue.push(timeMs, .run(action)) }
 
     /// Runs events until `endMs` (or until `until` holds after an event).
+    /// `until` is evaluated at most every 10 simulated ms: it can be expensive and events are dense.
     func run(untilMs endMs: Int64, until: ((Cluster) -> Bool)? = nil) {
+        var lastCheckMs: Int64 = -1_000
         while let t = queue.nextTime, t <= endMs, !stopped {
             let (time, event) = queue.pop()!
             now = time
             dispatch(event)
-            if let until, until(self) { return }
+            if let until, now - lastCheckMs >= 10 {
+                lastCheckMs = now
+                if until(self) { return }
+            }
         }
         now = max(now, endMs)
     }
@@ -201,13 +214,14 @@ final class Cluster {
         sentinels[j].machine = nil
         sentinels[j].incarnation += 1
         let h = host(ofSentinel: j)
-        for c in conns.indices where conns[c].open {
-            if conns[c].owner == j { conns[c].open = false } else if conns[c].target == h { serverClose(c) }
+        for c in openConns where conns[c].open {
+            if conns[c].owner == j { closeConnection(c) } else if conns[c].target == h { serverClose(c) }
         }
     }
 
     func feed(_ j: Int, _ event: SentinelEvent) {
-        guard var machine = sentinels[j].machine else { return }
+        // Take the machine out so that handling mutates it in place (no copy-on-write of its arrays).
+        guard var machine = sentinels[j].machine.take() else { return }
         let actions = machine.handle(event, now: now)
         sentinels[j].machine = machine
         perform(j, actions)
@@ -220,7 +234,7 @@ final class Cluster {
             switch action {
             case .connect(let link): connect(j, link)
             case .close(let link):
-                if let c = connection(j, link) { conns[c].open = false }
+                if let c = connection(j, link) { closeConnection(c) }
             case .send(let link, let args):
                 guard let c = connection(j, link) else { continue }
                 if chance(options.resetProbability) {
@@ -251,214 +265,6 @@ final class Cluster {
     func remember(_ line: String) {
         logTail.append(line)
         if logTail.count > 400 { logTail.removeFirst(100) }
-    }
-
-    func connection(_ owner: Int, _ link: LinkID) -> Int? {
-        // Recent connections are at the end.
-        conns.indices.reversed().first { conns[$0].open && conns[$0].owner == owner && conns[$0].link == link }
-    }
-
-    func connect(_ j: Int, _ link: LinkID) {
-        let incarnation = sentinels[j].incarnation
-        let from = host(ofSentinel: j)
-        guard let target = host(at: link.address) else {
-            queue.push(now + 1, .connectFailed(sentinel: j, incarnation: incarnation, link: link))
-            return
-        }
-        if !reachable(from, target) {
-            queue.push(now + options.connectTimeoutMs, .connectFailed(sentinel: j, incarnation: incarnation, link: link))
-        } else if !hostAlive(target) {
-            queue.push(now + 2 * delay(), .connectFailed(sentinel: j, incarnation: incarnation, link: link))
-        } else {
-            let c = conns.count
-            conns.append(SimConnection(id: c, owner: j, ownerIncarnation: incarnation, link: link, target: target))
-            let ready = now + 2 * delay()
-            conns[c].lastClientReadyMs = ready
-            queue.push(ready, .connectDone(conn: c))
-        }
-    }
-
-    /// The server side ends a connection (crash, CLIENT KILL, reset): the owner hears about it.
-    func serverClose(_ c: Int) {
-        guard conns[c].open else { return }
-        conns[c].open = false
-        conns[c].toServer = []
-        conns[c].toClient = []
-        let ready = max(now + delay(), conns[c].lastClientReadyMs)
-        queue.push(ready, .lost(conn: c))
-    }
-
-    func sendToClient(_ c: Int, _ value: RESPValue) {
-        guard c < conns.count, conns[c].open else { return }
-        let ready = max(now + delay(), conns[c].lastClientReadyMs)
-        conns[c].lastClientReadyMs = ready
-        conns[c].toClient.append((ready, value))
-        queue.push(ready, .pump(conn: c, toServer: false))
-    }
-
-    /// Delivers what is due on a connection, in order; while a partition separates the two ends the
-    /// data waits (TCP retransmits) and is retried.
-    func pump(_ c: Int, toServer: Bool) {
-        let owner = host(ofSentinel: conns[c].owner)
-        while conns[c].open {
-            let head = toServer ? conns[c].toServer.first?.readyMs : conns[c].toClient.first?.readyMs
-            guard let ready = head, ready <= now else { return }
-            if !reachable(owner, conns[c].target) {
-                queue.push(now + 200, .pump(conn: c, toServer: toServer))
-                return
-            }
-            if toServer {
-                let args = conns[c].toServer.removeFirst().args
-                serverReceive(c, args)
-            } else {
-                let value = conns[c].toClient.removeFirst().value
-                let j = conns[c].owner
-                guard sentinels[j].incarnation == conns[c].ownerIncarnation else { return }
-                feed(j, .reply(conns[c].link, value))
-            }
-        }
-    }
-
-    // MARK: - Servers
-
-    func serverReceive(_ c: Int, _ args: [String]) {
-        let target = conns[c].target
-        guard hostAlive(target), let first = args.first else { return }
-        if target >= nodes.count {
-            let k = target - nodes.count
-            switch first.uppercased() {
-            case "PING": sendToClient(c, .simpleString(Array("PONG".utf8)))
-            case "AUTH", "CLIENT": sendToClient(c, .simpleString(Array("OK".utf8)))
-            default: feed(k, .clientCommand(ClientID(UInt64(c)), args: args.map { Array($0.utf8) }))
-            }
-            return
-        }
-        if let reply = dataNodeCommand(target, c, args) { sendToClient(c, reply) }
-    }
-
-    func ok() -> RESPValue { .simpleString(Array("OK".utf8)) }
-
-    func dataNodeCommand(_ i: Int, _ c: Int, _ args: [String]) -> RESPValue? {
-        let cmd = args[0].uppercased()
-        if conns[c].multi != nil && cmd != "EXEC" && cmd != "MULTI" {
-            conns[c].multi!.append(args)
-            return .simpleString(Array("QUEUED".utf8))
-        }
-        switch cmd {
-        case "PING": return .simpleString(Array("PONG".utf8))
-        case "AUTH", "SCRIPT": return ok()
-        case "INFO": return .bulkString(Array(nodes[i].info(nowMs: now, replicas: connectedReplicas(of: i)).utf8))
-        case "SUBSCRIBE":
-            conns[c].subscribed = true
-            return .array([.bulk("subscribe"), .bulk(args.count > 1 ? args[1] : ""), .integer(1)])
-        case "PUBLISH":
-            guard args.count == 3 else { return .error(Array("ERR wrong number of arguments".utf8)) }
-            return .integer(Int64(publish(on: i, channel: args[1], message: args[2])))
-        case "MULTI":
-            conns[c].multi = []
-            return ok()
-        case "EXEC":
-            guard let queued = conns[c].multi else { return .error(Array("ERR EXEC without MULTI".utf8)) }
-            conns[c].multi = nil
-            return .array(queued.map { execute(i, c, $0) })
-        default:
-            return execute(i, c, args)
-        }
-    }
-
-    func execute(_ i: Int, _ c: Int, _ args: [String]) -> RESPValue {
-        switch args[0].uppercased() {
-        case "SLAVEOF", "REPLICAOF": return nodes[i].replicaOf(args, nowMs: now)
-        case "CONFIG":
-            nodes[i].persistedRole = nodes[i].role
-            return ok()
-        case "CLIENT":
-            if args.count == 4, args[1].uppercased() == "KILL", args[2].uppercased() == "TYPE" {
-                let pubsub = args[3].lowercased() == "pubsub"
-                var killed = 0
-                for k in conns.indices where conns[k].open && conns[k].target == i && k != c
-                    && (conns[k].link.kind == .pubsub) == pubsub {
-                    serverClose(k)
-                    killed += 1
-                }
-                return .integer(Int64(killed))
-            }
-            return ok()
-        case "PING": return .simpleString(Array("PONG".utf8))
-        default: return .error(Array("ERR unknown command '\(args[0])'".utf8))
-        }
-    }
-
-    /// Delivers to subscribers of node i and, as Redis propagates PUBLISH, of its synced replicas.
-    func publish(on i: Int, channel: String, message: String) -> Int {
-        var receivers = 0
-        var hosts = [i]
-        hosts += nodes.indices.filter { nodes[$0].alive && nodes[$0].linkUp && nodes[$0].masterAddress == nodes[i].address }
-        for h in hosts {
-            for c in conns.indices where conns[c].open && conns[c].target == h && conns[c].subscribed {
-                let push = RESPValue.array([.bulk("message"), .bulk(channel), .bulk(message)])
-                sendToClient(c, push)
-                if chance(options.duplicateProbability) { sendToClient(c, push) }
-                if h == i { receivers += 1 }
-            }
-        }
-        return receivers
-    }
-
-    func connectedReplicas(of i: Int) -> [(Address, Int64)] {
-        nodes.indices.filter { nodes[$0].alive && nodes[$0].linkUp && nodes[$0].masterAddress == nodes[i].address }
-            .map { (nodes[$0].address, nodes[$0].offset) }
-    }
-
-    /// Writes grow every master's offset; replicas follow their master with lag, after a sync delay
-    /// when their link (re)starts.
-    func replicate() {
-        for i in nodes.indices where nodes[i].alive && nodes[i].role == .master {
-            nodes[i].offset += rng.below(1_000)
-        }
-        for i in nodes.indices where nodes[i].alive {
-            guard let masterAddress = nodes[i].masterAddress else { continue }
-            let m = host(at: masterAddress)
-            let ok = m.map { $0 < nodes.count && nodes[$0].alive && reachable(i, $0) && $0 != i } ?? false
-            if !ok {
-                if nodes[i].linkUp {
-                    nodes[i].linkUp = false
-                    nodes[i].linkDownSinceMs = now
-                }
-                nodes[i].syncReadyAtMs = nil
-                continue
-            }
-            let master = nodes[m!]
-            if !nodes[i].linkUp {
-                if nodes[i].syncReadyAtMs == nil { nodes[i].syncReadyAtMs = now + 100 + rng.below(400) }
-                if now >= nodes[i].syncReadyAtMs! {
-                    nodes[i].linkUp = true
-                    nodes[i].linkDownSinceMs = nil
-                    nodes[i].offset = master.offset
-                }
-            } else if master.offset > nodes[i].offset {
-                let gap = master.offset - nodes[i].offset
-                nodes[i].offset += gap / 2 + rng.below(gap / 2 + 1)
-            }
-        }
-    }
-
-    func crashNode(_ i: Int) {
-        guard nodes[i].alive else { return }
-        nodes[i].alive = false
-        nodes[i].linkUp = false
-        for c in conns.indices where conns[c].open && conns[c].target == i { serverClose(c) }
-    }
-
-    func restartNode(_ i: Int, keepData: Bool) {
-        guard !nodes[i].alive else { return }
-        nodes[i].alive = true
-        nodes[i].runID = rng.hexID()
-        nodes[i].role = nodes[i].persistedRole
-        if !keepData { nodes[i].offset = 0 }
-        nodes[i].linkUp = false
-        nodes[i].syncReadyAtMs = nil
-        nodes[i].linkDownSinceMs = now
     }
 
     // MARK: - Observations

@@ -1,6 +1,14 @@
 /// A min-heap of timed events; ties keep insertion order so runs are deterministic.
-struct EventQueue<Event> {
-    private var heap: [(time: Int64, seq: UInt64, event: Event)] = []
+/// Concrete (not generic) on purpose: tests run unoptimized, where generic metadata lookups
+/// dominated the simulation's run time.
+struct EventQueue {
+    typealias Event = SimEvent
+    private struct Entry {
+        let time: Int64
+        let seq: UInt64
+        let event: Event
+    }
+    private var heap: [Entry] = []
     private var nextSeq: UInt64 = 0
 
     var isEmpty: Bool { heap.isEmpty }
@@ -8,7 +16,7 @@ struct EventQueue<Event> {
     var nextTime: Int64? { heap.first?.time }
 
     mutating func push(_ time: Int64, _ event: Event) {
-        heap.append((time, nextSeq, event))
+        heap.append(Entry(time: time, seq: nextSeq, event: event))
         nextSeq += 1
         var i = heap.count - 1
         while i > 0 {
@@ -35,6 +43,7 @@ struct EventQueue<Event> {
     }
 
     private func less(_ a: Int, _ b: Int) -> Bool {
-        heap[a].time != heap[b].time ? heap[a].time < heap[b].time : heap[a].seq < heap[b].seq
+        let ta = heap[a].time, tb = heap[b].time
+        return ta != tb ? ta < tb : heap[a].seq < heap[b].seq
     }
 }

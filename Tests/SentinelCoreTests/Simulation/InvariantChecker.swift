@@ -8,11 +8,11 @@ struct InvariantChecker {
     var leaders: [UInt64: String] = [:]
     /// "voter epoch" → the candidate voted for.
     var votes: [String: String] = [:]
-    /// "runid master" → highest config epoch seen.
-    var configEpochs: [String: UInt64] = [:]
+    /// Per sentinel: highest config epoch of its (single) master seen.
+    var configEpochs: [UInt64] = []
     /// config epoch → master address it stands for.
     var epochAddress: [UInt64: Address] = [:]
-    var currentEpochs: [String: UInt64] = [:]
+    var currentEpochs: [UInt64] = []
     /// "runid epoch" → replica selected by that leader in that epoch.
     var selected: [String: Address] = [:]
     var elections = 0
@@ -23,23 +23,23 @@ struct InvariantChecker {
     }
 
     mutating func check(sentinel j: Int, _ s: Sentinel, cluster: Cluster) {
-        let id = s.id
-        if let previous = currentEpochs[id], s.epoch < previous {
-            fail("s\(j) current epoch went back from \(previous) to \(s.epoch)")
+        // Indexed by sentinel number: a restarted sentinel keeps its number and its (persisted) id.
+        if currentEpochs.count <= j { currentEpochs += Array(repeating: 0, count: j + 1 - currentEpochs.count) }
+        if configEpochs.count <= j { configEpochs += Array(repeating: 0, count: j + 1 - configEpochs.count) }
+        if s.epoch < currentEpochs[j] {
+            fail("s\(j) current epoch went back from \(currentEpochs[j]) to \(s.epoch)")
         }
-        currentEpochs[id] = s.epoch
-        for m in s.masters {
-            let key = "\(id) \(m.name)"
-            if let previous = configEpochs[key], m.configEpoch < previous {
-                fail("s\(j) config epoch of \(m.name) went back from \(previous) to \(m.configEpoch)")
-            }
-            configEpochs[key] = m.configEpoch
-            let address = m.currentAddress
-            if let known = epochAddress[m.configEpoch], known != address {
-                fail("config epoch \(m.configEpoch) stands for \(known) and, at s\(j), for \(address)")
-            } else {
-                epochAddress[m.configEpoch] = address
-            }
+        currentEpochs[j] = s.epoch
+        guard let m = s.masters.first else { return }
+        if m.configEpoch < configEpochs[j] {
+            fail("s\(j) config epoch of \(m.name) went back from \(configEpochs[j]) to \(m.configEpoch)")
+        }
+        configEpochs[j] = m.configEpoch
+        let address = m.currentAddress
+        if let known = epochAddress[m.configEpoch] {
+            if known != address { fail("config epoch \(m.configEpoch) stands for \(known) and, at s\(j), for \(address)") }
+        } else {
+            epochAddress[m.configEpoch] = address
         }
     }
 

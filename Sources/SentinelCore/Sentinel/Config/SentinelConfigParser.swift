@@ -78,7 +78,7 @@ public enum SentinelConfigParser {
             return v
         }
         func epoch(_ s: String) throws(SentinelConfigError) -> UInt64 {
-            guard let v = Hello.parseEpoch(s) else { throw fail("Invalid epoch '\(s)'") }
+            guard let v = Hello.parseEpoch(s, limit: SentinelLimits.maxEpoch) else { throw fail("Invalid epoch '\(s)'") }
             return v
         }
         func port(_ s: String) throws(SentinelConfigError) -> Int {

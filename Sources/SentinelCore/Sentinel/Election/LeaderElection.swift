@@ -20,4 +20,25 @@ extension Sentinel {
         guard votes >= majority, votes >= masters[m].quorum else { return nil }
         return winner
     }
+
+    /// Whether someone other than us may have won `epoch`: the votes we saw for it, plus every
+    /// peer whose vote we did not see, reach the majority. When not even that is possible the
+    /// election was split, nobody is failing over, and waiting 2 × failover-timeout (Redis) only
+    /// delays the failover.
+    func anotherCandidateMayHaveWon(_ m: Int, epoch: UInt64) -> Bool {
+        var counts: [String: Int] = [:]
+        var seen = 0
+        for peer in masters[m].sentinels where peer.leaderEpoch == epoch {
+            if let l = peer.leader {
+                counts[l, default: 0] += 1
+                seen += 1
+            }
+        }
+        // Our own vote may have gone to another candidate too.
+        if masters[m].leaderEpoch == epoch, let mine = masters[m].leader { counts[mine, default: 0] += 1 }
+        let unseen = masters[m].sentinels.count - seen
+        let majority = (masters[m].sentinels.count + 1) / 2 + 1
+        // A candidate we know of, or one we never heard of, could have reached the majority.
+        return unseen >= majority || counts.contains { $0.key != myID && $0.value + unseen >= majority }
+    }
 }

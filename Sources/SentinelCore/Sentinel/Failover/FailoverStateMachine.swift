@@ -29,7 +29,18 @@ extension Sentinel {
             let electionTimeoutMs = min(timers.electionTimeoutMs, masters[m].failoverTimeoutMs)
             if now - (masters[m].failoverStartMs ?? now) > electionTimeoutMs {
                 event(.warning, "-failover-abort-not-elected", .master(m), now: now)
+                // (When the quorum exceeds the sentinels we know, no election can ever succeed: keep
+                // Redis's pace rather than retrying a hopeless election every few seconds.)
+                let split = !anotherCandidateMayHaveWon(m, epoch: masters[m].failoverEpoch)
+                    && masters[m].sentinels.count + 1 >= masters[m].quorum
                 abortFailover(m, now: now)
+                if split {
+                    // Not in Redis: after a split vote, retry after a random 1-3 s instead of
+                    // 2 × failover-timeout; the randomness makes the next round unlikely to split.
+                    let retryMs = 1_000 + random.below(2 * SentinelLimits.maxDesyncMs)
+                    masters[m].failoverStartMs = now + retryMs - masters[m].failoverTimeoutMs * 2
+                    log(.notice, "Split vote in epoch \(masters[m].failoverEpoch): retrying in \(retryMs) ms")
+                }
             }
             return
         }

@@ -21,19 +21,20 @@ extension Sentinel {
     /// Redis's sentinelFailoverReconfNextSlave: at most parallel-syncs replicas syncing at a time.
     mutating func failoverReconfNextSlave(_ m: Int, now: MonotonicMs) {
         guard let promoted = masters[m].promotedAddress else { return }
+        // A replica that got SLAVEOF but never started syncing is given up on, so one broken
+        // replica cannot hold the failover. Checked for every replica before counting the ones in
+        // progress: Redis checks inside the sending loop, which does not run while parallel-syncs
+        // replicas are in progress, so with parallel-syncs 1 a stuck replica never times out there.
+        for r in masters[m].replicas.indices where masters[m].replicas[r].reconf == .sent
+            && now - masters[m].replicas[r].reconfSentMs > timers.slaveReconfTimeoutMs {
+            event(.notice, "-slave-reconf-sent-timeout", .replica(m, r), now: now)
+            masters[m].replicas[r].reconf = .done
+        }
         var inProgress = masters[m].replicas.filter { $0.reconf == .sent || $0.reconf == .inProgress }.count
         for r in masters[m].replicas.indices {
             if inProgress >= masters[m].parallelSyncs { break }
             let replica = masters[m].replicas[r]
-            if replica.promoted || replica.reconf == .done { continue }
-            // A replica that got SLAVEOF but never started syncing is given up on, so one broken
-            // replica cannot hold the failover.
-            if replica.reconf == .sent, now - replica.reconfSentMs > timers.slaveReconfTimeoutMs {
-                event(.notice, "-slave-reconf-sent-timeout", .replica(m, r), now: now)
-                masters[m].replicas[r].reconf = .done
-                continue
-            }
-            if replica.reconf != .none { continue }
+            if replica.promoted || replica.reconf != .none { continue }
             if replica.link.disconnected { continue }
             if sendSlaveOf(.replica(m, r), to: promoted) {
                 masters[m].replicas[r].reconf = .sent

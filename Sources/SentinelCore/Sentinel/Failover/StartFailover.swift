@@ -7,8 +7,11 @@ extension Sentinel {
         if let start = masters[m].failoverStartMs, now - start < masters[m].failoverTimeoutMs * 2 {
             if masters[m].failoverDelayLoggedMs != start {
                 masters[m].failoverDelayLoggedMs = start
-                let notBeforeMs = start + masters[m].failoverTimeoutMs * 2
-                log(.warning, "Next failover delay: I will not start a failover before \(notBeforeMs) ms (monotonic)")
+                // Redis prints a date; without a clock of our own we give the wall-clock milliseconds
+                // of the last tick shifted by the remaining wait, and the wait itself.
+                let waitMs = start + masters[m].failoverTimeoutMs * 2 - now
+                let wallMs = (previousTickWallMs ?? 0) + waitMs
+                log(.warning, "Next failover delay: I will not start a failover before unix ms \(wallMs) (in \(waitMs) ms)")
             }
             return false
         }

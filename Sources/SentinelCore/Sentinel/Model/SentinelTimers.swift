@@ -102,7 +102,9 @@ enum SentinelLimits {
     /// Upper bound for any configured duration (about 35 years): periods are multiplied (×2, ×10)
     /// in the algorithm and must never overflow, whatever an operator or a config file says.
     static let maxDurationMs: Int64 = 1 << 40
-    /// Epochs travel as signed 64-bit RESP integers; larger values are refused so arithmetic on
-    /// them can never overflow.
+    /// Epochs travel as signed 64-bit RESP integers. From the network (hellos, vote requests) only
+    /// values up to half that range are accepted, so that our own increments can never leave the
+    /// range the config file and the wire can carry; a config file may hold up to Int64.max.
+    static let maxNetworkEpoch = UInt64(Int64.max / 2)
     static let maxEpoch = UInt64(Int64.max)
 }

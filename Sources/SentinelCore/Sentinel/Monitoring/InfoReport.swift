@@ -18,11 +18,17 @@ public struct InfoReport: Sendable, Equatable {
 
     public static func parse(_ text: String) -> InfoReport {
         var r = InfoReport()
-        for rawLine in text.split(whereSeparator: \.isNewline) {
-            let line = Substring(rawLine)
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon]
-            let value = String(line[line.index(after: colon)...])
+        // Byte-wise line splitting: INFO is ASCII and arrives every second during failovers.
+        let bytes = Array(text.utf8)
+        var lineStart = 0
+        var lines: [(key: String, value: String)] = []
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 10 || bytes[i] == 13 {
+            defer { lineStart = i + 1 }
+            guard i > lineStart, let colon = bytes[lineStart..<i].firstIndex(of: UInt8(ascii: ":")) else { continue }
+            lines.append((String(decoding: bytes[lineStart..<colon], as: UTF8.self),
+                          String(decoding: bytes[(colon + 1)..<i], as: UTF8.self)))
+        }
+        for (key, value) in lines {
             switch key {
             case "run_id":
                 // Redis only accepts a full 40-character run id.
@@ -39,7 +45,7 @@ public struct InfoReport: Sendable, Equatable {
             case "slave_repl_offset": r.replOffset = Int64(value)
             case "replica_announced": r.replicaAnnounced = value != "0"
             default:
-                if key.hasPrefix("slave"), key.dropFirst(5).allSatisfy(\.isNumber), key.count > 5,
+                if key.hasPrefix("slave"), Hello.isDecimal(String(key.dropFirst(5)), maxDigits: 6),
                    let address = parseReplicaLine(value) {
                     r.replicas.append(address)
                 }

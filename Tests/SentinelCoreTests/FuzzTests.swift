@@ -1,0 +1,72 @@
+import Testing
+@testable import SentinelCore
+
+/// Hostile and random inputs: the machine must answer or refuse, never crash.
+@Suite struct FuzzTests {
+    static let pieces = [
+        "", "0", "1", "-1", "65535", "65536", "9223372036854775807", "9223372036854775808",
+        "18446744073709551616", "*", "mymaster", "my*", "10.0.0.1", "::1", "a b", ",", "\r\n", "\u{0}",
+        "ü", String(repeating: "9", count: 30), String(repeating: "x", count: 300),
+        "0123456789abcdef0123456789abcdef01234567", "yes", "no", "quorum", "down-after-milliseconds",
+        "failover-timeout", "parallel-syncs", "auth-pass", "rename-command", "announce-ip", "loglevel",
+    ]
+    static let subcommands = [
+        "MASTERS", "MASTER", "REPLICAS", "SLAVES", "SENTINELS", "GET-MASTER-ADDR-BY-NAME",
+        "IS-MASTER-DOWN-BY-ADDR", "RESET", "FAILOVER", "CKQUORUM", "FLUSHCONFIG", "MONITOR", "REMOVE",
+        "SET", "MYID", "INFO-CACHE", "CONFIG", "SIMULATE-FAILURE", "PENDING-SCRIPTS", "DEBUG", "HELP",
+        "PRIMARY", "IS-PRIMARY-DOWN-BY-ADDR", "NOPE",
+    ]
+
+    @Test func randomSentinelCommandsAlwaysGetExactlyOneAnswer() {
+        var r = SplitMix64(seed: 1)
+        var s = Sentinel(config: SentinelFixtures.config(), seed: 1, now: 0)
+        for i in 0..<3_000 {
+            var args = ["SENTINEL", Self.subcommands[Int(r.below(Int64(Self.subcommands.count)))]]
+            for _ in 0..<r.below(6) { args.append(Self.pieces[Int(r.below(Int64(Self.pieces.count)))]) }
+            if args[1] == "SIMULATE-FAILURE" { continue }
+            let actions = s.handle(.clientCommand(ClientID(1), args: args.map { Array($0.utf8) }), now: Int64(i))
+            let answers = actions.filter {
+                switch $0 {
+                case .reply, .notHandled: return true
+                default: return false
+                }
+            }
+            #expect(answers.count == 1, "\(args)")
+            if i % 100 == 0 { _ = s.handle(.tick(wallClockMs: Int64(i) * 100), now: Int64(i)) }
+        }
+    }
+
+    @Test func mutatedHellosNeverCrash() {
+        var r = SplitMix64(seed: 2)
+        var s = Sentinel(config: SentinelFixtures.config(), seed: 1, now: 0)
+        let valid = Array("10.0.1.2,26379,0123456789abcdef0123456789abcdef01234567,5,mymaster,10.0.0.1,6379,3".utf8)
+        for i in 0..<3_000 {
+            var bytes = valid
+            for _ in 0..<(1 + r.below(4)) {
+                let at = Int(r.below(Int64(bytes.count)))
+                switch r.below(3) {
+                case 0: bytes[at] = UInt8(truncatingIfNeeded: r.next())
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: r.next()), at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            _ = s.handle(.helloReceived(payload: String(decoding: bytes, as: UTF8.self)), now: Int64(i))
+        }
+        #expect(s.snapshot().masters.count == 1)
+        #expect(s.snapshot().masters[0].knownSentinels.count <= SentinelLimits.maxKnownSentinelsPerMaster)
+    }
+
+    @Test func randomInfoAndConfigTextNeverCrash() {
+        var r = SplitMix64(seed: 3)
+        let alphabet = Array("role:master slave0:ip=,port= \r\n:=,run_id master_link_down_since_seconds 9-".utf8)
+        for _ in 0..<2_000 {
+            let bytes = (0..<r.below(200)).map { _ in alphabet[Int(r.below(Int64(alphabet.count)))] }
+            _ = InfoReport.parse(String(decoding: bytes, as: UTF8.self))
+        }
+        for _ in 0..<2_000 {
+            var line = "sentinel"
+            for _ in 0..<r.below(7) { line += " " + Self.pieces[Int(r.below(Int64(Self.pieces.count)))] }
+            _ = try? SentinelConfigParser.parse(lines: ["sentinel monitor mymaster 10.0.0.1 6379 2", line])
+        }
+    }
+}
