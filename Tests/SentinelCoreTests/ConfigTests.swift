@@ -83,10 +83,10 @@ import Testing
     }
 
     @Test func tokenizerHandlesQuotesAndEscapes() {
-        #expect(ConfigTokenizer.split(#"a "b c" 'd e' "x\x41\n""#) == ["a", "b c", "d e", "xA\n"])
-        #expect(ConfigTokenizer.split(#""abc"def"#) == nil)
+        #expect(ArgumentSplitter.split(#"a "b c" 'd e' "x\x41\n""#) == ["a", "b c", "d e", "xA\n"])
+        #expect(ArgumentSplitter.split(#""abc"def"#) == nil)
         for s in ["plain", "with space", "quote\"inside", "back\\slash", "", "tab\there", "ünï"] {
-            #expect(ConfigTokenizer.split(ConfigTokenizer.quote(s)) == [s])
+            #expect(ArgumentSplitter.split(ConfigFile.quote(s)) == [s])
         }
     }
 }

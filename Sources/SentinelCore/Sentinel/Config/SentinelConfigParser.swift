@@ -30,7 +30,7 @@ public enum SentinelConfigParser {
             let number = i + 1
             let trimmed = raw.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed == "\r" { continue }
-            guard let args = ConfigTokenizer.split(raw) else {
+            guard let args = ArgumentSplitter.split(raw) else {
                 throw SentinelConfigError(line: number, reason: "Unbalanced quotes in configuration line")
             }
             guard let first = args.first else { continue }

@@ -5,7 +5,7 @@ public enum SentinelConfigRewriter {
     /// The `sentinel ...` lines for a state, in Redis's order. Defaults are left out, as Redis does,
     /// except the epochs and the known instances which are the point of persisting.
     public static func generatedLines(_ c: SentinelConfig) -> [String] {
-        let q = ConfigTokenizer.quote
+        let q = ConfigFile.quote
         var lines: [String] = []
         if let id = c.myID { lines.append("sentinel myid \(id)") }
         if !c.denyScriptsReconfig { lines.append("sentinel deny-scripts-reconfig no") }
@@ -52,7 +52,7 @@ public enum SentinelConfigRewriter {
         var result: [String] = []
         var sawLogLevel = false
         for line in lines {
-            let args = ConfigTokenizer.split(line) ?? []
+            let args = ArgumentSplitter.split(line) ?? []
             let directive = args.first?.lowercased()
             if directive == "sentinel" {
                 if let next = generated.first {
