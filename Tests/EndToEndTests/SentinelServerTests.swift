@@ -54,6 +54,7 @@ import SentinelCore
         let c = try s.connect()
         #expect(try c.raw("PUBLISH", "foo", "bar") == "-ERR Only HELLO messages are accepted by Sentinel instances.\r\n")
         #expect(try c.raw("SENTINEL", "MASTER", "nosuch") == "-ERR No such master with that name\r\n")
+        #expect(try c.raw("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nosuch") == "*-1\r\n")
         #expect(try c.call("ROLE") == .array([.bulk("sentinel"), .array([.bulk("mymaster")])]))
         #expect(try c.call("INFO", "sentinel").text?.contains("master0:name=mymaster") == true)
         #expect(try c.call("INFO").text?.contains("redis_mode:sentinel") == true)

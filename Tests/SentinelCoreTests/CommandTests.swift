@@ -44,7 +44,7 @@ import Testing
         var s = Sentinel(config: F.config(), seed: 1, now: 0)
         #expect(F.command(&s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").0 == .array([.bulk("10.0.0.1"), .bulk("6379")]))
         #expect(F.command(&s, "SENTINEL", "get-primary-addr-by-name", "mymaster").0 == .array([.bulk("10.0.0.1"), .bulk("6379")]))
-        #expect(F.command(&s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope").0 == .null)
+        #expect(F.command(&s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope").0 == .nullArray)
         #expect(F.command(&s, "SENTINEL", "MASTER", "nope").0 == .error(Array("ERR No such master with that name".utf8)))
     }
 

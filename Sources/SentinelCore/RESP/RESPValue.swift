@@ -12,6 +12,9 @@ public enum RESPValue: Sendable, Hashable {
     case array([RESPValue])
     /// RESP2 null bulk string or null array, RESP3 `_`.
     case null
+    /// A null written as RESP2's null array `*-1` (RESP3 `_`), for replies where Redis writes
+    /// that form (SENTINEL GET-MASTER-ADDR-BY-NAME for an unknown master). Parsing yields `.null`.
+    case nullArray
     case double(Double)
     case boolean(Bool)
     case bigNumber([UInt8])
@@ -28,6 +31,7 @@ public enum RESPValue: Sendable, Hashable {
         case let (.bulkString(a), .bulkString(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case (.null, .null): return true
+        case (.nullArray, .nullArray): return true
         case let (.double(a), .double(b)): return a == b || (a.isNaN && b.isNaN)
         case let (.boolean(a), .boolean(b)): return a == b
         case let (.bigNumber(a), .bigNumber(b)): return a == b
@@ -47,6 +51,7 @@ public enum RESPValue: Sendable, Hashable {
         case .integer(let i): hasher.combine(i)
         case .array(let a), .set(let a), .push(let a): hasher.combine(a)
         case .null: hasher.combine(0)
+        case .nullArray: hasher.combine(1)
         case .double(let d): hasher.combine(d)
         case .boolean(let b): hasher.combine(b)
         case .verbatim(let f, let t): hasher.combine(f); hasher.combine(t)
@@ -114,7 +119,7 @@ extension RESPValue: CustomStringConvertible {
         case .integer(let i): return "(integer) \(i)"
         case .bulkString(let b): return "\"" + String(decoding: b, as: UTF8.self) + "\""
         case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
-        case .null: return "(nil)"
+        case .null, .nullArray: return "(nil)"
         case .double(let d): return "(double) \(d)"
         case .boolean(let b): return b ? "(true)" : "(false)"
         case .bigNumber(let b): return "(big number) " + String(decoding: b, as: UTF8.self)

@@ -145,6 +145,7 @@ public struct RESPWriter: Sendable {
         case .bulkString(let b): bulk(b)
         case .array(let a): arrayHeader(a.count); for e in a { value(e) }
         case .null: nullBulk()
+        case .nullArray: nullArray()
         case .double(let d): double(d)
         case .boolean(let b): boolean(b)
         case .bigNumber(let b):

@@ -23,7 +23,7 @@ extension Sentinel {
             return .array(masters[m].sentinels.indices.map { instanceMap(.sentinel(m, $0), now: now) })
         case "get-master-addr-by-name", "get-primary-addr-by-name":
             guard rest.count == 1 else { return .wrongArity("sentinel|\(sub)") }
-            guard let m = masterIndex(named: rest[0]) else { return .null }
+            guard let m = masterIndex(named: rest[0]) else { return .nullArray }
             let a = masters[m].currentAddress
             return .array([.bulk(a.host), .bulk(String(a.port))])
         case "is-master-down-by-addr", "is-primary-down-by-addr":
