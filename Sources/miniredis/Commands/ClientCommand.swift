@@ -97,7 +97,7 @@ enum ClientCommand {
         switch c.kind {
         case .replica: return "replica"
         case .master: return "master"
-        case .normal, .pubsub: return c.subscriptionCount > 0 ? "pubsub" : "normal"
+        case .normal: return c.subscriptionCount > 0 ? "pubsub" : "normal"
         }
     }
 

@@ -14,8 +14,6 @@ final class Database {
     private var expiryHeap = MinHeap<ExpiryEntry>()
     /// WATCHed keys → the clients watching them.
     var watchers: [Key: [Client]] = [:]
-    /// Counters INFO keyspace and stats need.
-    var avgTTLHint: Int64 = 0
 
     init(id: Int) { self.id = id }
 

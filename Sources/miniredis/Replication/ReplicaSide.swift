@@ -74,7 +74,6 @@ extension Replication {
         }
         ensureBacklog()
         attachMasterClient(fd: l.fd, host: l.host, port: l.port, db: masterStreamDB, leftover: leftover)
-        server.stats.syncPartialOK += 0
     }
 
     /// The snapshot arrived: load it into fresh databases and switch only when it loaded whole,

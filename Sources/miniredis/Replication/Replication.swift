@@ -128,10 +128,6 @@ final class Replication {
         waiters.removeAll { $0 === c }
     }
 
-    func replicaDropped(_ c: Client) {}
-
-    func masterLinkLost(_ c: Client) {}
-
     func beforeSleep() {
         if getAckPending && isMaster && !replicas.isEmpty {
             getAckPending = false

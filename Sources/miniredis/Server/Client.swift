@@ -4,7 +4,8 @@ import SentinelCore
 /// One connection to the data node: its input buffer and parser, the replies built for it, and
 /// its session state (selected db, protocol, transaction, subscriptions).
 final class Client: EventHandler {
-    enum Kind { case normal, replica, master, pubsub }
+    /// What the connection is to replication: a client, a replica we feed, or our master.
+    enum Kind { case normal, replica, master }
 
     let id: Int64
     let fd: Int32
@@ -101,7 +102,7 @@ final class Client: EventHandler {
         switch kind {
         case .replica: f += "S"
         case .master: f += "M"
-        case .pubsub, .normal: break
+        case .normal: break
         }
         if subscriptionCount > 0 { f += "P" }
         if multiQueue != nil { f += "x" }

@@ -165,8 +165,7 @@ final class Server {
         case .wouldBlock:
             return
         case .closed, .failed:
-                if c.kind == .master { replication.masterLinkLost(c) }
-            closeClient(c)
+                closeClient(c)
         }
     }
 
@@ -271,7 +270,7 @@ final class Server {
         switch c.kind {
         case .replica: limits = config.outputLimits.replica
         case .master: return true
-        case .pubsub, .normal: limits = c.subscriptionCount > 0 ? config.outputLimits.pubsub : config.outputLimits.normal
+        case .normal: limits = c.subscriptionCount > 0 ? config.outputLimits.pubsub : config.outputLimits.normal
         }
         let used = Int64(c.pendingOutput - (c.replica?.payloadBytes ?? 0))
         var over = limits.hard > 0 && used >= limits.hard
@@ -286,7 +285,6 @@ final class Server {
         }
         if over {
             log.warning("Client \(c.infoLine(nowMs: nowMs)) scheduled to be closed ASAP for overcoming of output buffer limits.")
-            if c.kind == .replica { replication.replicaDropped(c) }
             closeClient(c)
             return false
         }
