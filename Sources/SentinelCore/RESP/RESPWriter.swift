@@ -129,6 +129,12 @@ public struct RESPWriter: Sendable {
         }
     }
 
+    /// A HELP reply: an array of simple strings, one per line.
+    public mutating func helpLines(_ lines: [String]) {
+        arrayHeader(lines.count)
+        for l in lines { simple(l) }
+    }
+
     /// A command as a client sends it: an array of bulk strings.
     public mutating func command(_ args: [[UInt8]]) {
         arrayHeader(args.count)

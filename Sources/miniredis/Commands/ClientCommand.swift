@@ -86,8 +86,7 @@ enum ClientCommand {
                          "SETNAME <name>", "    Assign the name <name> to the current connection.",
                          "SETINFO <option> <value>", "    Set client meta attr (LIB-NAME, LIB-VER).",
                          "HELP", "    Print this help."]
-            c.reply.arrayHeader(lines.count)
-            for l in lines { c.reply.simple(l) }
+            c.reply.helpLines(lines)
         default:
             c.reply.error(Errors.unknownSubcommand(a[1], "client"))
         }

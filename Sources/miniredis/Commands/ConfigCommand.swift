@@ -74,8 +74,7 @@ enum ConfigCommand {
                          "RESETSTAT", "    Reset statistics reported by the INFO command.",
                          "REWRITE", "    Rewrite the configuration file.",
                          "HELP", "    Print this help."]
-            c.reply.arrayHeader(lines.count)
-            for l in lines { c.reply.simple(l) }
+            c.reply.helpLines(lines)
         default:
             c.reply.error(Errors.unknownSubcommand(a[1], "config"))
         }

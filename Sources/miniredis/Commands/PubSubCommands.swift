@@ -124,8 +124,7 @@ enum PubSubCommands {
                          "NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels, excluding",
                          "    pattern subscriptions(default: no channels).",
                          "HELP", "    Print this help."]
-            c.reply.arrayHeader(lines.count)
-            for l in lines { c.reply.simple(l) }
+            c.reply.helpLines(lines)
         default:
             c.reply.error(Errors.unknownSubcommand(a[1], "pubsub"))
         }
