@@ -81,14 +81,14 @@ final class InstanceLink: EventHandler {
 
     func readable() {
         if !connected { writable(); if !connected { return } }
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let scratch = server.readBuffer
+        let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
         if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
         if n <= 0 {
             fail(connecting: false, reason: n == 0 ? "connection closed" : SystemError.text(errno))
             return
         }
-        input.append(contentsOf: chunk[0..<n])
+        input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
         var pos = 0
         while !closed {
             let parsed: (value: RESPValue, next: Int)?

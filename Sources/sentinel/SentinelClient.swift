@@ -40,11 +40,11 @@ final class SentinelClient: EventHandler {
     var subscriptionCount: Int { channels.count + patterns.count }
 
     func readable() {
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let scratch = server.readBuffer
+        let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
         if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
         if n <= 0 { server.closeClient(self); return }
-        input.append(contentsOf: chunk[0..<n])
+        input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
         while !closed && !closeAfterReply {
             let command: [[UInt8]]?
             do {

@@ -24,7 +24,10 @@ public struct InfoReport: Sendable, Equatable {
         var lines: [(key: String, value: String)] = []
         for i in 0...bytes.count where i == bytes.count || bytes[i] == 10 || bytes[i] == 13 {
             defer { lineStart = i + 1 }
-            guard i > lineStart, let colon = bytes[lineStart..<i].firstIndex(of: UInt8(ascii: ":")) else { continue }
+            // Every field read below starts with r, m or s (run_id, role, replica_*, master_*,
+            // slave*): other lines are skipped before any String is made of them.
+            guard i > lineStart, [UInt8(ascii: "r"), UInt8(ascii: "m"), UInt8(ascii: "s")].contains(bytes[lineStart]),
+                  let colon = bytes[lineStart..<i].firstIndex(of: UInt8(ascii: ":")) else { continue }
             lines.append((String(decoding: bytes[lineStart..<colon], as: UTF8.self),
                           String(decoding: bytes[(colon + 1)..<i], as: UTF8.self)))
         }
