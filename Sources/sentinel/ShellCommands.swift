@@ -93,9 +93,7 @@ enum ShellCommands {
             if args.count == 2 && args[1].lowercased() == "users" { c.reply.arrayHeader(1); return c.reply.bulk("default") }
             c.reply.error("ERR unknown subcommand or wrong number of arguments for 'acl' command")
         default:
-            var text = "ERR unknown command '\(args[0].prefix(128))', with args beginning with: "
-            for x in args.dropFirst().prefix(128) { text += "'\(x.prefix(128))' " }
-            c.reply.error(text)
+            c.reply.error(RedisCompat.unknownCommand(a))
         }
     }
 
@@ -124,19 +122,12 @@ enum ShellCommands {
             }
         }
         guard authed else {
-            return c.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            return c.reply.error(RedisCompat.helloNeedsAuth)
         }
         c.authenticated = true
         c.parser.unauthenticatedLimits = false
         c.reply.protocolVersion = version
-        c.reply.mapHeader(7)
-        c.reply.bulk("server"); c.reply.bulk("redis")
-        c.reply.bulk("version"); c.reply.bulk(SentinelVersion.redisVersion)
-        c.reply.bulk("proto"); c.reply.integer(version)
-        c.reply.bulk("id"); c.reply.integer(Int(c.id.rawValue))
-        c.reply.bulk("mode"); c.reply.bulk("sentinel")
-        c.reply.bulk("role"); c.reply.bulk("master")
-        c.reply.bulk("modules"); c.reply.arrayHeader(0)
+        c.reply.helloReply(id: Int(c.id.rawValue), mode: "sentinel", role: "master")
     }
 
     static func client(_ s: SentinelServer, _ c: SentinelClient, _ args: [String]) {
@@ -206,7 +197,7 @@ enum ShellCommands {
         let now = EventLoop.monotonicMs()
         var parts: [String] = []
         if want("server") {
-            parts.append(["# Server", "redis_version:\(SentinelVersion.redisVersion)", "redis_mode:sentinel", "os:Linux",
+            parts.append(["# Server", "redis_version:\(RedisCompat.version)", "redis_mode:sentinel", "os:Linux",
                           "arch_bits:64", "multiplexing_api:epoll", "process_id:\(getpid())", "run_id:\(s.runID)",
                           "tcp_port:\(s.shell.port)", "uptime_in_seconds:\((now - s.startedMs) / 1000)",
                           "uptime_in_days:\((now - s.startedMs) / 86_400_000)", "hz:10",
@@ -233,9 +224,4 @@ enum ShellCommands {
         }
         return parts.map { $0 + "\r\n" }.joined(separator: "\r\n")
     }
-}
-
-enum SentinelVersion {
-    /// Clients check the version for features; the sentinel answers as Redis 7.2 does.
-    static let redisVersion = "7.2.4"
 }

@@ -4,7 +4,7 @@ import SentinelCore
 // sentinel [sentinel.conf] [--directive value ...]
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "-v" || arguments.first == "--version" {
-    print("sentinel v=\(SentinelVersion.redisVersion) (Redis Sentinel compatible, Swift)")
+    print("sentinel v=\(RedisCompat.version) (Redis Sentinel compatible, Swift)")
     exit(0)
 }
 if arguments.first == "-h" || arguments.first == "--help" {

@@ -95,20 +95,13 @@ enum ServerCommands {
             }
         }
         guard authed else {
-            return c.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            return c.reply.error(RedisCompat.helloNeedsAuth)
         }
         c.authenticated = true
         c.parser.unauthenticatedLimits = false
         if let setName { c.name = setName }
         c.reply.protocolVersion = version
-        c.reply.mapHeader(7)
-        c.reply.bulk("server"); c.reply.bulk("redis")
-        c.reply.bulk("version"); c.reply.bulk(ServerInfo.version)
-        c.reply.bulk("proto"); c.reply.integer(version)
-        c.reply.bulk("id"); c.reply.integer(c.id)
-        c.reply.bulk("mode"); c.reply.bulk("standalone")
-        c.reply.bulk("role"); c.reply.bulk(s.replication.isMaster ? "master" : "replica")
-        c.reply.bulk("modules"); c.reply.arrayHeader(0)
+        c.reply.helloReply(id: Int(c.id), mode: "standalone", role: s.replication.isMaster ? "master" : "replica")
     }
 
     static func reset(_ s: Server, _ c: Client, _ a: [[UInt8]]) {

@@ -16,12 +16,6 @@ enum Errors {
 
     static func arity(_ name: String) -> String { "ERR wrong number of arguments for '\(name)' command" }
 
-    static func unknownCommand(_ args: [[UInt8]]) -> String {
-        var s = "ERR unknown command '\(String(decoding: args[0].prefix(128), as: UTF8.self))', with args beginning with: "
-        for a in args.dropFirst().prefix(128) { s += "'\(String(decoding: a.prefix(128), as: UTF8.self))' " }
-        return s
-    }
-
     static func unknownSubcommand(_ sub: [UInt8], _ command: String) -> String {
         "ERR unknown subcommand '\(String(decoding: sub.prefix(128), as: UTF8.self))'. Try \(command.uppercased()) HELP."
     }
@@ -35,7 +29,7 @@ extension Server {
         c.lastInteractionMs = nowMs
         guard let spec = commands.lookup(args[0]) else {
             c.multiFailed = c.multiQueue != nil
-            c.reply.error(Errors.unknownCommand(args))
+            c.reply.error(RedisCompat.unknownCommand(args))
             c.scheduleWrite()
             return
         }

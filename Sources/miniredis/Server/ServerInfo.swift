@@ -5,8 +5,7 @@ import SentinelCore
 /// The INFO reply: Redis's sections, field names and order, so tools that parse it (sentinels,
 /// redis-cli, exporters) read it unchanged.
 enum ServerInfo {
-    /// The Redis version this node reports; its commands and replies follow Redis 7.2.
-    static let version = "7.2.4"
+    static var version: String { RedisCompat.version }
     static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"]
 
     static func text(_ s: Server, sections requested: [String]) -> String {
