@@ -26,7 +26,6 @@ extension Server {
     /// a transaction, or calls its handler and propagates what it changed.
     func execute(_ c: Client, _ args: [[UInt8]]) {
         stats.totalCommands += 1
-        c.lastInteractionMs = nowMs
         guard let spec = commands.lookup(args[0]) else {
             c.multiFailed = c.multiQueue != nil
             c.reply.error(RedisCompat.unknownCommand(args))
