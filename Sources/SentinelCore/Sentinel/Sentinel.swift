@@ -67,6 +67,9 @@ public struct Sentinel: Sendable {
         logLevel = config.logLevel
         for mc in config.masters {
             var m = MasterState(config: mc, now: now)
+            // A vote persisted before a restart may have elected a leader that promoted: rule 3
+            // of LeaseRenewal holds from now.
+            if mc.leaderEpoch > mc.configEpoch { m.lease.votedAtMs = now }
             for r in mc.knownReplicas where r != mc.address {
                 m.replicas.append(InstanceState(role: .replica, address: r, downAfterMs: mc.downAfterMs, now: now))
             }

@@ -70,6 +70,24 @@ enum ClientCommand {
             c.reply.ok()
         case "kill":
             kill(s, c, a)
+        case "pause":
+            guard a.count == 3 || a.count == 4 else { return c.reply.error(Errors.arity("client|pause")) }
+            guard let timeout = Numbers.int64(a[2]) else { return c.reply.error("ERR timeout is not an integer or out of range") }
+            guard timeout >= 0 else { return c.reply.error("ERR timeout is negative") }
+            var mode = ClientPause.Mode.all
+            if a.count == 4 {
+                switch a[3].lowercasedASCII {
+                case "write": mode = .write
+                case "all": mode = .all
+                default: return c.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL")
+                }
+            }
+            s.clientPause(timeoutMs: timeout, mode: mode)
+            c.reply.ok()
+        case "unpause":
+            guard a.count == 2 else { return c.reply.error(Errors.arity("client|unpause")) }
+            c.reply.ok()
+            s.clientUnpause()
         case "reply":
             guard a.count == 3, ["on", "off", "skip"].contains(a[2].lowercasedASCII) else { return c.reply.error(Errors.syntax) }
             c.reply.ok()
@@ -83,6 +101,8 @@ enum ClientCommand {
                          "KILL <ip:port>", "    Kill connection made from <ip:port>.",
                          "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are: ID, TYPE, ADDR, LADDR, SKIPME.",
                          "LIST [TYPE <type>] [ID <id> ...]", "    Return information about client connections.",
+                         "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                         "UNPAUSE", "    Stop the current client pause, resuming traffic.",
                          "SETNAME <name>", "    Assign the name <name> to the current connection.",
                          "SETINFO <option> <value>", "    Set client meta attr (LIB-NAME, LIB-VER).",
                          "HELP", "    Print this help."]

@@ -50,6 +50,10 @@ struct ServerConfig: Sendable {
     var replPingReplicaPeriod = 10
     var minReplicasToWrite = 0
     var minReplicasMaxLag = 10
+    /// Write fencing (not in Redis; docs/fencing.md): a master accepts writes only while this many
+    /// sentinels hold an unexpired lease on it. 0 turns fencing off.
+    var fencingQuorum = 0
+    var fencingLeaseMs = 500
     /// Directives Redis has that this node accepts and reports but does not act on, so a real
     /// redis.conf loads unchanged. docs/configuration.md lists them.
     var ignored: [String: String] = ConfigTable.ignoredDefaults
@@ -279,6 +283,8 @@ enum ConfigTable {
         intEntry("repl-ping-replica-period", aliases: ["repl-ping-slave-period"], min: 1, \.replPingReplicaPeriod),
         intEntry("min-replicas-to-write", aliases: ["min-slaves-to-write"], \.minReplicasToWrite),
         intEntry("min-replicas-max-lag", aliases: ["min-slaves-max-lag"], \.minReplicasMaxLag),
+        intEntry("fencing-quorum", max: 1024, \.fencingQuorum),
+        intEntry("fencing-lease-ms", min: 10, max: 3_600_000, \.fencingLeaseMs),
     ] + ignoredDefaults.keys.sorted().map { name in
         ConfigEntry(name: name, set: { c, a in
             c.ignored[name] = a.joined(separator: " ")

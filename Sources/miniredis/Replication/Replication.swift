@@ -185,7 +185,7 @@ final class Replication {
         guard let b = c.blocked else { return }
         let acked = ackedReplicas(atLeast: b.waitOffset)
         if acked >= b.waitReplicas || (b.deadlineMs.map { now >= $0 } ?? false) {
-            c.reply.integer(acked)
+            if server.isFenced { c.reply.error(Server.fencedError) } else { c.reply.integer(acked) }
             waiters.removeAll { $0 === c }
             server.unblock(c)
         }

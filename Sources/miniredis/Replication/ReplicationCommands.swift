@@ -109,6 +109,9 @@ enum ReplicationCommands {
         guard let n = Numbers.int64(a[1]) else { return c.reply.error(Errors.notInteger) }
         guard let timeout = Numbers.int64(a[2]) else { return c.reply.error("ERR timeout is not an integer or out of range") }
         guard timeout >= 0 else { return c.reply.error("ERR timeout is negative") }
+        // A fenced master may already have been replaced: confirming replication now could
+        // acknowledge a write the new master was chosen without (docs/fencing.md).
+        if s.isFenced { return c.reply.error(Server.fencedError) }
         let target = c.lastWriteOffset
         let acked = r.ackedReplicas(atLeast: target)
         if acked >= n || c.multiQueue != nil {

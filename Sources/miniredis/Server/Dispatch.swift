@@ -61,6 +61,7 @@ extension Server {
             c.scheduleWrite()
             return
         }
+        if postponeIfPaused(c, spec, args) { return }
         if let refusal = refusal(for: spec, client: c) {
             c.reply.error(refusal)
             c.scheduleWrite()
@@ -83,6 +84,9 @@ extension Server {
         }
         if isWrite && replication.isMaster && config.minReplicasToWrite > 0 && replication.goodReplicaCount() < config.minReplicasToWrite {
             return Errors.noReplicas
+        }
+        if isWrite && c.kind != .master && isFenced {
+            return Server.fencedError
         }
         if isWrite && replication.isMaster && persistence.refusesWrites && c.kind != .master {
             return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
@@ -144,7 +148,7 @@ extension Server {
         guard db.expires.count > 0, let at = db.expireAt(key) else { return false }
         if client?.kind == .master { return false }
         guard at <= unixMs else { return false }
-        if !replication.isMaster { return true }
+        if !replication.isMaster || writesPaused { return true }
         expireKey(db, key)
         return true
     }

@@ -29,6 +29,8 @@ final class Server {
     var stats = Stats()
     var pubsub = PubSubRegistry()
     var replication: Replication!
+    let fencing = Fencing()
+    var pause = ClientPause()
     var signalWatcher: SignalWatcher?
     var persistence: Persistence!
     /// Commands to send to replicas and the AOF once the running command returns.
@@ -171,7 +173,7 @@ final class Server {
 
     /// Runs every whole command in the client's input, then drops the consumed bytes.
     func processInput(_ c: Client) {
-        while !c.closed && !c.closeAfterReply && c.blocked == nil && !c.readPaused {
+        while !c.closed && !c.closeAfterReply && c.blocked == nil && c.postponed == nil && !c.readPaused {
             let command: [[UInt8]]?
             do {
                 command = try c.parser.next(c.query, &c.queryPos)
@@ -313,12 +315,13 @@ final class Server {
         }
         replication.cron()
         unblockTimedOut(now: now)
+        checkPauseEnd(now: now)
     }
 
     /// Deletes keys whose time has come, a bounded number per tick so a mass expiry cannot stall
     /// the loop (the rest wait for the next tick or are expired lazily on access).
     func activeExpire(budgetKeys: Int) {
-        guard replication.isMaster else { return }
+        guard replication.isMaster, !writesPaused else { return }
         let now = unixMs
         var budget = budgetKeys
         for db in databases where db.expires.count > 0 {

@@ -59,7 +59,7 @@ enum ServerInfo {
                      "keyspace_misses:\(st.keyspaceMisses)", "pubsub_channels:\(s.pubsub.channels.count)",
                      "pubsub_patterns:\(s.pubsub.patterns.count)", "total_forks:\(s.persistence.totalForks)"]
         case "replication":
-            lines = ["# Replication"] + s.replication.infoLines()
+            lines = ["# Replication"] + s.replication.infoLines() + s.fencingInfoLines()
         case "cpu":
             var ru = rusage()
             getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &ru)

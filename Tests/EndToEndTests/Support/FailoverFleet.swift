@@ -18,13 +18,13 @@ final class FailoverFleet {
 
     /// Returns nil when a needed Redis binary is missing outside CI (the test then skips).
     init?(nodes: NodeKind, sentinels kinds: [SentinelKind], replicas replicaCount: Int = 2,
-          replicaExtra: [[String]] = [], downAfterMs: Int = 1000, quorum: Int = 2) throws {
+          replicaExtra: [[String]] = [], nodeExtra: [String] = [], downAfterMs: Int = 1000, quorum: Int = 2) throws {
         nodeKind = nodes
-        guard let m = try Self.startNode(nodes, extra: []) else { return nil }
+        guard let m = try Self.startNode(nodes, extra: nodeExtra) else { return nil }
         master = m
         replicas = []
         for i in 0..<replicaCount {
-            let extra = ["--replicaof", "127.0.0.1", "\(m.port)"] + (i < replicaExtra.count ? replicaExtra[i] : [])
+            let extra = nodeExtra + ["--replicaof", "127.0.0.1", "\(m.port)"] + (i < replicaExtra.count ? replicaExtra[i] : [])
             guard let r = try Self.startNode(nodes, extra: extra) else { return nil }
             replicas.append(r)
         }
@@ -124,7 +124,11 @@ final class FailoverFleet {
                 return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
             }
         }
-        try promoted.connect().call("SET", "after", "failover")
+        // With write fencing the new master opens when its sentinels have renewed its lease.
+        try Wait.until(timeoutSeconds: 30, "the new master accepts writes") {
+            // (try?: the reconfiguration's CLIENT KILL may close this very connection.)
+            (try? promoted.connect().call("SET", "after", "failover")) == .simpleString(Array("OK".utf8))
+        }
         try master.restart()
         let returned = master
         try Wait.until(timeoutSeconds: 120, "the old master is demoted to a replica of the new master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {

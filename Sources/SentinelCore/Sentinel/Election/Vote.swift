@@ -15,6 +15,7 @@ extension Sentinel {
             masters[m].leader = candidate
             masters[m].leaderEpoch = currentEpoch
             needsPersist = true
+            masters[m].lease.votedAtMs = now
             event(.warning, "+vote-for-leader", .master(m), "\(candidate) \(masters[m].leaderEpoch)", bare: true, now: now)
             // Having voted for someone else, do not start our own failover for a while: give the
             // candidate the time to do it, instead of competing in the next epoch.

@@ -45,6 +45,7 @@ extension Sentinel {
             return
         }
         event(.warning, "+elected-leader", .master(m), now: now)
+        masters[m].electedAtMs = now
         if simulateFailure.crashAfterElection { crash(now: now); return }
         setFailoverState(m, .selectSlave, now: now)
         event(.warning, "+failover-state-select-slave", .master(m), now: now)
@@ -63,6 +64,7 @@ extension Sentinel {
             }
             return
         }
+        guard switchoverReady(m, promoted: p, now: now), masters[m].failoverState == .sendSlaveofNoOne else { return }
         guard sendSlaveOf(.replica(m, p), to: nil) else { return }
         // Not in Redis: ask INFO right behind the transaction; it is answered after EXEC, so the
         // promotion is confirmed one round trip later instead of at the next 1 s INFO.
@@ -89,6 +91,7 @@ extension Sentinel {
         event(.warning, "+failover-state-reconf-slaves", .master(m), now: now)
         let from = masters[m].node.address
         if let to = masters[m].promotedAddress {
+            finishSwitchover(m, to: to, now: now)
             callClientReconfigScript(m, role: "leader", state: "start", from: from, to: to, now: now)
         }
         // Tell everyone at once: other sentinels switch on this hello.

@@ -18,9 +18,21 @@ extension Sentinel {
         let infoValidityMs = master.node.isSubjectivelyDown ? timers.pingPeriodMs * 5 : timers.infoPeriodMs * 3
         var selection = Selection()
         var eligible: [(Int, ReplicaCandidate)] = []
+        // Write fencing (docs/fencing.md): promote only what holds every write a majority of the
+        // data nodes held. Offsets must be fresh from a majority of them (the failed master counts
+        // as one that did not answer) and the promoted replica must have the highest.
+        var safety: (answered: Int, needed: Int, highest: Int64)?
+        if let since = freshSinceMs, fencingLeaseMs(m) > 0, !master.forceFailover {
+            let fresh = master.replicas.filter { ($0.infoRefreshMs ?? .min) >= since && $0.roleReported == .replica }
+            safety = (fresh.count, (master.replicas.count + 1) / 2 + 1, fresh.map(\.replOffset).max() ?? 0)
+        }
         for (i, r) in master.replicas.enumerated() {
             let reason: String?
-            if r.isSubjectivelyDown {
+            if let s = safety, s.answered < s.needed {
+                reason = "fresh offsets from \(s.answered) of \(master.replicas.count + 1) data nodes; fencing needs \(s.needed)"
+            } else if let s = safety, r.replOffset < s.highest, (r.infoRefreshMs ?? .min) >= freshSinceMs ?? .min {
+                reason = "offset \(r.replOffset) behind the highest fresh offset \(s.highest)"
+            } else if r.isSubjectivelyDown {
                 reason = "s_down"
             } else if r.link.disconnected {
                 reason = "disconnected"
@@ -60,11 +72,15 @@ extension Sentinel {
 
     mutating func failoverSelectSlave(_ m: Int, now: MonotonicMs) {
         if masters[m].freshInfoRequestedMs == nil {
+            // Write fencing: the old master must be fenced before its replicas' offsets are read.
+            if fenceWaitRemainingMs(m, now: now) > 0 { return }
             masters[m].freshInfoRequestedMs = now
+            // With fencing every reachable replica's offset counts, even one that cannot be chosen.
+            let askAll = fencingLeaseMs(m) > 0
             var asked = 0
             for r in masters[m].replicas.indices {
                 let replica = masters[m].replicas[r]
-                guard !replica.isSubjectivelyDown, !replica.link.disconnected, replica.priority != 0 else { continue }
+                guard askAll || (!replica.isSubjectivelyDown && !replica.link.disconnected && replica.priority != 0) else { continue }
                 if send(.replica(m, r), .command, ["INFO"], expect: .info) {
                     masters[m].replicas[r].freshInfoAskedMs = now
                     asked += 1

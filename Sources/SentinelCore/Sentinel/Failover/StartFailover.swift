@@ -37,6 +37,8 @@ extension Sentinel {
     /// master exists and the failover must finish.
     mutating func abortFailover(_ m: Int, now: MonotonicMs) {
         precondition(masters[m].failoverState <= .waitPromotion, "abort after promotion")
+        cancelSwitchover(m)
+        masters[m].electedAtMs = nil
         masters[m].failoverState = .none
         masters[m].failoverStateChangeMs = now
         masters[m].forceFailover = false

@@ -35,7 +35,9 @@ extension Sentinel {
         // than master-reboot-down-after-period is down: it lost its data or cannot serve.
         let rebootTooLong = inst.role == .master && m.masterRebootDownAfterPeriodMs > 0
             && inst.rebootSinceMs.map { now - $0 > m.masterRebootDownAfterPeriodMs } == true
-        if elapsedMs > inst.downAfterMs || masterClaimsReplica || rebootTooLong {
+        // Write fencing: a master we keep fenced because of an unresolved vote is down for us.
+        let leaseWithheld = inst.role == .master && leaseWithheldTooLong(path.master, now: now)
+        if elapsedMs > inst.downAfterMs || masterClaimsReplica || rebootTooLong || leaseWithheld {
             if inst.sdownSinceMs == nil {
                 inst.sdownSinceMs = now
                 inst.lastDownStartMs = now

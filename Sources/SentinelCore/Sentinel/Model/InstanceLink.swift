@@ -19,6 +19,7 @@ enum PendingRequest: Sendable, Equatable {
     case isMasterDown     // is-master-down-by-addr sent to a peer sentinel
     case publishHello
     case subscribe
+    case fencingRenew     // FENCING RENEW to a master with write fencing
 }
 
 /// Redis's instanceLink: the connections to one instance and the timestamps SDOWN is judged on.

@@ -28,6 +28,10 @@ struct InstanceState: Sendable {
     var masterLinkUp = false
     var priority: Int = 100
     var replOffset: Int64 = 0
+    /// A master's own stream offset (INFO master_repl_offset).
+    var masterReplOffset: Int64 = 0
+    /// Write fencing lease a master announces in INFO (0: fencing off). See docs/fencing.md.
+    var fencingLeaseMs: Int64 = 0
     var replicaAnnounced = true
     /// When the master this replica reports last changed (for +fix-slave-config).
     var replicaConfChangeMs: MonotonicMs

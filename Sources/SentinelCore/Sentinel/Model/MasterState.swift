@@ -35,6 +35,12 @@ struct MasterState: Sendable {
     var forceFailover = false
     /// The replica chosen at SELECT_SLAVE, by address.
     var promotedAddress: Address?
+    /// When this sentinel was elected leader of the running failover.
+    var electedAtMs: MonotonicMs?
+    /// Write fencing: our lease renewals (docs/fencing.md).
+    var lease = LeaseState()
+    /// A coordinated switchover (SENTINEL FAILOVER on a reachable master) in progress.
+    var switchover: SwitchoverState?
 
     init(config: MasterConfig, now: MonotonicMs) {
         name = config.name

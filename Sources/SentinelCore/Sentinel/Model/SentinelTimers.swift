@@ -91,6 +91,9 @@ enum SentinelLimits {
     /// Random delay added to a failover start (and to the "do not start" window after voting), so
     /// sentinels that saw ODOWN together do not all ask for votes in the same millisecond.
     static let maxDesyncMs: Int64 = 1_000
+    /// A coordinated switchover gives the chosen replica this long (at most failover-timeout) to
+    /// reach the paused master's offset before it gives up and unpauses the master.
+    static let switchoverCatchUpMs: Int64 = 10_000
     /// Peer replies to is-master-down-by-addr older than this no longer count towards ODOWN.
     static let masterDownReplyValidityFactor: Int64 = 5
     /// A replica whose last valid ping reply is older than this cannot be promoted.

@@ -28,6 +28,8 @@ extension Sentinel {
             if let o = report.replOffset { inst.replOffset = o }
             inst.replicaAnnounced = report.replicaAnnounced ?? true
         }
+        if report.role != nil { inst.fencingLeaseMs = report.fencingLeaseMs ?? 0 }
+        if report.role == .master, let o = report.masterReplOffset { inst.masterReplOffset = o }
         var roleChanged = false
         if let role = report.role, role != inst.roleReported {
             inst.roleReported = role
@@ -57,7 +59,10 @@ extension Sentinel {
         if inst.role == .replica, report.role == .replica {
             replicaReportsReplica(path, now: now)
         }
-        if masters[m].failoverState == .selectSlave { failoverStateMachine(m, now: now) }
+        if masters[m].failoverState == .selectSlave
+            || (masters[m].failoverState == .sendSlaveofNoOne && masters[m].switchover != nil) {
+            failoverStateMachine(m, now: now)
+        }
     }
 
     /// New replicas listed by a master are added (+slave) and persisted.

@@ -11,6 +11,11 @@ public struct InfoReport: Sendable, Equatable {
     public var replicaPriority: Int?
     public var replOffset: Int64?
     public var replicaAnnounced: Bool?
+    /// `master_repl_offset`: the offset of the node's own stream (a coordinated switchover waits
+    /// for the chosen replica to reach the paused master's).
+    public var masterReplOffset: Int64?
+    /// Write fencing (miniredis, docs/fencing.md): the lease length when `fencing_quorum` > 0.
+    public var fencingLeaseMs: Int64?
     /// Replicas a master lists in `slaveN:` lines.
     public var replicas: [Address] = []
 
@@ -24,13 +29,15 @@ public struct InfoReport: Sendable, Equatable {
         var lines: [(key: String, value: String)] = []
         for i in 0...bytes.count where i == bytes.count || bytes[i] == 10 || bytes[i] == 13 {
             defer { lineStart = i + 1 }
-            // Every field read below starts with r, m or s (run_id, role, replica_*, master_*,
-            // slave*): other lines are skipped before any String is made of them.
-            guard i > lineStart, [UInt8(ascii: "r"), UInt8(ascii: "m"), UInt8(ascii: "s")].contains(bytes[lineStart]),
+            // Every field read below starts with r, m, s or f (run_id, role, replica_*, master_*,
+            // slave*, fencing_*): other lines are skipped before any String is made of them.
+            guard i > lineStart, [UInt8(ascii: "r"), UInt8(ascii: "m"), UInt8(ascii: "s"), UInt8(ascii: "f")].contains(bytes[lineStart]),
                   let colon = bytes[lineStart..<i].firstIndex(of: UInt8(ascii: ":")) else { continue }
             lines.append((String(decoding: bytes[lineStart..<colon], as: UTF8.self),
                           String(decoding: bytes[(colon + 1)..<i], as: UTF8.self)))
         }
+        var fencingQuorum = 0
+        var fencingLease: Int64?
         for (key, value) in lines {
             switch key {
             case "run_id":
@@ -47,6 +54,9 @@ public struct InfoReport: Sendable, Equatable {
             case "slave_priority", "replica_priority": r.replicaPriority = Int(value)
             case "slave_repl_offset": r.replOffset = Int64(value)
             case "replica_announced": r.replicaAnnounced = value != "0"
+            case "master_repl_offset": r.masterReplOffset = Int64(value)
+            case "fencing_quorum": fencingQuorum = Int(value) ?? 0
+            case "fencing_lease_ms": fencingLease = Int64(value).flatMap { $0 > 0 ? min($0, SentinelLimits.maxDurationMs) : nil }
             default:
                 if key.hasPrefix("slave"), Hello.isDecimal(String(key.dropFirst(5)), maxDigits: 6),
                    let address = parseReplicaLine(value) {
@@ -54,6 +64,7 @@ public struct InfoReport: Sendable, Equatable {
                 }
             }
         }
+        if fencingQuorum > 0 { r.fencingLeaseMs = fencingLease }
         return r
     }
 

@@ -31,9 +31,13 @@ extension Sentinel {
            inst.link.lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
             sendPing(path, now: now)
         }
-        if now - inst.link.lastPubMs > timers.publishPeriodMs, !inst.link.command.pending.contains(.publishHello) {
+        // Not to a master paused by our switchover: Redis pauses PUBLISH too, and everything we
+        // send after it on this link would wait behind it.
+        let paused = inst.role == .master && m.switchover != nil
+        if now - inst.link.lastPubMs > timers.publishPeriodMs, !inst.link.command.pending.contains(.publishHello), !paused {
             sendHello(path, now: now)
         }
+        if inst.role == .master { renewLeaseIfDue(path.master, now: now) }
     }
 
     mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {

@@ -20,6 +20,7 @@ extension Sentinel {
         case .info:
             if !value.isError, let text = value.text { refreshInfo(path, text, now: now) }
         case .isMasterDown: masterDownReply(value, path, now: now)
+        case .fencingRenew: leaseReply(value, path, now: now)
         case .ignored, .publishHello, .subscribe: break
         }
     }

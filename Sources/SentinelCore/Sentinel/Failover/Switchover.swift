@@ -1,0 +1,68 @@
+/// Coordinated switchover (not in Redis 7.0, whose SENTINEL FAILOVER loses the writes in flight):
+/// when SENTINEL FAILOVER finds the master reachable, the leader pauses its writes
+/// (`CLIENT PAUSE <failover-timeout> WRITE`), reads its offset, waits until the chosen replica
+/// has reached it, promotes the replica, demotes the old master (which also closes the paused
+/// clients: they never got an answer and retry on the new master) and unpauses it.
+struct SwitchoverState: Sendable {
+    var pausedAtMs: MonotonicMs
+    /// The paused master's offset, once an INFO asked after the pause has answered.
+    var targetOffset: Int64?
+}
+
+extension Sentinel {
+    /// Called at SEND_SLAVEOF_NOONE: true when the promotion may be sent now.
+    mutating func switchoverReady(_ m: Int, promoted p: Int, now: MonotonicMs) -> Bool {
+        guard masters[m].forceFailover else { return true }
+        guard let sw = masters[m].switchover else {
+            let master = masters[m].node
+            // An unreachable master cannot be paused: a plain forced failover, as in Redis.
+            guard master.link.command.isConnected, !master.isSubjectivelyDown else { return true }
+            let pauseMs = masters[m].failoverTimeoutMs
+            send(.master(m), .command, ["CLIENT", "PAUSE", String(pauseMs), "WRITE"], expect: .ignored)
+            send(.master(m), .command, ["INFO"], expect: .info)
+            masters[m].switchover = SwitchoverState(pausedAtMs: now)
+            event(.notice, "+switchover-pause-writes", .master(m), now: now)
+            return false
+        }
+        var state = sw
+        let master = masters[m].node
+        if state.targetOffset == nil, let t = master.infoRefreshMs, t >= sw.pausedAtMs {
+            state.targetOffset = master.masterReplOffset
+            masters[m].switchover = state
+        }
+        if let target = state.targetOffset {
+            let replica = masters[m].replicas[p]
+            if let t = replica.infoRefreshMs, t > sw.pausedAtMs, replica.replOffset >= target {
+                event(.notice, "+switchover-replica-in-sync", .replica(m, p), "offset \(replica.replOffset)", now: now)
+                return true
+            }
+            if !replica.link.command.pending.contains(.info) {
+                send(.replica(m, p), .command, ["INFO"], expect: .info)
+            }
+        }
+        // The replica could not catch up: give the master its writes back and stay as we were.
+        if now - sw.pausedAtMs > min(masters[m].failoverTimeoutMs, SentinelLimits.switchoverCatchUpMs) {
+            event(.warning, "-failover-abort-switchover-timeout", .master(m), now: now)
+            abortFailover(m, now: now)
+        }
+        return false
+    }
+
+    /// After the promotion is confirmed: the old master follows the new one (the transaction
+    /// closes its paused clients) and is unpaused.
+    mutating func finishSwitchover(_ m: Int, to promoted: Address, now: MonotonicMs) {
+        guard masters[m].switchover != nil else { return }
+        if sendSlaveOf(.master(m), to: promoted) {
+            send(.master(m), .command, ["CLIENT", "UNPAUSE"], expect: .ignored)
+            event(.notice, "+switchover-demoted-old-master", .master(m), now: now)
+        }
+        masters[m].switchover = nil
+    }
+
+    /// On abort: unpause the master if we paused it.
+    mutating func cancelSwitchover(_ m: Int) {
+        guard masters[m].switchover != nil else { return }
+        send(.master(m), .command, ["CLIENT", "UNPAUSE"], expect: .ignored)
+        masters[m].switchover = nil
+    }
+}
