@@ -124,7 +124,11 @@ extension Replication {
 
     private func disklessTransferEnded(_ targets: [Client], ok: Bool) {
         for r in targets where !r.closed {
-            if ok {
+            if ok && r.replica?.ackedDuringTransfer == true {
+                // The replica loaded the payload and said so before we reaped the child.
+                putOnline(r)
+                server.log.notice("Synchronization with replica \(r.address):\(r.replica?.listeningPort ?? 0) succeeded")
+            } else if ok {
                 r.replica?.state = .waitAck
                 server.log.notice("Diskless sync to \(r.address):\(r.replica?.listeningPort ?? 0) sent; waiting for its first ACK")
             } else {
@@ -200,6 +204,10 @@ extension Replication {
         guard var st = c.replica else { return }
         if offset > st.ackOffset { st.ackOffset = offset }
         st.lastAckMs = server.nowMs
+        // A replica acknowledges right after loading a diskless payload, which can be before the
+        // child that sent it has been reaped here: remember it, or the replica would stay behind
+        // (not fed) until its next ACK a second later.
+        if st.state == .waitBgsaveEnd && !server.persistence.childIsSave { st.ackedDuringTransfer = true }
         c.replica = st
         if st.state == .waitAck {
             putOnline(c)

@@ -133,6 +133,8 @@ struct BlockState {
 
 /// What the master knows about one of its replicas.
 struct ReplicaState {
+    /// REPLCONF ACK arrived while the diskless transfer was still being reaped (MasterSide.ack).
+    var ackedDuringTransfer = false
     enum SyncState {
         /// Asked for a full sync; waits for the snapshot child to start.
         case waitBgsaveStart
