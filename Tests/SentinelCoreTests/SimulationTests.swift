@@ -51,4 +51,27 @@ import Testing
         }
         #expect(failures == 0)
     }
+
+    /// Write fencing (docs/fencing.md): the same faults, and after every step no two masters accept
+    /// writes and no promoted node lacks an acknowledged write. `SIM_FENCED_SEEDS` runs more.
+    @Test func fencedClustersNeverOpenTwoMastersNorLoseAcknowledgedWrites() {
+        let count = Self.environment("SIM_FENCED_SEEDS").flatMap(Int.init) ?? 100
+        let base = Self.environment("SIM_SEED_BASE").flatMap(UInt64.init) ?? 1
+        let seeds = Self.environment("SIM_SEED").flatMap(UInt64.init).map { [$0] } ?? (0..<UInt64(count)).map { base + $0 }
+        var failures = 0
+        var worstMs: Int64 = 0
+        for seed in seeds {
+            let outcome = SeedRunner.run(seed: seed, fenced: true)
+            if outcome.failed {
+                failures += 1
+                if failures <= 3 { Issue.record(Comment(rawValue: outcome.report)) }
+            } else {
+                worstMs = max(worstMs, outcome.convergedAfterMs ?? 0)
+            }
+        }
+        if Self.environment("SIM_REPORT") != nil {
+            print("fenced simulation: \(seeds.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
+        }
+        #expect(failures == 0)
+    }
 }

@@ -49,7 +49,15 @@ extension Cluster {
 
     func execute(_ i: Int, _ c: Int, _ args: [String]) -> RESPValue {
         switch args[0].uppercased() {
-        case "SLAVEOF", "REPLICAOF": return nodes[i].replicaOf(args, nowMs: now)
+        case "SLAVEOF", "REPLICAOF":
+            let wasMaster = nodes[i].role == .master
+            let reply = nodes[i].replicaOf(args, nowMs: now)
+            if !wasMaster && nodes[i].role == .master { checkFencing(promoted: i) }
+            return reply
+        case "FENCING":
+            let reply = nodes[i].renew(args, nowMs: now)
+            checkFencing(promoted: nil)
+            return reply
         case "CONFIG":
             nodes[i].persistedRole = nodes[i].role
             return ok()
@@ -94,9 +102,11 @@ extension Cluster {
     /// Writes grow every master's offset; replicas follow their master with lag, after a sync delay
     /// when their link (re)starts.
     func replicate() {
-        for i in nodes.indices where nodes[i].alive && nodes[i].role == .master {
+        // Writes reach a master only while it accepts them (with fencing: while it is open).
+        for i in nodes.indices where nodes[i].alive && nodes[i].isOpen(nowMs: now) {
             nodes[i].offset += rng.below(1_000)
         }
+        if options.fencingQuorum > 0 { recordCommitted() }
         for i in nodes.indices where nodes[i].alive {
             guard let masterAddress = nodes[i].masterAddress else { continue }
             let m = host(at: masterAddress)
@@ -119,8 +129,32 @@ extension Cluster {
                 }
             } else if master.offset > nodes[i].offset {
                 let gap = master.offset - nodes[i].offset
-                nodes[i].offset += gap / 2 + rng.below(gap / 2 + 1)
+                // At least half the gap (rounded up): a replica of an idle master catches up.
+                nodes[i].offset += (gap + 1) / 2 + rng.below(gap / 2 + 1)
             }
+        }
+    }
+
+    /// With fencing, clients wait for a majority of the data nodes (WAIT): the highest offset that
+    /// a majority held while their master was open is acknowledged and must never be lost.
+    func recordCommitted() {
+        let majority = nodes.count / 2 + 1
+        for m in nodes.indices where nodes[m].alive && nodes[m].isOpen(nowMs: now) {
+            let offsets = ([nodes[m].offset] + nodes.indices.filter {
+                nodes[$0].alive && nodes[$0].linkUp && nodes[$0].masterAddress == nodes[m].address
+            }.map { nodes[$0].offset }).sorted(by: >)
+            if offsets.count >= majority { checker.committedOffset = max(checker.committedOffset, offsets[majority - 1]) }
+        }
+    }
+
+    /// Fencing's two promises: never two masters open at once, and a promoted node holds every
+    /// acknowledged write.
+    func checkFencing(promoted: Int?) {
+        guard options.fencingQuorum > 0 else { return }
+        let open = nodes.indices.filter { nodes[$0].alive && nodes[$0].isOpen(nowMs: now) }
+        if open.count > 1 { checker.fail("two masters accept writes at once: \(open.map { nodes[$0].address })") }
+        if let p = promoted, nodes[p].offset < checker.committedOffset {
+            checker.fail("promoted \(nodes[p].address) with offset \(nodes[p].offset) < acknowledged \(checker.committedOffset)")
         }
     }
 

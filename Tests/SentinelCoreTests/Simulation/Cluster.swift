@@ -20,6 +20,9 @@ struct SimOptions {
     var priorities: [Int] = []
     /// A connect to an unreachable host fails after this long (the shell's connect timeout).
     var connectTimeoutMs: Int64 = 1_000
+    /// Write fencing on the data nodes (0: off): lease length and how many sentinels must hold one.
+    var fencingLeaseMs: Int64 = 0
+    var fencingQuorum = 0
 }
 
 /// One simulated sentinel process.
@@ -96,6 +99,8 @@ final class Cluster {
             var node = SimDataNode(address: address, role: i == 0 ? .master : .replica(of: Address(host: "10.0.0.1", port: 6379)),
                                    runID: rng.hexID())
             if i < options.priorities.count { node.priority = options.priorities[i] }
+            node.fencingLeaseMs = options.fencingLeaseMs
+            node.fencingQuorum = options.fencingQuorum
             node.linkUp = i != 0
             nodes.append(node)
         }
@@ -282,6 +287,8 @@ final class Cluster {
         guard let a = views.first, views.allSatisfy({ $0 == a }) else { return false }
         guard sentinels.allSatisfy({ $0.machine!.masters[0].failoverState == .none }) else { return false }
         guard let m = host(at: a), m < nodes.count, nodes[m].alive, nodes[m].role == .master else { return false }
+        // With fencing, the master must also be open for writes: sentinels renew its lease.
+        if options.fencingQuorum > 0 && !nodes[m].isOpen(nowMs: now) { return false }
         return nodes.indices.allSatisfy { i in
             i == m || !nodes[i].alive || (nodes[i].masterAddress == a && nodes[i].linkUp)
         }

@@ -36,7 +36,8 @@ enum FaultPlan {
             guard i < c.nodes.count else { return }
             c.remember("[\(c.now)] FAULT crash node \(i) for \(duration) ms")
             c.crashNode(i)
-            let keep = r.below(2) == 0
+            // With fencing, nodes persist every acknowledged write (appendfsync always).
+            let keep = r.below(2) == 0 || c.options.fencingQuorum > 0
             c.at(c.now + duration) { $0.restartNode(i, keepData: keep) }
         case 2:
             let j = Int(r.below(Int64(c.sentinels.count)))

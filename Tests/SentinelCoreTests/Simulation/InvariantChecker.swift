@@ -16,6 +16,8 @@ struct InvariantChecker {
     /// "runid epoch" → replica selected by that leader in that epoch.
     var selected: [String: Address] = [:]
     var elections = 0
+    /// With fencing: the highest offset acknowledged to clients (held by a majority).
+    var committedOffset: Int64 = 0
     var promotions = 0
 
     mutating func fail(_ message: String) {

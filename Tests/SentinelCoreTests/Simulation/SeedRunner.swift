@@ -31,9 +31,20 @@ enum SeedRunner {
         return o
     }
 
+    /// The same shapes with write fencing on every data node: a lease of half down-after that a
+    /// majority of the sentinels must hold.
+    static func fencedOptions(seed: UInt64) -> SimOptions {
+        var o = options(seed: seed)
+        o.dataNodes = max(o.dataNodes, 3)
+        while o.priorities.count < o.dataNodes { o.priorities.append(100) }
+        o.fencingLeaseMs = o.downAfterMs / 2
+        o.fencingQuorum = o.sentinels / 2 + 1
+        return o
+    }
+
     /// `defaultShape` replays seeds found before the shape varied with the seed (3 + 3, quorum 2).
-    static func run(seed: UInt64, defaultShape: Bool = false) -> Outcome {
-        let c = Cluster(seed: seed, options: defaultShape ? SimOptions() : options(seed: seed))
+    static func run(seed: UInt64, defaultShape: Bool = false, fenced: Bool = false) -> Outcome {
+        let c = Cluster(seed: seed, options: fenced ? fencedOptions(seed: seed) : defaultShape ? SimOptions() : options(seed: seed))
         FaultPlan.schedule(c, startMs: 5_000, endMs: faultEndMs)
         c.run(untilMs: faultEndMs, until: { !$0.checker.violations.isEmpty })
         var converged: Int64?
@@ -42,6 +53,7 @@ enum SeedRunner {
             if c.converged() { converged = c.now - faultEndMs }
         }
         let shape = "\(c.options.sentinels) sentinels, \(c.options.dataNodes) data nodes, quorum \(c.options.quorum), "
+            + (fenced ? "fencing lease \(c.options.fencingLeaseMs) ms quorum \(c.options.fencingQuorum), " : "")
             + "down-after \(c.options.downAfterMs) ms, priorities \(c.options.priorities)"
         let headline = c.checker.violations.first.map { "\($0) [\(shape)]" }
             ?? (converged == nil ? "no convergence within \(livenessBoundMs) ms after faults stopped; views \(c.announcedMasters()), nodes \(c.nodes.map { "\($0.address) alive=\($0.alive) role=\($0.role) up=\($0.linkUp)" }) [\(shape)]" : "ok")

@@ -20,12 +20,34 @@ struct SimDataNode {
     var linkDownSinceMs: Int64?
     var syncReadyAtMs: Int64?
     var priority = 100
+    /// Write fencing as miniredis does it (docs/fencing.md): sentinel id → lease end.
+    var fencingLeaseMs: Int64 = 0
+    var fencingQuorum = 0
+    var holders: [String: Int64] = [:]
 
     init(address: Address, role: Role, runID: String) {
         self.address = address
         self.role = role
         self.persistedRole = role
         self.runID = runID
+    }
+
+    /// Accepts writes: a master, and with fencing a quorum of unexpired leases.
+    func isOpen(nowMs: Int64) -> Bool {
+        guard role == .master else { return false }
+        guard fencingQuorum > 0 else { return true }
+        return holders.values.filter { $0 > nowMs }.count >= fencingQuorum
+    }
+
+    /// FENCING RENEW id token: the lease runs from the token, which this node handed out earlier.
+    mutating func renew(_ args: [String], nowMs: Int64) -> RESPValue {
+        guard args.count == 4, args[1].uppercased() == "RENEW", let token = Int64(args[3]) else {
+            return .error(Array("ERR syntax error".utf8))
+        }
+        if token > 0 && token <= nowMs && nowMs - token < fencingLeaseMs {
+            holders[args[2]] = max(holders[args[2]] ?? .min, token + fencingLeaseMs)
+        }
+        return .integer(nowMs)
     }
 
     var masterAddress: Address? {
@@ -59,6 +81,10 @@ struct SimDataNode {
             lines.append("slave_read_only:1")
             lines.append("replica_announced:1")
             lines.append("connected_slaves:\(replicas.count)")
+        }
+        if fencingQuorum > 0 {
+            lines.append("fencing_quorum:\(fencingQuorum)")
+            lines.append("fencing_lease_ms:\(fencingLeaseMs)")
         }
         lines.append("master_failover_state:no-failover")
         lines.append("master_replid:\(runID)")

@@ -6,6 +6,9 @@ extension Sentinel {
         var chosen: Int?
         var eligible: [ReplicaCandidate] = []
         var rejected: [(Int, String)] = []
+        /// Some candidate was refused only for lacking writes up to the acknowledged floor: it may
+        /// still catch up (the old master is fenced, so the floor no longer moves).
+        var behindFloor = false
     }
 
     /// Applies Redis's exclusions and order. With `freshSinceMs`, a candidate must also have answered
@@ -18,20 +21,20 @@ extension Sentinel {
         let infoValidityMs = master.node.isSubjectivelyDown ? timers.pingPeriodMs * 5 : timers.infoPeriodMs * 3
         var selection = Selection()
         var eligible: [(Int, ReplicaCandidate)] = []
-        // Write fencing (docs/fencing.md): promote only what holds every write a majority of the
-        // data nodes held. Offsets must be fresh from a majority of them (the failed master counts
-        // as one that did not answer) and the promoted replica must have the highest.
-        var safety: (answered: Int, needed: Int, highest: Int64)?
+        // Write fencing (docs/fencing.md): promote only a replica holding every acknowledged write,
+        // i.e. every write that a majority of the data nodes held.
+        var safety: (answered: Int, needed: Int, floor: Int64?)?
         if let since = freshSinceMs, fencingLeaseMs(m) > 0, !master.forceFailover {
             let fresh = master.replicas.filter { ($0.infoRefreshMs ?? .min) >= since && $0.roleReported == .replica }
-            safety = (fresh.count, (master.replicas.count + 1) / 2 + 1, fresh.map(\.replOffset).max() ?? 0)
+            safety = Self.acknowledgedFloor(freshOffsets: fresh.map(\.replOffset), dataNodes: master.replicas.count + 1)
         }
         for (i, r) in master.replicas.enumerated() {
             let reason: String?
-            if let s = safety, s.answered < s.needed {
+            if let s = safety, s.floor == nil {
                 reason = "fresh offsets from \(s.answered) of \(master.replicas.count + 1) data nodes; fencing needs \(s.needed)"
-            } else if let s = safety, r.replOffset < s.highest, (r.infoRefreshMs ?? .min) >= freshSinceMs ?? .min {
-                reason = "offset \(r.replOffset) behind the highest fresh offset \(s.highest)"
+            } else if let floor = safety?.floor, r.replOffset < floor {
+                reason = "offset \(r.replOffset) may lack acknowledged writes (up to offset \(floor))"
+                if r.priority != 0 && !r.isSubjectivelyDown && !r.link.disconnected { selection.behindFloor = true }
             } else if r.isSubjectivelyDown {
                 reason = "s_down"
             } else if r.link.disconnected {
@@ -70,6 +73,17 @@ extension Sentinel {
         return selection
     }
 
+    /// An acknowledged write was held by a majority M of the N data nodes. Of k fresh answers at
+    /// least M + k - N come from nodes that hold it, so the (M + k - N)-th highest fresh offset is
+    /// a floor every acknowledged write lies under; with fewer answers there is no floor (nil).
+    static func acknowledgedFloor(freshOffsets: [Int64], dataNodes n: Int) -> (answered: Int, needed: Int, floor: Int64?) {
+        let majority = n / 2 + 1
+        let needed = n - majority + 1
+        let k = freshOffsets.count
+        guard k >= needed else { return (k, needed, nil) }
+        return (k, needed, freshOffsets.sorted(by: >)[majority + k - n - 1])
+    }
+
     mutating func failoverSelectSlave(_ m: Int, now: MonotonicMs) {
         if masters[m].freshInfoRequestedMs == nil {
             // Write fencing: the old master must be fenced before its replicas' offsets are read.
@@ -101,6 +115,13 @@ extension Sentinel {
             log(.notice, "+candidate-rejected \(describe(.replica(m, r))) \(reason)")
         }
         guard let chosen = selection.chosen else {
+            // Write fencing: a candidate only behind the floor is given time to catch up (from a
+            // master that is alive but fenced), asked again every fresh-info round, within
+            // failover-timeout. If the writes it lacks are only on a priority-0 replica or the
+            // dead master, it never will: promoting it could lose acknowledged writes.
+            if selection.behindFloor && now - masters[m].failoverStateChangeMs < masters[m].failoverTimeoutMs {
+                return
+            }
             event(.warning, "-failover-abort-no-good-slave", .master(m), now: now)
             abortFailover(m, now: now)
             return
