@@ -156,3 +156,24 @@ final class FakeShell {
         #expect(kills.count == 1)
     }
 }
+
+/// The acknowledged floor of write fencing (ReplicaSelection.acknowledgedFloor).
+@Suite struct AcknowledgedFloorTests {
+    @Test func floorIsTheOffsetEveryAcknowledgedWriteLiesUnder() {
+        // 5 data nodes, majority 3: with all 4 replicas answering, the 2nd highest bounds what
+        // 3 nodes can have held (at most one other holder besides the dead master is missing).
+        #expect(Sentinel.acknowledgedFloor(freshOffsets: [10, 40, 30, 20], dataNodes: 5).floor == 30)
+        // 3 answers of 5: only the highest is safe.
+        #expect(Sentinel.acknowledgedFloor(freshOffsets: [10, 40, 30], dataNodes: 5).floor == 40)
+        // 2 answers of 5 prove nothing: a write on the master and two silent replicas is possible.
+        let tooFew = Sentinel.acknowledgedFloor(freshOffsets: [10, 40], dataNodes: 5)
+        #expect(tooFew.floor == nil && tooFew.needed == 3)
+        // 4 data nodes, majority 3: two answers suffice and the highest is the floor.
+        #expect(Sentinel.acknowledgedFloor(freshOffsets: [7, 9], dataNodes: 4).floor == 9)
+        #expect(Sentinel.acknowledgedFloor(freshOffsets: [7, 9, 8], dataNodes: 4).floor == 8)
+        // 3 data nodes: both replicas must answer (a write on the master and the silent one is
+        // acknowledged), and the higher is the floor.
+        #expect(Sentinel.acknowledgedFloor(freshOffsets: [5], dataNodes: 3).floor == nil)
+        #expect(Sentinel.acknowledgedFloor(freshOffsets: [5, 6], dataNodes: 3).floor == 6)
+    }
+}
