@@ -43,10 +43,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [false, true])
-    func switchoverLosesNoAcknowledgedWrite(fencing: Bool) throws {
+    @Test(arguments: [(FailoverFleet.NodeKind.miniredis, false), (.miniredis, true), (.redisServer, false)])
+    func switchoverLosesNoAcknowledgedWrite(nodes: FailoverFleet.NodeKind, fencing: Bool) throws {
         let extra = fencing ? FencingTests.fleetArgs : []
-        guard let fleet = try FailoverFleet(nodes: .miniredis, sentinels: [.ours, .ours, .ours], nodeExtra: extra) else { return }
+        guard let fleet = try FailoverFleet(nodes: nodes, sentinels: [.ours, .ours, .ours], nodeExtra: extra) else { return }
         try fleet.waitDiscovery()
         let oldPort = fleet.master.port
         let writer = Writer(sentinelPort: fleet.sentinels[0].port)
@@ -73,7 +73,9 @@ import Testing
             let values = try c.call(["MGET"] + keys.map { "sw:\($0)" }).elements ?? []
             for (k, v) in zip(keys, values) where v.text != "\(k)" { missing.append(k) }
         }
-        #expect(missing.isEmpty, "\(missing.count) of \(acked.count) acknowledged writes lost: \(missing.prefix(10))")
+        let logs = missing.isEmpty ? "" : ([fleet.master] + fleet.replicas + fleet.sentinels)
+            .map { "== port \($0.port)\n\($0.logText)" }.joined(separator: "\n")
+        #expect(missing.isEmpty, "\(missing.count) of \(acked.count) acknowledged writes lost: \(missing.prefix(10)); new master \(newPort)\n\(logs)")
         // The old master follows the new one.
         try Wait.until(timeoutSeconds: 60, "the old master follows the new master") {
             let o = try fleet.master.connect()

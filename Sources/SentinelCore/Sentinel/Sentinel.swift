@@ -39,6 +39,10 @@ public struct Sentinel: Sendable {
     /// Set by SIMULATE-FAILURE: the machine asked the shell to exit and ignores further events.
     var crashed = false
     var lastDuplicateIDWarningMs: MonotonicMs?
+    /// Numbers every INFO sent, so a reply can be told apart from the answer to an INFO sent
+    /// before some instant (a pause, the end of a fence wait): replies come in order, and an INFO
+    /// asked earlier can be answered later.
+    var infoSeq: UInt64 = 0
 
     /// Actions of the event being handled.
     var out: [SentinelAction] = []

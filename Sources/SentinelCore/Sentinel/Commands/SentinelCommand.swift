@@ -137,7 +137,7 @@ extension Sentinel {
     mutating func forcedFailover(_ name: String, now: MonotonicMs) -> RESPValue {
         guard let m = masterIndex(named: name) else { return noSuchMaster }
         if masters[m].failoverInProgress { return .err("INPROG Failover already in progress") }
-        if selectReplica(m, freshSinceMs: nil, now: now).chosen == nil {
+        if selectReplica(m, freshFromSeq: nil, now: now).chosen == nil {
             return .err("NOGOODSLAVE No suitable replica to promote")
         }
         log(.warning, "Executing user requested FAILOVER of '\(masters[m].name)'")

@@ -11,9 +11,9 @@ extension Sentinel {
         var behindFloor = false
     }
 
-    /// Applies Redis's exclusions and order. With `freshSinceMs`, a candidate must also have answered
+    /// Applies Redis's exclusions and order. With `freshFromSeq`, a candidate must also have answered
     /// INFO since that instant.
-    func selectReplica(_ m: Int, freshSinceMs: MonotonicMs?, now: MonotonicMs) -> Selection {
+    func selectReplica(_ m: Int, freshFromSeq: UInt64?, now: MonotonicMs) -> Selection {
         let master = masters[m]
         var maxMasterDownMs = master.node.downAfterMs * 10
         if let since = master.node.sdownSinceMs { maxMasterDownMs += now - since }
@@ -24,8 +24,8 @@ extension Sentinel {
         // Write fencing (docs/fencing.md): promote only a replica holding every acknowledged write,
         // i.e. every write that a majority of the data nodes held.
         var safety: (answered: Int, needed: Int, floor: Int64?)?
-        if let since = freshSinceMs, fencingLeaseMs(m) > 0, !master.forceFailover {
-            let fresh = master.replicas.filter { ($0.infoRefreshMs ?? .min) >= since && $0.roleReported == .replica }
+        if let since = freshFromSeq, fencingLeaseMs(m) > 0, !master.forceFailover {
+            let fresh = master.replicas.filter { $0.answeredInfoSeq >= since && $0.roleReported == .replica }
             safety = Self.acknowledgedFloor(freshOffsets: fresh.map(\.replOffset), dataNodes: master.replicas.count + 1)
         }
         for (i, r) in master.replicas.enumerated() {
@@ -43,7 +43,7 @@ extension Sentinel {
                 reason = "last valid ping reply \(now - r.link.lastAvailMs) ms ago"
             } else if r.priority == 0 {
                 reason = "replica-priority 0"
-            } else if let since = freshSinceMs, (r.infoRefreshMs ?? .min) < since {
+            } else if let since = freshFromSeq, r.answeredInfoSeq < since {
                 reason = "no fresh INFO within \(timers.freshInfoTimeoutMs) ms"
             } else if r.infoRefreshMs.map({ now - $0 > infoValidityMs }) ?? true {
                 reason = "INFO too old"
@@ -89,6 +89,7 @@ extension Sentinel {
             // Write fencing: the old master must be fenced before its replicas' offsets are read.
             if fenceWaitRemainingMs(m, now: now) > 0 { return }
             masters[m].freshInfoRequestedMs = now
+            masters[m].freshInfoSeq = infoSeq + 1
             // With fencing every reachable replica's offset counts, even one that cannot be chosen.
             let askAll = fencingLeaseMs(m) > 0
             var asked = 0
@@ -106,7 +107,17 @@ extension Sentinel {
                   now - requested < timers.freshInfoTimeoutMs {
             return
         }
-        let selection = selectReplica(m, freshSinceMs: masters[m].freshInfoRequestedMs, now: now)
+        var selection = selectReplica(m, freshFromSeq: masters[m].freshInfoSeq, now: now)
+        // Fresh offsets are an improvement on Redis, not a new way to fail: if no candidate
+        // answered in time (a loaded host), choose on the last INFO as Redis does. Not with
+        // fencing, whose guarantee needs offsets read after the old master was fenced.
+        if selection.chosen == nil && fencingLeaseMs(m) == 0 {
+            let lastInfo = selectReplica(m, freshFromSeq: nil, now: now)
+            if lastInfo.chosen != nil {
+                log(.notice, "No candidate answered INFO within \(timers.freshInfoTimeoutMs) ms: selecting on the last INFO received")
+                selection = lastInfo
+            }
+        }
         for r in masters[m].replicas.indices { masters[m].replicas[r].freshInfoAskedMs = nil }
         masters[m].freshInfoRequestedMs = nil
         for (r, reason) in selection.rejected {

@@ -5,7 +5,9 @@
 /// clients: they never got an answer and retry on the new master) and unpauses it.
 struct SwitchoverState: Sendable {
     var pausedAtMs: MonotonicMs
-    /// The paused master's offset, once an INFO asked after the pause has answered.
+    /// The INFO sent right behind CLIENT PAUSE: only its answer (or a later one) gives the offset.
+    var infoSeq: UInt64
+    /// The paused master's offset, once that INFO has answered.
     var targetOffset: Int64?
 }
 
@@ -20,19 +22,19 @@ extension Sentinel {
             let pauseMs = masters[m].failoverTimeoutMs
             send(.master(m), .command, ["CLIENT", "PAUSE", String(pauseMs), "WRITE"], expect: .ignored)
             send(.master(m), .command, ["INFO"], expect: .info)
-            masters[m].switchover = SwitchoverState(pausedAtMs: now)
+            masters[m].switchover = SwitchoverState(pausedAtMs: now, infoSeq: infoSeq)
             event(.notice, "+switchover-pause-writes", .master(m), now: now)
             return false
         }
         var state = sw
         let master = masters[m].node
-        if state.targetOffset == nil, let t = master.infoRefreshMs, t >= sw.pausedAtMs {
+        if state.targetOffset == nil, master.answeredInfoSeq >= sw.infoSeq {
             state.targetOffset = master.masterReplOffset
             masters[m].switchover = state
         }
         if let target = state.targetOffset {
             let replica = masters[m].replicas[p]
-            if let t = replica.infoRefreshMs, t > sw.pausedAtMs, replica.replOffset >= target {
+            if replica.answeredInfoSeq > sw.infoSeq, replica.replOffset >= target {
                 event(.notice, "+switchover-replica-in-sync", .replica(m, p), "offset \(replica.replOffset)", now: now)
                 return true
             }

@@ -20,6 +20,10 @@ struct InstanceState: Sendable {
 
     // MARK: what INFO said (masters and replicas)
     var infoRefreshMs: MonotonicMs?
+    /// Sequence numbers (Sentinel.infoSeq) of the INFO requests awaiting a reply, oldest first, and
+    /// the number of the request the last INFO reply answered.
+    var infoRequests: [UInt64] = []
+    var answeredInfoSeq: UInt64 = 0
     var roleReported: InstanceRole
     var roleReportedMs: MonotonicMs
     var masterLinkDownMs: Int64 = 0

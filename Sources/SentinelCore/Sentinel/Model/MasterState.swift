@@ -32,6 +32,8 @@ struct MasterState: Sendable {
     var failoverDelayLoggedMs: MonotonicMs?
     /// Not in Redis: when the leader asked the candidates for a fresh INFO at SELECT_SLAVE.
     var freshInfoRequestedMs: MonotonicMs?
+    /// The first INFO sequence number that counts as fresh for that selection.
+    var freshInfoSeq: UInt64 = 0
     var forceFailover = false
     /// The replica chosen at SELECT_SLAVE, by address.
     var promotedAddress: Address?

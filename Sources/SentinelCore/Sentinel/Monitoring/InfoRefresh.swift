@@ -7,7 +7,8 @@ extension Sentinel {
         var inst = self[path]
         inst.lastInfo = text
         inst.infoRefreshMs = now
-        inst.freshInfoAskedMs = nil
+        // Only the answer to the fresh INFO itself (or a later one) ends the wait for it.
+        if inst.answeredInfoSeq >= masters[m].freshInfoSeq { inst.freshInfoAskedMs = nil }
         var rebooted = false
         if let run = report.runID, inst.runID != run {
             rebooted = inst.runID != nil

@@ -40,6 +40,7 @@ extension Sentinel {
         if inst.link.command.id == link {
             inst.link.command.state = .connected
             inst.link.command.pending = []
+            inst.infoRequests = []
             inst.link.command.connectedAtMs = now
             inst.link.localIP = localIP
             self[path] = inst
@@ -125,6 +126,10 @@ extension Sentinel {
         case .command:
             guard inst.link.command.isConnected, let id = inst.link.command.id else { return false }
             inst.link.command.pending.append(expect)
+            if expect == .info {
+                infoSeq += 1
+                inst.infoRequests.append(infoSeq)
+            }
             emit(.send(id, args))
         case .pubsub:
             guard let p = inst.link.pubsub, p.isConnected, let id = p.id else { return false }

@@ -18,7 +18,11 @@ extension Sentinel {
         switch request {
         case .ping: pingReply(value, path, now: now)
         case .info:
-            if !value.isError, let text = value.text { refreshInfo(path, text, now: now) }
+            let seq = self[path].infoRequests.isEmpty ? 0 : self[path].infoRequests.removeFirst()
+            if !value.isError, let text = value.text {
+                self[path].answeredInfoSeq = seq
+                refreshInfo(path, text, now: now)
+            }
         case .isMasterDown: masterDownReply(value, path, now: now)
         case .fencingRenew: leaseReply(value, path, now: now)
         case .ignored, .publishHello, .subscribe: break
