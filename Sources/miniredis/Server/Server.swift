@@ -223,6 +223,14 @@ final class Server {
     }
 
     func writeToClient(_ c: Client) {
+        // A reply never leaves before the writes it acknowledges are in the AOF (on disk with
+        // appendfsync always). beforeSleep flushes the AOF before writing replies, but a
+        // writable event can come in the same epoll batch as the client's readable one (its
+        // output was blocked and it has just read some): the reply to a command executed a
+        // moment ago then went out before the AOF write, and a kill -9 before beforeSleep lost
+        // an acknowledged write (CrashSafetyTests). Redis orders these with AE_BARRIER; a flush
+        // here is the same guarantee, and a no-op when nothing is buffered.
+        persistence.aof.flush()
         while c.hasPendingOutput {
             let result = c.reply.buffer.withUnsafeBytes {
                 Socket.write(c.fd, UnsafeRawBufferPointer(rebasing: $0[c.sentPos...]))
