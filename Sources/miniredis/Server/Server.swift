@@ -195,7 +195,8 @@ final class Server {
             }
             c.queryPos = 0
         }
-        if Int64(c.query.count) > config.clientQueryBufferLimit {
+        // The arguments already parsed of an unfinished command count too (see heldBytes).
+        if Int64(c.query.count + c.parser.heldBytes) > config.clientQueryBufferLimit {
             log.warning("Closing client that reached max query buffer length: \(c.infoLine(nowMs: nowMs)) (qbuf initial bytes: \"\(String(decoding: c.query.prefix(64), as: UTF8.self))\")")
             closeClient(c)
         }
