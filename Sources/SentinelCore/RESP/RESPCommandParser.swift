@@ -174,7 +174,10 @@ public enum ArgumentSplitter {
                 } else {
                     if i >= n { done = true; break }
                     let c = line[i]
-                    if isSpace(c) { done = true }
+                    // sdssplitargs ends an unquoted word at space, tab, CR and LF only: a
+                    // vertical tab or form feed is part of the word (isspace() skips them only
+                    // between words), so `a\vb` is one argument there, as here.
+                    if c == 32 || c == 9 || c == 10 || c == 13 { done = true }
                     else if c == 34 { inDouble = true }
                     else if c == 39 { inSingle = true }
                     else { current.append(c) }
