@@ -191,7 +191,7 @@ final class SentinelServer {
         let name = args[0].lowercasedASCII
         c.lastCommand = name
         if let error = ShellCommands.precheck(args) {
-            c.reply.error(error)
+            c.reply.error(bytes: error)
             return
         }
         if !c.authenticated && !["auth", "hello", "quit"].contains(name) {

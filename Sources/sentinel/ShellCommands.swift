@@ -16,10 +16,10 @@ enum ShellCommands {
     /// Redis's checks before authentication: an unknown command or a wrong number of arguments is
     /// reported as such even to a client that has not authenticated (redis-sentinel answers
     /// `GET x` with unknown command, not NOAUTH). Returns the error, or nil when the command may run.
-    static func precheck(_ a: [[UInt8]]) -> String? {
+    static func precheck(_ a: [[UInt8]]) -> [UInt8]? {
         let name = a[0].lowercasedASCII
         guard let n = arity[name] else { return RedisCompat.unknownCommand(a) }
-        guard n > 0 ? a.count == n : a.count >= -n else { return "ERR wrong number of arguments for '\(name)' command" }
+        guard n > 0 ? a.count == n : a.count >= -n else { return Array("ERR wrong number of arguments for '\(name)' command".utf8) }
         return nil
     }
 
@@ -111,7 +111,7 @@ enum ShellCommands {
             if args.count == 2 && args[1].lowercased() == "users" { c.reply.arrayHeader(1); return c.reply.bulk("default") }
             c.reply.error("ERR unknown subcommand or wrong number of arguments for 'acl' command")
         default:
-            c.reply.error(RedisCompat.unknownCommand(a))
+            c.reply.error(bytes: RedisCompat.unknownCommand(a))
         }
     }
 
