@@ -73,6 +73,7 @@ import SentinelCore
                 .flatMap { Int($0.dropFirst(10)) }
             killed = replicas.first { $0.port == selected } ?? replicas[g.between(0, 1)]
         }
+        let killedAt = Date()
         killed.kill()
         usleep(UInt32(downMs) * 1000)
         try killed.restart()
@@ -104,6 +105,6 @@ import SentinelCore
                 return try ReplicationTests.info(c, "master_port") == "\(p)" && ReplicationTests.info(c, "master_link_status") == "up"
             }
         }
-        print("killedMidFailover(\(victim)): converged on \(newPort)")
+        print("killedMidFailover(\(victim)): converged on \(newPort) \(String(format: "%.1f", Date().timeIntervalSince(killedAt))) s after the kill (old master restarted on the way)")
     }
 }
