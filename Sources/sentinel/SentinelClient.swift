@@ -63,7 +63,8 @@ final class SentinelClient: EventHandler {
             input.removeFirst(inputPos)
             inputPos = 0
         }
-        if input.count > 64 << 20 {
+        // The arguments already parsed of an unfinished command count too (see heldBytes).
+        if input.count + parser.heldBytes > 64 << 20 {
             server.log.warning("Closing client that reached max query buffer length")
             server.closeClient(self)
             return

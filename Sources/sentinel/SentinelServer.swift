@@ -161,7 +161,8 @@ final class SentinelServer {
                 continue
             }
             if shell.protectedMode && shell.requirepass.isEmpty && !Socket.isLoopback(address) {
-                var m = "-DENIED Sentinel is running in protected mode and no password is set. Connections are only accepted from the loopback interface.\r\n"
+                // redis-sentinel sends the data node's text, word for word.
+                var m = "-\(RedisCompat.protectedModeDenied)\r\n"
                 m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
                 close(fd)
                 continue
@@ -189,6 +190,10 @@ final class SentinelServer {
         totalCommands += 1
         let name = args[0].lowercasedASCII
         c.lastCommand = name
+        if let error = ShellCommands.precheck(args) {
+            c.reply.error(bytes: error)
+            return
+        }
         if !c.authenticated && !["auth", "hello", "quit"].contains(name) {
             c.reply.error("NOAUTH Authentication required.")
             return

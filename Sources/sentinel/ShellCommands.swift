@@ -4,9 +4,24 @@ import SentinelCore
 /// The commands a sentinel answers that are about the connection or the process rather than the
 /// monitoring state: PING, AUTH, HELLO, CLIENT, COMMAND, SUBSCRIBE and friends, INFO, SHUTDOWN.
 enum ShellCommands {
-    static let commandNames = ["ping", "auth", "hello", "quit", "reset", "client", "command", "subscribe",
-                               "unsubscribe", "psubscribe", "punsubscribe", "publish", "info", "role",
-                               "sentinel", "shutdown", "acl"]
+    /// The commands a sentinel knows, with Redis's arity (n: exactly n words, -n: at least n).
+    static let commands: [(name: String, arity: Int)] = [
+        ("ping", -1), ("auth", -2), ("hello", -1), ("quit", -1), ("reset", 1), ("client", -2), ("command", -1),
+        ("subscribe", -2), ("unsubscribe", -1), ("psubscribe", -2), ("punsubscribe", -1), ("publish", 3),
+        ("info", -1), ("role", 1), ("sentinel", -2), ("shutdown", -1), ("acl", -2),
+    ]
+    static let commandNames = commands.map(\.name)
+    static let arity = Dictionary(uniqueKeysWithValues: commands.map { ($0.name, $0.arity) })
+
+    /// Redis's checks before authentication: an unknown command or a wrong number of arguments is
+    /// reported as such even to a client that has not authenticated (redis-sentinel answers
+    /// `GET x` with unknown command, not NOAUTH). Returns the error, or nil when the command may run.
+    static func precheck(_ a: [[UInt8]]) -> [UInt8]? {
+        let name = a[0].lowercasedASCII
+        guard let n = arity[name] else { return RedisCompat.unknownCommand(a) }
+        guard n > 0 ? a.count == n : a.count >= -n else { return Array("ERR wrong number of arguments for '\(name)' command".utf8) }
+        return nil
+    }
 
     static func execute(_ s: SentinelServer, _ c: SentinelClient, _ a: [[UInt8]]) {
         let name = a[0].lowercasedASCII
@@ -24,11 +39,14 @@ enum ShellCommands {
                 c.reply.raw("+PONG\r\n")
             }
         case "auth":
-            guard a.count == 2 || a.count == 3 else { return c.reply.error("ERR wrong number of arguments for 'auth' command") }
-            if s.shell.requirepass.isEmpty {
+            // As Redis (and miniredis): more than user and password is a syntax error; the
+            // one-argument form needs a password to be configured; the two-argument form names
+            // the default user, whose password is any when none is configured (nopass).
+            guard a.count <= 3 else { return c.reply.error("ERR syntax error") }
+            if a.count == 2 && s.shell.requirepass.isEmpty {
                 return c.reply.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
             }
-            guard (a.count == 2 || args[1] == "default"), args[a.count - 1] == s.shell.requirepass else {
+            guard checkPassword(s, user: a.count == 3 ? args[1] : nil, password: args[a.count - 1]) else {
                 return c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
             }
             c.authenticated = true
@@ -49,10 +67,10 @@ enum ShellCommands {
         case "command":
             if args.count >= 2 && args[1].lowercased() == "count" { return c.reply.integer(commandNames.count) }
             if args.count >= 2 && args[1].lowercased() == "docs" { return c.reply.mapHeader(0) }
-            c.reply.arrayHeader(commandNames.count)
-            for n in commandNames {
+            c.reply.arrayHeader(commands.count)
+            for (n, arity) in commands {
                 c.reply.arrayHeader(6)
-                c.reply.bulk(n); c.reply.integer(-1); c.reply.setHeader(0)
+                c.reply.bulk(n); c.reply.integer(arity); c.reply.setHeader(0)
                 c.reply.integer(0); c.reply.integer(0); c.reply.integer(0)
             }
         case "subscribe", "psubscribe":
@@ -93,7 +111,7 @@ enum ShellCommands {
             if args.count == 2 && args[1].lowercased() == "users" { c.reply.arrayHeader(1); return c.reply.bulk("default") }
             c.reply.error("ERR unknown subcommand or wrong number of arguments for 'acl' command")
         default:
-            c.reply.error(RedisCompat.unknownCommand(a))
+            c.reply.error(bytes: RedisCompat.unknownCommand(a))
         }
     }
 
@@ -109,7 +127,7 @@ enum ShellCommands {
         while i < args.count {
             switch args[i].lowercased() {
             case "auth" where i + 2 < args.count:
-                guard args[i + 1] == "default", args[i + 2] == s.shell.requirepass || s.shell.requirepass.isEmpty else {
+                guard checkPassword(s, user: args[i + 1], password: args[i + 2]) else {
                     return c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
                 }
                 authed = true
@@ -127,7 +145,13 @@ enum ShellCommands {
         c.authenticated = true
         c.parser.unauthenticatedLimits = false
         c.reply.protocolVersion = version
-        c.reply.helloReply(id: Int(c.id.rawValue), mode: "sentinel", role: "master")
+        c.reply.helloReply(id: Int(c.id.rawValue), mode: "sentinel", role: nil)
+    }
+
+    /// Only the default user exists; without requirepass it takes any password (Redis's nopass).
+    static func checkPassword(_ s: SentinelServer, user: String?, password: String) -> Bool {
+        if let user, user != "default" { return false }
+        return s.shell.requirepass.isEmpty || password == s.shell.requirepass
     }
 
     static func client(_ s: SentinelServer, _ c: SentinelClient, _ args: [String]) {

@@ -21,6 +21,22 @@ import Testing
         return out
     }
 
+    /// The arguments of an unfinished command are memory the server holds for the client:
+    /// heldBytes counts them (with per-array overhead) until the command completes.
+    @Test func heldBytesCountsTheArgumentsOfAnUnfinishedCommand() throws {
+        var parser = RESPCommandParser()
+        let buffer = Array(("*1000\r\n" + String(repeating: "$1\r\na\r\n", count: 10)).utf8)
+        var pos = 0
+        #expect(try parser.next(buffer, &pos) == nil)
+        #expect(pos == buffer.count)
+        #expect(parser.heldBytes == 10 * (1 + RESPCommandParser.perArgumentOverhead))
+        let whole = Array("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n".utf8)
+        var p2 = 0
+        var fresh = RESPCommandParser()
+        #expect(try fresh.next(whole, &p2)?.count == 2)
+        #expect(fresh.heldBytes == 0)
+    }
+
     @Test func multibulkAndInlineMixed() throws {
         let text = "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\nPING\r\nSET a \"b c\\n\" 'd'\r\n\r\n*0\r\n*1\r\n$4\r\nPING\r\n"
         let expected = [["GET", "key"], ["PING"], ["SET", "a", "b c\n", "d"], ["PING"]]

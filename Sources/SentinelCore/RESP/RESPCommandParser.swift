@@ -15,6 +15,13 @@ public struct RESPCommandParser: Sendable {
 
     private var argsRemaining = 0
     private var args: [[UInt8]] = []
+    /// Memory held by the arguments of the command being assembled, counted with each array's
+    /// allocation (header and malloc overhead): servers add it to the query buffer when they
+    /// apply client-query-buffer-limit. Without it `*2147483647` followed by endless `$1 a`
+    /// grew the heap about 8 bytes per byte received, past any limit, since the query buffer
+    /// itself is trimmed after every argument (redis-server 7.0 has the same hole, about 6x).
+    public private(set) var heldBytes = 0
+    static let perArgumentOverhead = 48
 
     public init(maxBulkLength: Int = 512 * 1024 * 1024) {
         self.maxBulkLength = maxBulkLength
@@ -47,6 +54,7 @@ public struct RESPCommandParser: Sendable {
             if n <= 0 { return [] }
             argsRemaining = Int(n)
             args = []
+            heldBytes = 0
             args.reserveCapacity(Swift.min(argsRemaining, 1024))
         }
         while argsRemaining > 0 {
@@ -66,10 +74,14 @@ public struct RESPCommandParser: Sendable {
             let end = start + Int(n)
             guard end + 2 <= p.count else { return nil }
             args.append(Array(UnsafeBufferPointer(rebasing: p[start..<end])))
+            heldBytes += Int(n) + Self.perArgumentOverhead
             pos = end + 2
             argsRemaining -= 1
         }
-        defer { args = [] }
+        defer {
+            args = []
+            heldBytes = 0
+        }
         return args
     }
 
@@ -162,7 +174,10 @@ public enum ArgumentSplitter {
                 } else {
                     if i >= n { done = true; break }
                     let c = line[i]
-                    if isSpace(c) { done = true }
+                    // sdssplitargs ends an unquoted word at space, tab, CR and LF only: a
+                    // vertical tab or form feed is part of the word (isspace() skips them only
+                    // between words), so `a\vb` is one argument there, as here.
+                    if c == 32 || c == 9 || c == 10 || c == 13 { done = true }
                     else if c == 34 { inDouble = true }
                     else if c == 39 { inSingle = true }
                     else { current.append(c) }

@@ -47,10 +47,13 @@ public struct RESPWriter: Sendable {
     public mutating func ok() { raw("+OK\r\n") }
 
     /// An error reply. `text` includes the code: "ERR syntax error", "WRONGTYPE ...".
-    public mutating func error(_ text: String) {
+    public mutating func error(_ text: String) { error(bytes: Array(text.utf8)) }
+
+    /// An error line from raw bytes (it may quote a client's bytes that are not UTF-8).
+    public mutating func error(bytes: [UInt8]) {
         buffer.append(UInt8(ascii: "-"))
         // An error line cannot hold CR or LF; Redis replaces them with spaces.
-        for b in text.utf8 { buffer.append(b == 13 || b == 10 ? 32 : b) }
+        for b in bytes { buffer.append(b == 13 || b == 10 ? 32 : b) }
         crlf()
     }
 

@@ -96,10 +96,19 @@ final class Persistence {
     func forkChild(reason: String, isSave: Bool, onExit: ((Bool) -> Void)? = nil, _ work: () -> Bool) -> String? {
         guard childPID == nil else { return "Background save already in progress" }
         aof.flush()
+        let parent = getpid()
         let pid = fork()
         if pid < 0 { return "Can't fork: \(SystemError.text(errno))" }
         if pid == 0 {
             // Child: do the work and leave without running the parent's cleanup.
+            // It dies with its parent. An orphan (parent killed with -9 mid-BGSAVE, the kill
+            // tests do exactly that) kept the listening socket, so the restarted node could
+            // not bind its port until the child finished, and it then renamed its snapshot
+            // over dump.rdb behind the new process's back (older data than the new process
+            // may have saved meanwhile). The getppid check covers a parent that died before
+            // the prctl took effect.
+            _ = csystem_set_parent_death_signal(SIGKILL)
+            if getppid() != parent { _exit(1) }
             server.log.role = "C"
             _exit(work() ? 0 : 1)
         }

@@ -28,7 +28,7 @@ extension Server {
         stats.totalCommands += 1
         guard let spec = commands.lookup(args[0]) else {
             c.multiFailed = c.multiQueue != nil
-            c.reply.error(RedisCompat.unknownCommand(args))
+            c.reply.error(bytes: RedisCompat.unknownCommand(args))
             c.scheduleWrite()
             return
         }

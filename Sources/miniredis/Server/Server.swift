@@ -138,7 +138,7 @@ final class Server {
         close(fd)
     }
 
-    static let protectedModeError = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+    static let protectedModeError = "-\(RedisCompat.protectedModeDenied)\r\n"
 
     func closeClient(_ c: Client) {
         guard !c.closed else { return }
@@ -197,7 +197,8 @@ final class Server {
             }
             c.queryPos = 0
         }
-        if Int64(c.query.count) > config.clientQueryBufferLimit {
+        // The arguments already parsed of an unfinished command count too (see heldBytes).
+        if Int64(c.query.count + c.parser.heldBytes) > config.clientQueryBufferLimit {
             log.warning("Closing client that reached max query buffer length: \(c.infoLine(nowMs: nowMs)) (qbuf initial bytes: \"\(String(decoding: c.query.prefix(64), as: UTF8.self))\")")
             closeClient(c)
         }
@@ -225,6 +226,14 @@ final class Server {
     }
 
     func writeToClient(_ c: Client) {
+        // A reply never leaves before the writes it acknowledges are in the AOF (on disk with
+        // appendfsync always). beforeSleep flushes the AOF before writing replies, but a
+        // writable event can come in the same epoll batch as the client's readable one (its
+        // output was blocked and it has just read some): the reply to a command executed a
+        // moment ago then went out before the AOF write, and a kill -9 before beforeSleep lost
+        // an acknowledged write (CrashSafetyTests). Redis orders these with AE_BARRIER; a flush
+        // here is the same guarantee, and a no-op when nothing is buffered.
+        persistence.aof.flush()
         while c.hasPendingOutput {
             let result = c.reply.buffer.withUnsafeBytes {
                 Socket.write(c.fd, UnsafeRawBufferPointer(rebasing: $0[c.sentPos...]))

@@ -46,7 +46,8 @@ final class FailoverFleet {
         }
     }
 
-    static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int, metricsPort: Int = 0) throws -> ServerProcess? {
+    static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int, metricsPort: Int = 0,
+                              failoverTimeoutMs: Int = 10000) throws -> ServerProcess? {
         let exe: String
         switch kind {
         case .ours: exe = Binaries.sentinel
@@ -63,7 +64,7 @@ final class FailoverFleet {
         bind 127.0.0.1
         sentinel monitor mymaster 127.0.0.1 \(masterPort) \(quorum)
         sentinel down-after-milliseconds mymaster \(downAfterMs)
-        sentinel failover-timeout mymaster 10000
+        sentinel failover-timeout mymaster \(failoverTimeoutMs)
         sentinel parallel-syncs mymaster 1
         \(metricsPort > 0 ? "metrics-port \(metricsPort)" : "")
 

@@ -56,8 +56,26 @@ final class PortCounter: Sendable {
         // Spread by process id so two test processes on one machine do not collide either.
         let base = 20000 + Int(getpid() % 200) * 50
         return value.withLock { v in
-            v += 1
+            // Ranges of test processes running at once (other worktrees on one machine) overlap
+            // once a process has used 50 ports: a port something already listens on is skipped.
+            repeat { v += 1 } while !Self.isFree(base + v)
             return base + v
+        }
+    }
+
+    /// True when nothing listens on the port (a bind to it on loopback succeeds).
+    private static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
 }

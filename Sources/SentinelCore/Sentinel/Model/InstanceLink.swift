@@ -7,6 +7,8 @@ struct LinkEndpoint: Sendable {
     /// what the next reply answers.
     var pending: [PendingRequest] = []
     var connectedAtMs: MonotonicMs = 0
+    /// An authentication refusal (NOAUTH, WRONGPASS) was logged for this connection.
+    var refusalLogged = false
 
     var isConnected: Bool { state == .connected }
 }

@@ -15,6 +15,14 @@ extension Sentinel {
         }
         guard !self[path].link.command.pending.isEmpty else { return }
         let request = self[path].link.command.pending.removeFirst()
+        // Not in Redis, which only shows the instance as down: say why, once per connection, when
+        // the instance refuses us for a missing or wrong password.
+        if value.isError, let text = value.text, text.hasPrefix("NOAUTH") || text.hasPrefix("WRONGPASS"),
+           !self[path].link.command.refusalLogged {
+            self[path].link.command.refusalLogged = true
+            let setting = self[path].role == .sentinel ? "sentinel sentinel-pass" : "sentinel auth-pass \(masters[path.master].name)"
+            log(.warning, "\(describe(path)) refuses our commands: \(text) Check \(setting).")
+        }
         switch request {
         case .ping: pingReply(value, path, now: now)
         case .info:
