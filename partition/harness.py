@@ -43,6 +43,8 @@ def parse():
     p.add_argument("--down-after", type=int, default=1000)
     p.add_argument("--failover-timeout", type=int, default=4000)
     p.add_argument("--converge-timeout", type=float, default=90.0)
+    p.add_argument("--retries", type=int, default=2,
+                   help="run a schedule again (same plan) when the machine stalled during it")
     p.add_argument("--workdir", default="/tmp/prt7-work")
     p.add_argument("--out", default=None, help="JSON lines, one per schedule")
     a = p.parse_args()
@@ -257,6 +259,17 @@ def run_schedule(args, routes, number, kind, kindex):
             1 for t0, t1, n, role, _ in observer.roles
             if role == "timeout" and t_start <= t0 <= t_end
             and not any(n == pn and a - 0.5 <= t0 <= b for pn, a, b in paused))
+        result["max_gap_s"] = round(max([g for t, g in observer.gaps if t >= t_start - 2]
+                                        + [0.0]), 2)
+        result["tilts"] = result["sentinel_events"].get("+tilt", 0)
+        why = []
+        if result["max_gap_s"] >= 0.5:
+            why.append(f"the harness was not scheduled for {result['max_gap_s']} s")
+        if result["tilts"]:
+            why.append(f"{result['tilts']} sentinel +tilt")
+        if result["stalls"] >= 5:
+            why.append(f"{result['stalls']} ROLE polls of running nodes timed out")
+        result["disturbed"] = "; ".join(why)
         return result
     finally:
         if workload is not None and workload.poll() is None:
@@ -279,8 +292,8 @@ def line(r):
         tm += f" ({r['two_masters_acks']} acks over {r['two_masters_span_s']}s, " \
               f"{','.join(r['two_masters_nodes'])})"
     conv = f"conv {r['converge_s']}s" if r.get("converged") else "NOT CONVERGED"
-    if r.get("stalls"):
-        conv += f"  (stalls {r['stalls']}, load {r['load']})"
+    if r.get("disturbed"):
+        conv += f"  DISTURBED ({r['disturbed']}, load {r['load']})"
     s = (f"#{r['schedule']:<3} {r['kind']:<9} acked {r['acked']:>6}  lost {r['lost']:>6} "
          f"({r['lost_pct']:6.2f}%)  unknown {r['unknown']:>4}  failed {r['failed']:>5}  "
          f"2-masters {tm}  role-2m {r['two_masters_role_s']}s  failovers {r['failovers']}  {conv}")
@@ -310,7 +323,8 @@ def summary(results):
     rows.append(hdr)
     rows.append("|" + "---|" * 12)
     for k in kinds + ["all"]:
-        rs = [r for r in results if r.get("kind") == k or k == "all"]
+        rs = [r for r in results if (r.get("kind") == k or k == "all")
+              and not r.get("retried") and not r.get("disturbed")]
         ok = [r for r in rs if "acked" in r]
         if not ok:
             continue
@@ -324,6 +338,10 @@ def summary(results):
             f"| {'/'.join(str(r['failovers']) for r in ok)} "
             f"| {sum(1 for r in ok if r['double_failover'])} "
             f"| {sum(1 for r in ok if not r['converged'])} |")
+    bad = [r for r in results if r.get("disturbed") and not r.get("retried")]
+    if bad:
+        rows.append(f"\nleft out: {len(bad)} schedule(s) still disturbed after the retries: "
+                    + ", ".join(f"#{r['schedule']} {r['kind']}" for r in bad))
     return "\n".join(rows)
 
 
@@ -369,7 +387,15 @@ def main():
                 kind = args.kinds[number % len(args.kinds)]
                 kindex = number // len(args.kinds)
                 try:
-                    r = run_schedule(args, routes, number, kind, kindex)
+                    for attempt in range(args.retries + 1):
+                        r = run_schedule(args, routes, number, kind, kindex)
+                        r["attempt"] = attempt
+                        if not r["disturbed"] or attempt == args.retries:
+                            break
+                        log(line(r))
+                        log(f"#{number} {kind}: disturbed, running it again")
+                        r["retried"] = True
+                        out.write(json.dumps(r) + "\n")
                 except StartError as e:
                     log(f"#{number} {kind}: ERROR: {e}")
                     r = {"schedule": number, "kind": kind, "kind_index": kindex,
