@@ -388,7 +388,16 @@ def main():
                 kindex = number // len(args.kinds)
                 try:
                     for attempt in range(args.retries + 1):
-                        r = run_schedule(args, routes, number, kind, kindex)
+                        try:
+                            r = run_schedule(args, routes, number, kind, kindex)
+                        except StartError as e:
+                            # a node that cannot start will not start next time either; a
+                            # cluster slow to get ready (the machine stalled) may
+                            if "exited" in str(e) or "not found" in str(e) \
+                                    or attempt == args.retries:
+                                raise
+                            log(f"#{number} {kind}: {e}; running it again")
+                            continue
                         r["attempt"] = attempt
                         if not r["disturbed"] or attempt == args.retries:
                             break
