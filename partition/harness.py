@@ -311,6 +311,14 @@ def line(r):
     return s
 
 
+def failover_counts(rs):
+    """'1x4, 2x1': four schedules with one failover, one with two."""
+    n = {}
+    for r in rs:
+        n[r["failovers"]] = n.get(r["failovers"], 0) + 1
+    return ", ".join(f"{k}x{v}" for k, v in sorted(n.items()))
+
+
 def summary(results):
     kinds = []
     for r in results:
@@ -335,7 +343,7 @@ def summary(results):
             f"| {sum(1 for r in ok if r['lost'])} | {max(r['lost_pct'] for r in ok):.2f} "
             f"| {sum(1 for r in ok if r['two_masters'])} "
             f"| {sum(1 for r in ok if r['two_masters_role_s'] > 0)} "
-            f"| {'/'.join(str(r['failovers']) for r in ok)} "
+            f"| {failover_counts(ok)} "
             f"| {sum(1 for r in ok if r['double_failover'])} "
             f"| {sum(1 for r in ok if not r['converged'])} |")
     bad = [r for r in results if r.get("disturbed") and not r.get("retried")]
