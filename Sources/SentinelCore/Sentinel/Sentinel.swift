@@ -43,6 +43,8 @@ public struct Sentinel: Sendable {
     /// before some instant (a pause, the end of a fence wait): replies come in order, and an INFO
     /// asked earlier can be answered later.
     var infoSeq: UInt64 = 0
+    /// When this machine started (write fencing's rule 1 is in memory only).
+    let startedAtMs: MonotonicMs
 
     /// Actions of the event being handled.
     var out: [SentinelAction] = []
@@ -53,6 +55,7 @@ public struct Sentinel: Sendable {
     /// from `seed` and persisted with the first event.
     public init(config: SentinelConfig, seed: UInt64, now: MonotonicMs) {
         random = SplitMix64(seed: seed)
+        startedAtMs = now
         if let id = config.myID {
             myID = id
         } else {

@@ -25,6 +25,14 @@ enum TransactionCommands {
             return c.reply.error("EXECABORT Transaction discarded because of previous errors.")
         }
         if c.watchDirty { return c.reply.nullArray() }
+        // A transaction is one instant: fencing is decided once, so a lease running out midway
+        // cannot apply (and propagate) half of it.
+        s.fenceDecision = s.isFenced
+        c.inExec = true
+        defer {
+            s.fenceDecision = nil
+            c.inExec = false
+        }
         c.reply.arrayHeader(queue.count)
         for args in queue {
             // Rules that depend on the server's state are checked again at EXEC time.

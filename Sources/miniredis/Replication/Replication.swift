@@ -184,7 +184,8 @@ final class Replication {
     func checkWait(_ c: Client, now: Int64) {
         guard let b = c.blocked else { return }
         let acked = ackedReplicas(atLeast: b.waitOffset)
-        if acked >= b.waitReplicas || (b.deadlineMs.map { now >= $0 } ?? false) {
+        // A master that became fenced while WAIT waited answers at once (even with timeout 0).
+        if acked >= b.waitReplicas || (b.deadlineMs.map { now >= $0 } ?? false) || server.isFenced {
             if server.isFenced { c.reply.error(Server.fencedError) } else { c.reply.integer(acked) }
             waiters.removeAll { $0 === c }
             server.unblock(c)

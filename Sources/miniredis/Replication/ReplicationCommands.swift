@@ -114,7 +114,10 @@ enum ReplicationCommands {
         if s.isFenced { return c.reply.error(Server.fencedError) }
         let target = c.lastWriteOffset
         let acked = r.ackedReplicas(atLeast: target)
-        if acked >= n || c.multiQueue != nil {
+        // Inside EXEC a client cannot block (its later replies would overtake this one); Redis
+        // answers the count at once too. Note that the transaction's own writes are propagated
+        // when EXEC ends, so WAIT belongs after EXEC, not inside it.
+        if acked >= n || c.inExec {
             return c.reply.integer(acked)
         }
         c.blocked = BlockState(waitReplicas: Int(n), waitOffset: target, deadlineMs: timeout > 0 ? s.nowMs + timeout : nil)

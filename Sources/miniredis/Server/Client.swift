@@ -55,6 +55,8 @@ final class Client: EventHandler {
     var lastWriteOffset: Int64 = 0
     /// Set while the client waits in WAIT; its further input waits too.
     var blocked: BlockState?
+    /// Running the queued commands of EXEC.
+    var inExec = false
     /// A command held by CLIENT PAUSE, run when the pause ends.
     var postponed: [[UInt8]]?
 

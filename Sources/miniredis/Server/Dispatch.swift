@@ -148,7 +148,7 @@ extension Server {
         guard db.expires.count > 0, let at = db.expireAt(key) else { return false }
         if client?.kind == .master { return false }
         guard at <= unixMs else { return false }
-        if !replication.isMaster || writesPaused { return true }
+        if !replication.isMaster || writesPaused || isFenced { return true }
         expireKey(db, key)
         return true
     }

@@ -31,6 +31,8 @@ final class Server {
     var replication: Replication!
     let fencing = Fencing()
     var pause = ClientPause()
+    /// Set while EXEC runs: the fencing state decided at its start (Fencing.swift).
+    var fenceDecision: Bool?
     var signalWatcher: SignalWatcher?
     var persistence: Persistence!
     /// Commands to send to replicas and the AOF once the running command returns.
@@ -311,6 +313,8 @@ final class Server {
         let now = nowMs
         persistence.checkChild()
         activeExpire(budgetKeys: 200)
+        // Expiry's DELs leave now, not with some client's next command (and not inside its MULTI).
+        flushPropagation()
         // Once a second: idle clients, save rules, replication housekeeping.
         if cronTicks % config.hz == 0 {
             if config.timeout > 0 {
@@ -330,7 +334,9 @@ final class Server {
     /// Deletes keys whose time has come, a bounded number per tick so a mass expiry cannot stall
     /// the loop (the rest wait for the next tick or are expired lazily on access).
     func activeExpire(budgetKeys: Int) {
-        guard replication.isMaster, !writesPaused else { return }
+        // Paused or fenced, the dataset stays still: no DEL is propagated (a fenced master's
+        // stream may be a branch that a failover is about to discard).
+        guard replication.isMaster, !writesPaused, !isFenced else { return }
         let now = unixMs
         var budget = budgetKeys
         for db in databases where db.expires.count > 0 {

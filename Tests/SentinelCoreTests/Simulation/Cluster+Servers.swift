@@ -52,7 +52,13 @@ extension Cluster {
         case "SLAVEOF", "REPLICAOF":
             let wasMaster = nodes[i].role == .master
             let reply = nodes[i].replicaOf(args, nowMs: now)
-            if !wasMaster && nodes[i].role == .master { checkFencing(promoted: i) }
+            if !wasMaster && nodes[i].role == .master {
+                // A new history, drawn apart from the cluster's generator so that seeds replay
+                // as before.
+                var ids = SplitMix64(seed: UInt64(bitPattern: now) &* 31 &+ UInt64(i) &+ UInt64(bitPattern: nodes[i].offset))
+                nodes[i].replID = ids.hexID()
+                checkFencing(promoted: i)
+            }
             return reply
         case "FENCING":
             let reply = nodes[i].renew(args, nowMs: now)
@@ -126,6 +132,7 @@ extension Cluster {
                     nodes[i].linkUp = true
                     nodes[i].linkDownSinceMs = nil
                     nodes[i].offset = master.offset
+                    nodes[i].replID = master.replID
                 }
             } else if master.offset > nodes[i].offset {
                 let gap = master.offset - nodes[i].offset

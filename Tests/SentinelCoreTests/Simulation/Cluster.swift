@@ -102,6 +102,7 @@ final class Cluster {
             node.fencingLeaseMs = options.fencingLeaseMs
             node.fencingQuorum = options.fencingQuorum
             node.linkUp = i != 0
+            node.replID = nodes.first?.replID ?? node.runID
             nodes.append(node)
         }
         configLines = [

@@ -16,6 +16,9 @@ struct SimDataNode {
     /// What CONFIG REWRITE saved: the role the node comes back with after a restart.
     var persistedRole: Role
     var offset: Int64 = 0
+    /// The replication history `offset` counts in: a master's own, a replica's master's after a
+    /// sync; a promotion starts a new one.
+    var replID = ""
     var linkUp = false
     var linkDownSinceMs: Int64?
     var syncReadyAtMs: Int64?
@@ -41,11 +44,12 @@ struct SimDataNode {
 
     /// FENCING RENEW id token: the lease runs from the token, which this node handed out earlier.
     mutating func renew(_ args: [String], nowMs: Int64) -> RESPValue {
-        guard args.count == 4, args[1].uppercased() == "RENEW", let token = Int64(args[3]) else {
+        guard args.count == 4 || args.count == 5, args[1].uppercased() == "RENEW", let token = Int64(args[3]) else {
             return .error(Array("ERR syntax error".utf8))
         }
-        if token > 0 && token <= nowMs && nowMs - token < fencingLeaseMs {
-            holders[args[2]] = max(holders[args[2]] ?? .min, token + fencingLeaseMs)
+        let lease = args.count == 5 ? min(fencingLeaseMs, Int64(args[4]) ?? 0) : fencingLeaseMs
+        if token > 0 && token <= nowMs && nowMs - token < lease {
+            holders[args[2]] = max(holders[args[2]] ?? .min, token + lease)
         }
         return .integer(nowMs)
     }
@@ -87,7 +91,7 @@ struct SimDataNode {
             lines.append("fencing_lease_ms:\(fencingLeaseMs)")
         }
         lines.append("master_failover_state:no-failover")
-        lines.append("master_replid:\(runID)")
+        lines.append("master_replid:\(replID)")
         lines.append("master_repl_offset:\(offset)")
         return lines.joined(separator: "\r\n") + "\r\n"
     }

@@ -115,6 +115,8 @@ extension Sentinel {
                 masters[m].failoverState = .updateConfig
                 switchToPromotedReplica(m, now: now)
             }
+            cancelSwitchover(m)
+            masters[m].electedAtMs = nil
             for p in paths(of: m) { closeAllLinks(of: self[p]) }
             let address = masters[m].node.address
             masters[m].replicas = []

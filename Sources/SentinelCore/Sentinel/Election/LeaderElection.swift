@@ -18,6 +18,9 @@ extension Sentinel {
         guard let (winner, votes) = best() else { return nil }
         let majority = voters / 2 + 1
         guard votes >= majority, votes >= masters[m].quorum else { return nil }
+        // Write fencing: the sentinels that stopped renewing by voting must be enough to fence
+        // the old master, even if we do not know every sentinel.
+        guard votes >= fencingQuorum(m) else { return nil }
         return winner
     }
 

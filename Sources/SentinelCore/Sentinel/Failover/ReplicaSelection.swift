@@ -23,15 +23,26 @@ extension Sentinel {
         var eligible: [(Int, ReplicaCandidate)] = []
         // Write fencing (docs/fencing.md): promote only a replica holding every acknowledged write,
         // i.e. every write that a majority of the data nodes held.
+        // Offsets only compare within one replication history: the old master's (its last INFO's
+        // master_replid, or else the one most fresh replicas report). A replica still reporting an
+        // offset of another history (say a former master not yet resynchronised) counts as not
+        // having answered, and cannot be promoted.
         var safety: (answered: Int, needed: Int, floor: Int64?)?
+        var history: String?
         if let since = freshFromSeq, fencingLeaseMs(m) > 0, !master.forceFailover {
-            let fresh = master.replicas.filter { $0.answeredInfoSeq >= since && $0.roleReported == .replica }
+            var fresh = master.replicas.filter { $0.answeredInfoSeq >= since && $0.roleReported == .replica }
+            history = master.node.replID ?? Self.mostCommon(fresh.compactMap(\.replID))
+            fresh = fresh.filter { $0.replID == history }
             safety = Self.acknowledgedFloor(freshOffsets: fresh.map(\.replOffset), dataNodes: master.replicas.count + 1)
         }
         for (i, r) in master.replicas.enumerated() {
             let reason: String?
             if let s = safety, s.floor == nil {
                 reason = "fresh offsets from \(s.answered) of \(master.replicas.count + 1) data nodes; fencing needs \(s.needed)"
+            } else if safety != nil, r.roleReported != .replica {
+                reason = "reports role master"
+            } else if safety != nil, r.replID != history {
+                reason = "on another replication history (\(r.replID ?? "unknown"))"
             } else if let floor = safety?.floor, r.replOffset < floor {
                 reason = "offset \(r.replOffset) may lack acknowledged writes (up to offset \(floor))"
                 if r.priority != 0 && !r.isSubjectivelyDown && !r.link.disconnected { selection.behindFloor = true }
@@ -76,6 +87,12 @@ extension Sentinel {
     /// An acknowledged write was held by a majority M of the N data nodes. Of k fresh answers at
     /// least M + k - N come from nodes that hold it, so the (M + k - N)-th highest fresh offset is
     /// a floor every acknowledged write lies under; with fewer answers there is no floor (nil).
+    static func mostCommon(_ ids: [String]) -> String? {
+        var counts: [String: Int] = [:]
+        for id in ids { counts[id, default: 0] += 1 }
+        return counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+    }
+
     static func acknowledgedFloor(freshOffsets: [Int64], dataNodes n: Int) -> (answered: Int, needed: Int, floor: Int64?) {
         let majority = n / 2 + 1
         let needed = n - majority + 1

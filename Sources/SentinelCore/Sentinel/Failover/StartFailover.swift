@@ -37,6 +37,18 @@ extension Sentinel {
     /// master exists and the failover must finish.
     mutating func abortFailover(_ m: Int, now: MonotonicMs) {
         precondition(masters[m].failoverState <= .waitPromotion, "abort after promotion")
+        // Write fencing: an elected (or forced) failover that gives up settles its epoch on the
+        // master it leaves in place, and says so at once. The sentinels that voted in the epoch
+        // then know nothing was promoted in it and renew the master's lease again (rule 3);
+        // without this a healthy master would stay fenced until another failover succeeds. Not
+        // after -failover-abort-not-elected: another candidate may have won the epoch.
+        if masters[m].failoverState >= .selectSlave && fencingLeaseMs(m) > 0
+            && masters[m].failoverEpoch > masters[m].configEpoch {
+            masters[m].configEpoch = masters[m].failoverEpoch
+            needsPersist = true
+            log(.notice, "Failover of \(masters[m].name) abandoned in epoch \(masters[m].failoverEpoch): the master keeps it as its config epoch")
+            forceHelloUpdate(master: m, now: now)
+        }
         cancelSwitchover(m)
         masters[m].electedAtMs = nil
         masters[m].failoverState = .none

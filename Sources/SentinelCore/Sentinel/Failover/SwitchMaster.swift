@@ -11,6 +11,8 @@ extension Sentinel {
     /// Redis's sentinelResetMasterAndChangeAddress: the master becomes `new`; its replicas and the old
     /// master are known as replicas of it; links are reopened; peers are kept.
     mutating func resetMasterAndChangeAddress(_ m: Int, to new: Address, now: MonotonicMs) {
+        cancelSwitchover(m)
+        masters[m].electedAtMs = nil
         let old = masters[m].node.address
         var addresses = masters[m].replicas.map(\.address).filter { !$0.matches(host: new.host, port: new.port) }
         if !old.matches(host: new.host, port: new.port) && !addresses.contains(old) { addresses.append(old) }

@@ -19,8 +19,10 @@ extension Sentinel {
             let master = masters[m].node
             // An unreachable master cannot be paused: a plain forced failover, as in Redis.
             guard master.link.command.isConnected, !master.isSubjectivelyDown else { return true }
-            let pauseMs = masters[m].failoverTimeoutMs
-            send(.master(m), .command, ["CLIENT", "PAUSE", String(pauseMs), "WRITE"], expect: .ignored)
+            // Long enough for the catch-up and the promotion (each bounded below); unpaused
+            // explicitly when the switchover ends either way.
+            let pauseMs = min(masters[m].failoverTimeoutMs, SentinelLimits.switchoverCatchUpMs) + masters[m].failoverTimeoutMs
+            send(.master(m), .command, ["CLIENT", "PAUSE", String(pauseMs), "WRITE"], expect: .switchoverPause)
             send(.master(m), .command, ["INFO"], expect: .info)
             masters[m].switchover = SwitchoverState(pausedAtMs: now, infoSeq: infoSeq)
             event(.notice, "+switchover-pause-writes", .master(m), now: now)
@@ -34,7 +36,8 @@ extension Sentinel {
         }
         if let target = state.targetOffset {
             let replica = masters[m].replicas[p]
-            if replica.answeredInfoSeq > sw.infoSeq, replica.replOffset >= target {
+            // The same history as the paused master, or the offset means nothing.
+            if replica.answeredInfoSeq > sw.infoSeq, replica.replID == master.replID, replica.replOffset >= target {
                 event(.notice, "+switchover-replica-in-sync", .replica(m, p), "offset \(replica.replOffset)", now: now)
                 return true
             }
@@ -59,6 +62,14 @@ extension Sentinel {
             event(.notice, "+switchover-demoted-old-master", .master(m), now: now)
         }
         masters[m].switchover = nil
+    }
+
+    /// The master refused CLIENT PAUSE (Redis < 6.2, ACL, a renamed command): it keeps accepting
+    /// writes, so promoting now could lose them. Give up.
+    mutating func switchoverPauseReply(_ value: RESPValue, _ m: Int, now: MonotonicMs) {
+        guard value.isError, masters[m].switchover != nil, masters[m].failoverState == .sendSlaveofNoOne else { return }
+        event(.warning, "-failover-abort-switchover-pause-refused", .master(m), value.text ?? "", now: now)
+        abortFailover(m, now: now)
     }
 
     /// On abort: unpause the master if we paused it.

@@ -34,6 +34,11 @@ extension Sentinel {
         masters[m].replicas.reduce(masters[m].node.fencingLeaseMs) { max($0, $1.fencingLeaseMs) }
     }
 
+    /// The largest fencing-quorum the master or its replicas announce.
+    func fencingQuorum(_ m: Int) -> Int {
+        masters[m].replicas.reduce(masters[m].node.fencingQuorum) { max($0, $1.fencingQuorum) }
+    }
+
     /// Rule 3: a vote in an epoch the master's configuration has not reached yet.
     func hasUnresolvedVote(_ m: Int) -> Bool {
         masters[m].leaderEpoch > masters[m].configEpoch
@@ -41,7 +46,8 @@ extension Sentinel {
 
     func mayRenewLease(_ m: Int, now: MonotonicMs) -> Bool {
         let ms = masters[m]
-        return !isInTilt && !ms.node.isSubjectivelyDown && ms.node.roleReported == .master
+        // Rule 1 lives in memory: after a restart, a lease we granted before it may still run.
+        return now - startedAtMs > ms.node.fencingLeaseMs && !isInTilt && !ms.node.isSubjectivelyDown && ms.node.roleReported == .master
             && !ms.failoverInProgress && !hasUnresolvedVote(m) && ms.switchover == nil
     }
 
@@ -61,7 +67,8 @@ extension Sentinel {
             }
         }
         let token = lease.tokenFrom == node.address ? lease.token : 0
-        guard send(.master(m), .command, ["FENCING", "RENEW", myID, String(token)], expect: .fencingRenew) else { return }
+        // The lease we time our own waits with is the one we ask for (the node grants no more).
+        guard send(.master(m), .command, ["FENCING", "RENEW", myID, String(token), String(leaseMs)], expect: .fencingRenew) else { return }
         masters[m].lease.lastSentMs = now
         masters[m].lease.lastSentTo = node.address
         masters[m].lease.lastSentLeaseMs = leaseMs

@@ -22,6 +22,7 @@ enum PendingRequest: Sendable, Equatable {
     case publishHello
     case subscribe
     case fencingRenew     // FENCING RENEW to a master with write fencing
+    case switchoverPause  // CLIENT PAUSE of a coordinated switchover
 }
 
 /// Redis's instanceLink: the connections to one instance and the timestamps SDOWN is judged on.

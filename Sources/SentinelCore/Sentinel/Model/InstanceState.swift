@@ -36,6 +36,9 @@ struct InstanceState: Sendable {
     var masterReplOffset: Int64 = 0
     /// Write fencing lease a master announces in INFO (0: fencing off). See docs/fencing.md.
     var fencingLeaseMs: Int64 = 0
+    var fencingQuorum = 0
+    /// INFO's master_replid: the history `replOffset` / `masterReplOffset` count in.
+    var replID: String?
     var replicaAnnounced = true
     /// When the master this replica reports last changed (for +fix-slave-config).
     var replicaConfChangeMs: MonotonicMs

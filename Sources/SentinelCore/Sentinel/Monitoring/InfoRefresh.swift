@@ -29,7 +29,11 @@ extension Sentinel {
             if let o = report.replOffset { inst.replOffset = o }
             inst.replicaAnnounced = report.replicaAnnounced ?? true
         }
-        if report.role != nil { inst.fencingLeaseMs = report.fencingLeaseMs ?? 0 }
+        if report.role != nil {
+            inst.fencingLeaseMs = report.fencingLeaseMs ?? 0
+            inst.fencingQuorum = report.fencingQuorum ?? 0
+            inst.replID = report.replID
+        }
         if report.role == .master, let o = report.masterReplOffset { inst.masterReplOffset = o }
         var roleChanged = false
         if let role = report.role, role != inst.roleReported {

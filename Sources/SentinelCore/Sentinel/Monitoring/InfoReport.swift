@@ -16,6 +16,9 @@ public struct InfoReport: Sendable, Equatable {
     public var masterReplOffset: Int64?
     /// Write fencing (miniredis, docs/fencing.md): the lease length when `fencing_quorum` > 0.
     public var fencingLeaseMs: Int64?
+    public var fencingQuorum: Int?
+    /// `master_replid`: the replication history the node's offset counts in.
+    public var replID: String?
     /// Replicas a master lists in `slaveN:` lines.
     public var replicas: [Address] = []
 
@@ -55,6 +58,7 @@ public struct InfoReport: Sendable, Equatable {
             case "slave_repl_offset": r.replOffset = Int64(value)
             case "replica_announced": r.replicaAnnounced = value != "0"
             case "master_repl_offset": r.masterReplOffset = Int64(value)
+            case "master_replid": if value.count == 40 { r.replID = value }
             case "fencing_quorum": fencingQuorum = Int(value) ?? 0
             case "fencing_lease_ms": fencingLease = Int64(value).flatMap { $0 > 0 ? min($0, SentinelLimits.maxDurationMs) : nil }
             default:
@@ -64,7 +68,10 @@ public struct InfoReport: Sendable, Equatable {
                 }
             }
         }
-        if fencingQuorum > 0 { r.fencingLeaseMs = fencingLease }
+        if fencingQuorum > 0 {
+            r.fencingLeaseMs = fencingLease
+            r.fencingQuorum = fencingQuorum
+        }
         return r
     }
 

@@ -33,6 +33,7 @@ extension Sentinel {
             }
         case .isMasterDown: masterDownReply(value, path, now: now)
         case .fencingRenew: leaseReply(value, path, now: now)
+        case .switchoverPause: switchoverPauseReply(value, path.master, now: now)
         case .ignored, .publishHello, .subscribe: break
         }
     }
