@@ -42,6 +42,14 @@ public final class EventLoop {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
+    /// Like monotonicMs, but counting time the machine spent suspended (CLOCK_BOOTTIME): a lease
+    /// must run out during a suspend too.
+    public static func boottimeMs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
     /// Microseconds since the Unix epoch, for the few things that are wall-clock by nature
     /// (TIME, expiry timestamps, log lines, rdb ctime).
     public static func wallClockUs() -> Int64 {

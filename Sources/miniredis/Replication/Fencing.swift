@@ -3,7 +3,8 @@ import SentinelCore
 /// Write fencing (not in Redis; docs/fencing.md). A master accepts writes only while at least
 /// `fencing-quorum` sentinels hold an unexpired lease on it.
 ///
-/// A lease is measured on this node's own monotonic clock and starts at a *token*: the time this
+/// A lease is measured on this node's own boot-time clock (monotonic, and running while the
+/// machine is suspended) and starts at a *token*: the time this
 /// node handed out in its reply to the sentinel's previous renewal. A renewal therefore proves
 /// that the sentinel was still renewing after that instant, and the lease it grants ends at
 /// `token + fencing-lease-ms` however long the renewal itself spent in the network: a renewal
@@ -46,7 +47,7 @@ extension Server {
     var isFenced: Bool {
         if let decided = fenceDecision { return decided }
         guard config.fencingQuorum > 0, replication.isMaster else { return false }
-        return fencing.holderCount(now: nowMs) < config.fencingQuorum
+        return fencing.holderCount(now: EventLoop.boottimeMs()) < config.fencingQuorum
     }
 
     func fencingInfoLines() -> [String] {
@@ -54,7 +55,7 @@ extension Server {
         return ["fencing:\(isFenced ? "fenced" : "open")",
                 "fencing_quorum:\(config.fencingQuorum)",
                 "fencing_lease_ms:\(config.fencingLeaseMs)",
-                "fencing_holders:\(fencing.holderCount(now: nowMs))"]
+                "fencing_holders:\(fencing.holderCount(now: EventLoop.boottimeMs()))"]
     }
 }
 
@@ -80,7 +81,7 @@ enum FencingCommands {
             }
             let id = a[2].utf8Text
             guard !id.isEmpty, id.utf8.count <= 64 else { return c.reply.error("ERR invalid sentinel id") }
-            c.reply.integer(s.fencing.renew(id: id, token: token, leaseMs: leaseMs, now: s.nowMs))
+            c.reply.integer(s.fencing.renew(id: id, token: token, leaseMs: leaseMs, now: EventLoop.boottimeMs()))
         case "help":
             c.reply.helpLines([
                 "FENCING <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

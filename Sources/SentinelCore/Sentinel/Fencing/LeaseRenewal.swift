@@ -7,7 +7,10 @@
 /// 1. A sentinel holds a lease on at most one node at a time: after the master's address changes
 ///    it waits until its last renewal to the previous one has expired before renewing the new one.
 ///    With fencing-quorum a majority of the sentinels, two masters can then never both be open.
-/// 2. No renewal while the master is SDOWN, while our own failover runs, or in TILT.
+/// 2. No renewal while the master is SDOWN or while our own failover runs. TILT does not stop
+///    renewals: a lease needs a live link and the master's own token, and rules 1 and 3 do not
+///    depend on the judgements TILT suspends; a fleet-wide stall (every sentinel in TILT) would
+///    otherwise fence a healthy master for the whole TILT period (seen in the partition tests).
 /// 3. No renewal after voting in an epoch (or starting a failover) that has not become the
 ///    master's config epoch: the voted-for leader may have promoted a replica; renewing the old
 ///    master could reopen it. If such a vote stays unresolved for failover-timeout, the master is
@@ -47,7 +50,7 @@ extension Sentinel {
     func mayRenewLease(_ m: Int, now: MonotonicMs) -> Bool {
         let ms = masters[m]
         // Rule 1 lives in memory: after a restart, a lease we granted before it may still run.
-        return now - startedAtMs > ms.node.fencingLeaseMs && !isInTilt && !ms.node.isSubjectivelyDown && ms.node.roleReported == .master
+        return now - startedAtMs > ms.node.fencingLeaseMs && !ms.node.isSubjectivelyDown && ms.node.roleReported == .master
             && !ms.failoverInProgress && !hasUnresolvedVote(m) && ms.switchover == nil
     }
 
