@@ -286,6 +286,40 @@ enum ConfigTable {
         }, get: { $0.ignored[name] ?? "" })
     }
 
+    /// CONFIG SET's reading of one value: a multi-word directive (save, bind,
+    /// client-output-buffer-limit) takes its words from the one argument, others take it whole.
+    /// Returns why the value was refused.
+    static func setAtRunTime(_ c: inout ServerConfig, _ e: ConfigEntry, _ value: String) -> String? {
+        let words: [String]
+        if multiWord.contains(e.name) {
+            words = value.isEmpty ? [""] : value.split(separator: " ").map(String.init)
+        } else {
+            words = [value]
+        }
+        return e.set(&c, words)
+    }
+
+    /// What CONFIG REWRITE writes into `original` (the file as it is now): every directive whose
+    /// value differs from the default, and the default ones the file sets (kept in place).
+    static func rewriteValues(_ config: ServerConfig, original: String) -> [(name: String, lines: [String])] {
+        let defaults = ServerConfig()
+        var values: [(name: String, lines: [String])] = []
+        for e in entries {
+            let current = e.get(config)
+            let lines = e.rewriteLines?(config) ?? (current.isEmpty ? [] : [current.split(separator: " ").map { ConfigFile.quote(String($0)) }.joined(separator: " ")])
+            if current == e.get(defaults) && e.name != "dir" {
+                // Default values are dropped unless the file sets them (then they are kept in place).
+                let inFile = original.split(separator: "\n").contains { line in
+                    ArgumentSplitter.split(String(line))?.first?.lowercased() == e.name
+                }
+                if inFile { values.append((e.name, lines)) }
+                continue
+            }
+            values.append((e.name, lines))
+        }
+        return values
+    }
+
     /// Names in CONFIG GET order (table order; aliases are not listed, as Redis lists them only
     /// when asked by name).
     static var names: [String] { entries.map(\.name) }
