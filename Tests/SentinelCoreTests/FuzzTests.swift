@@ -69,4 +69,44 @@ import Testing
             _ = try? SentinelConfigParser.parse(lines: ["sentinel monitor mymaster 10.0.0.1 6379 2", line])
         }
     }
+
+    // MARK: Found by fuzz/run (inputs as the fuzzer wrote them)
+
+    /// `value` written by RESPWriter in `version` and parsed again: the value, where the parse
+    /// stopped, and how many bytes were written.
+    static func writtenBack(_ value: RESPValue, version: Int) throws -> (value: RESPValue, next: Int, count: Int)? {
+        var w = RESPWriter(protocolVersion: version)
+        w.value(value)
+        return try RESPParser().parse(w.buffer).map { ($0.value, $0.next, w.buffer.count) }
+    }
+
+    /// resp target, crash-f8d3a13f: an error line holding a lone CR came back with it, and a blob
+    /// error (`!`) may hold CRLF, which RESPWriter wrote into the error line as it was: the reader
+    /// then saw two replies. The sentinel's own errors quote client arguments, which may hold CRLF.
+    @Test func errorRepliesAreWrittenOnOneLine() throws {
+        let input: [UInt8] = [0x2d, 0x69, 0x6e, 0x66, 0x00, 0x00, 0x00, 0x00, 0x53, 0x45, 0x54, 0x0d, 0x6b, 0x0d, 0x0a,
+                              0x0d, 0x0a, 0x6b, 0x0d, 0x0a, 0x3a, 0x31, 0x0d, 0x0a]
+        let (value, _) = try #require(try RESPParser().parse(input))
+        #expect(value == .error(Array("inf\0\0\0\0SET\rk".utf8)))
+        let back = try #require(try Self.writtenBack(value, version: 3))
+        #expect(back.value == .error(Array("inf\0\0\0\0SET k".utf8)))
+
+        let (blob, _) = try #require(try RESPParser().parse(Array("!8\r\nERR a\r\nb\r\n".utf8)))
+        for version in [2, 3] {
+            let again = try #require(try Self.writtenBack(blob, version: version))
+            #expect(again.next == again.count)
+            #expect(again.value == .error(Array("ERR a  b".utf8)))
+        }
+
+        var s = Sentinel(config: SentinelFixtures.config(), seed: 1, now: 0)
+        let actions = s.handle(.clientCommand(ClientID(1), args: [Array("SENTINEL".utf8), Array("x\r\n+OK".utf8)]), now: 0)
+        let replies = actions.compactMap { action -> RESPValue? in
+            if case .reply(_, let v) = action { return v }
+            return nil
+        }
+        let reply = try #require(replies.first)
+        let again = try #require(try Self.writtenBack(reply, version: 2))
+        #expect(again.next == again.count, "the error reply must be a single reply")
+        #expect(again.value.isError)
+    }
 }

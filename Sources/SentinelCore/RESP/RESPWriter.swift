@@ -47,10 +47,14 @@ public struct RESPWriter: Sendable {
     public mutating func ok() { raw("+OK\r\n") }
 
     /// An error reply. `text` includes the code: "ERR syntax error", "WRONGTYPE ...".
-    public mutating func error(_ text: String) {
+    public mutating func error(_ text: String) { errorLine(text.utf8) }
+
+    /// An error line cannot hold CR or LF; Redis replaces them with spaces (addReplyErrorFormat).
+    /// Errors often quote what the client sent (`unknown subcommand 'x'`), and a bulk argument
+    /// may hold "\r\n": written as is, the rest would reach the client as a second reply.
+    mutating func errorLine<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         buffer.append(UInt8(ascii: "-"))
-        // An error line cannot hold CR or LF; Redis replaces them with spaces.
-        for b in text.utf8 { buffer.append(b == 13 || b == 10 ? 32 : b) }
+        for b in bytes { buffer.append(b == 13 || b == 10 ? 32 : b) }
         crlf()
     }
 
@@ -146,7 +150,7 @@ public struct RESPWriter: Sendable {
     public mutating func value(_ v: RESPValue) {
         switch v {
         case .simpleString(let b): simple(b)
-        case .error(let b): buffer.append(UInt8(ascii: "-")); raw(b); crlf()
+        case .error(let b): errorLine(b)
         case .integer(let i): integer(i)
         case .bulkString(let b): bulk(b)
         case .array(let a): arrayHeader(a.count); for e in a { value(e) }
