@@ -189,7 +189,7 @@ func fuzzServerConfig(_ bytes: [UInt8]) {
 func fuzzSentinelConfig(_ bytes: [UInt8]) {
     let text = String(decoding: bytes, as: UTF8.self)
     guard let parsed = try? SentinelConfigParser.parse(text) else { return }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = ConfigFile.splitLines(text)
     let rewritten = SentinelConfigRewriter.rewrite(lines: lines, with: parsed.config)
     do {
         let again = try SentinelConfigParser.parse(lines: rewritten)

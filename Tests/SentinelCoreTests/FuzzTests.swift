@@ -109,4 +109,20 @@ import Testing
         #expect(again.next == again.count, "the error reply must be a single reply")
         #expect(again.value.isError)
     }
+
+    /// config target, crash-4bb98f3d: the file's last line ended in "\r" without "\n"; the rewrite
+    /// added "\n" and its lines, and since Swift counts "\r\n" as one Character, splitting on
+    /// "\n" joined the marker line to that line. The same read a CRLF file as one long line.
+    @Test func configFilesAreSplitAtEveryNewlineByte() throws {
+        let input: [UInt8] = [0x70, 0x6f, 0x72, 0x74, 0x20, 0x36, 0x33, 0x37, 0x39, 0x8a, 0x73, 0x61, 0x76, 0x65, 0x20,
+                              0x70, 0x6f, 0x72, 0x74, 0x20, 0x36, 0x33, 0x37, 0x39, 0x0a, 0x76, 0x73, 0x39, 0x61, 0x65,
+                              0xbd, 0x00, 0x00, 0x00, 0x0a, 0x72, 0x65, 0x71, 0x75, 0x39, 0x30, 0x0d]
+        let rewritten = ConfigFile.rewrite(original: String(decoding: input, as: UTF8.self), values: [("port", ["1"]), ("save", ["60 1"])])
+        #expect(try ConfigFile.parse(rewritten).map { [$0.name] + $0.args }
+            == [["port", "1"], ["vs9ae\u{FFFD}\0\0\0"], ["requ90"], ["save", "60", "1"]])
+
+        #expect(try ConfigFile.parse("port 7000\r\nsave 60 1\r\n# c\r\n").map { [$0.name] + $0.args } == [["port", "7000"], ["save", "60", "1"]])
+        let sentinel = try SentinelConfigParser.parse("sentinel monitor m 10.0.0.1 6379 2\r\nsentinel down-after-milliseconds m 1000\r\n")
+        #expect(sentinel.config.masters.first?.downAfterMs == 1000)
+    }
 }

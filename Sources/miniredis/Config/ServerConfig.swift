@@ -309,8 +309,8 @@ enum ConfigTable {
             let lines = e.rewriteLines?(config) ?? (current.isEmpty ? [] : [current.split(separator: " ").map { ConfigFile.quote(String($0)) }.joined(separator: " ")])
             if current == e.get(defaults) && e.name != "dir" {
                 // Default values are dropped unless the file sets them (then they are kept in place).
-                let inFile = original.split(separator: "\n").contains { line in
-                    ArgumentSplitter.split(String(line))?.first?.lowercased() == e.name
+                let inFile = ConfigFile.splitLines(original).contains { line in
+                    ArgumentSplitter.split(line)?.first?.lowercased() == e.name
                 }
                 if inFile { values.append((e.name, lines)) }
                 continue
