@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SentinelCore
 
@@ -124,5 +125,59 @@ import Testing
         #expect(try ConfigFile.parse("port 7000\r\nsave 60 1\r\n# c\r\n").map { [$0.name] + $0.args } == [["port", "7000"], ["save", "60", "1"]])
         let sentinel = try SentinelConfigParser.parse("sentinel monitor m 10.0.0.1 6379 2\r\nsentinel down-after-milliseconds m 1000\r\n")
         #expect(sentinel.config.masters.first?.downAfterMs == 1000)
+    }
+
+    /// sentinel-config target, 10-minute run, crash-fac663db (base64 of the 1787 bytes): the
+    /// mutated sentinel.conf.example says `resolve-hostnames yes`, monitors 419.0.0.1 (not an
+    /// address, so a hostname), then says `resolve-hostnames no`. The state written back had the
+    /// monitor line but no resolve-hostnames, and no longer loaded ("Invalid IP address or
+    /// hostname specified"). SENTINEL CONFIG SET resolve-hostnames no did the same at run time.
+    @Test func persistedHostnameMonitorsLoadAgain() throws {
+        let input = Array(try #require(Data(base64Encoded: """
+            IyBzZW50aW5lbC5jb25mLmV4YW1wbGUg4oCUIGEgd29ya2luZyBjb25maWd1cmF0aW9uIGZvciBvbmUgb2YgdGhyZWUgc2Vu
+            dGluZWxzLgojCiMgUnVuIHRocmVlIHNlbnRpbmVscyAob24gdGhyZWUgaG9zdHMsIG9yIHRocmVlIHBvcnRzIGZvciBhIHRl
+            c3QpIHdpdGggYSBjb3Bwb3JyZXBsaWNhcyBhcmUgcmVwb2ludGWc3/////////8BZXcgbWFzdGVyIGF0IHRuIHloYXJlcGxp
+            Y2FzIGFyZSByZXRpbmVsIGFubm91bmNlLWlwIDEwLjAuMK41DQpzZW50aW5lbCByZXNvbHZlLWhvc3RuYW1lcyB5ZXMNCnRl
+            ZCBpb24gZm9yIG9uZSBvZiB0aHJlZSBzZW50aW5lbHMuCiMaIyBSdW4gdGhyZWUgc2VudGluZWxzIChvbiB0aHJlZSBob3N0
+            cywgb3IgdGhyZWUgcG9ydHMgZm9yIGEgdGVzdCkgd2l0aCBhIGNvDnB5IG9mIHRoaXMgZmlsZQojIGVhY2gsIGUuZy46CiMg
+            ICAgIGNgIHNlbnRpbmVsLmNvbmYuZXhhbXBsZSAvZXRjL3NlbnRpbmVsLyBpdHMgb3duIGNvcHk6CiMgbmV2ZXIgY29weSBh
+            IGZpbGUgdGhhdCBhbHJlYWR5IGhvbGRzIGEgYHNlbnRpbmVsIG15aWRgIGxpbmUgKHRoZSBzZW50aW5lbCB3YXJucyBpZiB0
+            d28gc2hhcmUgYW4KIyBpZCkuIEV2ZXJ5bHNvIGJlIHJlYWNoYWJsZSB0bwojIGVsZWN0IHRoZSBsZWFkZXIgdGhhdCBwZXJm
+            b3JtcyB0aGUgZmFpbG92ZXIuCnNlbnRpbmVsIG1vbml0b3IgbXltYXN0ZXIgNDE5LjAuMC4xIDYzNzkgMgogdW5yZWFjaGFi
+            bGUgYmVmb3JlIHRoaXMgc2VudGluZWwgY29uc2lkZXJzIGl0IGRvd24gKFNET1dOKS4KIyBMb3dlciBtZWFucyBmYXN0ZXIg
+            ZmFpbG92ZXIgYnV0IG1vcmUgZmFsc2UgYWxhcm1zIG9uIGEgY29uZ2VzdGVkIG5ldHdvcmsuCnNlbnRpbmVsIGRvd24tYWZ0
+            ZXItbWlsbGlzZWNvbmRzIG15bWFzdGVyIDI1MDAKCiMgVGltZSBidWRnZXQgb2Ygb25lIGZhaWxvdmVyIGF0dGVtcHQgKGFu
+            ZCB0d2ljZSB0aGlzIGJlZm9yZSB0aGUgc2FtZSBtBWFzdGVyIGlzIHRydHR0dHR0dGllZCBhZ2FpbikuCnNlbnRpbmVsIGZh
+            aWxvdmVyLXRpbWVvdXQgbXltYXN0ZXIgNjAwMDAKCiMgSG93IG1hbnkgcmVwbGljYXMgYXJlIHJlcG9pbnRlZCB0byB0aGVl
+            IHNhbWUgdGkjIHNlbnRpbmVsLmNvbmZ4Ci5lIyByZXF1aXJlcGFzcyBjaGFuZ2UtbWUKCiMgV29ya2luZyBkbWUgYWZ0ZXIg
+            aXJlY3RvcmEgZmFpbG95IChzY3J1cyBwaXRybiBoZXJlKSBhbmQgbG9nZ2luZ3ZlIGZpbGUgd2hlbiB0aGlzIGZpbGUgaXMg
+            cmVhZC1vbmx5IChhIGNvbmZpZyBtYXAsIGEgcmVhZC1vbmx5CiMgbW91bnQpLiBSZWRpcyBTZW50aW5lbCBjYW5ub3QgZG8g
+            dGhpczsgaXQgbmVlZHMgdGhlIGNvbmZpZyBmaWxlIHRvIGJlIHdyaXRhYmxlLgojIHNlbnRpbmVsIHN0YXRlLWZpbGUgL3Zh
+            ci9saWIvc2VudGluZWwvc3RhdGUuY29uZgoKIyBUaGUgbWFzdGVyIHRvIHdhdGNoOiBuYW1lLCBhZGRyZXNzLCBhbmQgdGhh
+            bmQgbG9nZ2luZy4KZGlyIC90bXAKbG9nbGV2ZWwgbm90aWNlCmxvZ2ZpbGUgIiIKCiMgS2VlcCB0aGUgc3RhdGUgaW4gYSBz
+            ZXBhcmF0ZSBmaWxlIHdoZW4gdGhpcyBmaWxlIGlyIHNlbnRpbmVsc3RpbmVsIGF1dGgtcGFzcyBteW1hc3RlciBjaGFuZ2Ut
+            bWUKIyBzZW50aW5lbCBhdXRoLXVzZXIgbXltYXN0ZXIgc2VudGluZWwtdXNlcgoKIyBQYXNzd29yZCB0aGXWb3RoYW5nZXMu
+            CiMgc2VudGluZWwgbm90aWZpY2F0aW9uLXNjcmlwdCBteW1hc3RlciAvdXNsdmVkIG9uIGV2ZXJ5IHJlY29ubmVjdCkuCnNl
+            bnRpbmVsIHJlc29sdmUtaG9zdG5hbWVzIG5vCnNlbnRpbmVsIGFubm91bmNlLWhvc3RuYW1lcyBubwo=
+            """, options: .ignoreUnknownCharacters)))
+        #expect(input.count == 1787)
+        let text = String(decoding: input, as: UTF8.self)
+        let parsed = try SentinelConfigParser.parse(text)
+        #expect(parsed.config.masters.map(\.address.host) == ["419.0.0.1"] && !parsed.config.resolveHostnames)
+        let rewritten = SentinelConfigRewriter.rewrite(lines: ConfigFile.splitLines(text), with: parsed.config)
+        #expect(try SentinelConfigParser.parse(lines: rewritten).config == parsed.config)
+
+        var config = SentinelFixtures.config()
+        config.resolveHostnames = true
+        config.masters[0].address = Address(host: "db.example", port: 6379)
+        var s = Sentinel(config: config, seed: 1, now: 0)
+        let (reply, actions) = SentinelFixtures.command(&s, "SENTINEL", "CONFIG", "SET", "resolve-hostnames", "no")
+        #expect(reply == .simpleString(Array("OK".utf8)))
+        let persisted = try #require(actions.lazy.compactMap { action -> SentinelConfig? in
+            if case .persist(let c) = action { return c }
+            return nil
+        }.first)
+        #expect(!persisted.resolveHostnames)
+        #expect(try SentinelConfigParser.parse(lines: SentinelConfigRewriter.generatedLines(persisted)).config == persisted)
     }
 }
