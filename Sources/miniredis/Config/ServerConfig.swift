@@ -318,9 +318,10 @@ enum ConfigTable {
         var values: [(name: String, lines: [String])] = []
         for e in entries {
             let current = e.get(config)
-            // A value of several words (save, bind, and the ignored directives, which keep their
-            // words joined) is written word by word, empty ones included; any other value is one
-            // argument: unquoted, `requirepass "a b"` came back as two and the file did not load.
+            // A value of several words (bind, client-output-buffer-limit, and the ignored
+            // directives, which keep their words joined) is written word by word, empty ones
+            // included; any other value is one argument: unquoted, `requirepass "a b"` came back
+            // as two and the file did not load.
             let severalWords = multiWord.contains(e.name) || ignoredDefaults[e.name] != nil
             let lines = e.rewriteLines?(config) ?? [severalWords ? words(current) : ConfigFile.quote(current)]
             // A directive the file sets under an alias (slaveof) is rewritten under that name, and
