@@ -16,13 +16,14 @@ var config = ServerConfig()
 var configFile: String?
 do {
     var rest = arguments
+    var directives: [ConfigDirective] = []
     if let first = rest.first, !first.hasPrefix("--") {
         configFile = first
         rest.removeFirst()
-        let text = try ConfigFile.read(path: first)
-        try config.apply(try ConfigFile.parse(text, file: first), file: first)
+        directives = try ConfigFile.parse(try ConfigFile.read(path: first), file: first)
     }
-    try config.apply(try ConfigFile.parseArguments(rest), file: nil)
+    // One pass, as Redis appends the command line to the file's text: `--save` adds rules.
+    try config.apply(directives + ConfigFile.parseArguments(rest), file: configFile)
 } catch {
     FileHandleOut.stderr("\n\(error)\n")
     exit(1)

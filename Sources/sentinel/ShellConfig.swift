@@ -88,7 +88,7 @@ struct ConfigStore {
             store.shell.configPath = FileIO.absolute(first)
             rest.removeFirst()
             let text = try ConfigFile.read(path: first)
-            store.fileLines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            store.fileLines = ConfigFile.splitLines(text)
             if store.fileLines.last == "" { store.fileLines.removeLast() }
         }
         // Command-line directives are lines after the file's.
@@ -113,7 +113,7 @@ struct ConfigStore {
         if let stateFile, let state = FileIO.readText(stateFile) {
             // The state file holds the whole generated state: it replaces the file's `sentinel` lines.
             lines = lines.filter { (ArgumentSplitter.split($0)?.first?.lowercased() ?? "") != "sentinel" }
-                + state.split(separator: "\n").map(String.init)
+                + ConfigFile.splitLines(state)
         }
         store.shell.stateFile = stateFile
         let parsed: SentinelConfigParser.Result

@@ -51,7 +51,7 @@ public enum ConfigFile {
     public static func parse(_ text: String, file: String? = nil) throws(ConfigError) -> [ConfigDirective] {
         var out: [ConfigDirective] = []
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in splitLines(text) {
             lineNo += 1
             let line = raw.trimmingCharacters(in: " \t\r")
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -86,6 +86,14 @@ public enum ConfigFile {
         return out
     }
 
+    /// The lines of a file, split at each "\n" byte as Redis splits them (sdssplitlen); a "\r"
+    /// before it stays at the end of its line, where the parsers ignore it. Not String.split on
+    /// the Character "\n": Swift counts "\r\n" as one Character, so a file with CRLF line ends
+    /// read as one long line, and a rewrite appending to a last line ending in "\r" joined them.
+    public static func splitLines(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(Substring($0)) }
+    }
+
     public static func read(path: String) throws(ConfigError) -> String {
         guard let text = FileIO.readText(path) else {
             throw ConfigError(file: path, reason: "Fatal error, can't open config file '\(path)': \(SystemError.text(errno))")
@@ -108,7 +116,7 @@ public enum ConfigFile {
         var handled: Set<String> = []
         var hasMarker = false
         var output: [String] = []
-        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = splitLines(original)
         if lines.last == "" { lines.removeLast() }
         for line in lines {
             let trimmed = line.trimmingCharacters(in: " \t\r")

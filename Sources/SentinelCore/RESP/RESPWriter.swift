@@ -47,12 +47,16 @@ public struct RESPWriter: Sendable {
     public mutating func ok() { raw("+OK\r\n") }
 
     /// An error reply. `text` includes the code: "ERR syntax error", "WRONGTYPE ...".
-    public mutating func error(_ text: String) { error(bytes: Array(text.utf8)) }
+    public mutating func error(_ text: String) { errorLine(text.utf8) }
 
     /// An error line from raw bytes (it may quote a client's bytes that are not UTF-8).
-    public mutating func error(bytes: [UInt8]) {
+    public mutating func error(bytes: [UInt8]) { errorLine(bytes) }
+
+    /// An error line cannot hold CR or LF; Redis replaces them with spaces (addReplyErrorFormat).
+    /// Errors often quote what the client sent (`unknown subcommand 'x'`), and a bulk argument
+    /// may hold "\r\n": written as is, the rest would reach the client as a second reply.
+    mutating func errorLine<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         buffer.append(UInt8(ascii: "-"))
-        // An error line cannot hold CR or LF; Redis replaces them with spaces.
         for b in bytes { buffer.append(b == 13 || b == 10 ? 32 : b) }
         crlf()
     }
@@ -149,7 +153,7 @@ public struct RESPWriter: Sendable {
     public mutating func value(_ v: RESPValue) {
         switch v {
         case .simpleString(let b): simple(b)
-        case .error(let b): buffer.append(UInt8(ascii: "-")); raw(b); crlf()
+        case .error(let b): errorLine(b)
         case .integer(let i): integer(i)
         case .bulkString(let b): bulk(b)
         case .array(let a): arrayHeader(a.count); for e in a { value(e) }

@@ -42,15 +42,7 @@ enum ConfigCommand {
                 if e.immutable {
                     return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
                 }
-                // Multi-word values (save, client-output-buffer-limit, bind) come as one argument.
-                let value = a[i + 1].utf8Text
-                let words: [String]
-                if ConfigTable.multiWord.contains(e.name) {
-                    words = value.isEmpty ? [""] : value.split(separator: " ").map(String.init)
-                } else {
-                    words = [value]
-                }
-                if let reason = e.set(&updated, words) {
+                if let reason = ConfigTable.setAtRunTime(&updated, e, a[i + 1].utf8Text) {
                     return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
                 }
             }
@@ -112,22 +104,7 @@ extension Server {
     /// the user wrote keep their place and comments.
     func rewriteConfig(path: String) -> String? {
         let original = FileIO.readText(path) ?? ""
-        let defaults = ServerConfig()
-        var values: [(name: String, lines: [String])] = []
-        for e in ConfigTable.entries {
-            let current = e.get(config)
-            let lines = e.rewriteLines?(config) ?? (current.isEmpty ? [] : [current.split(separator: " ").map { ConfigFile.quote(String($0)) }.joined(separator: " ")])
-            if current == e.get(defaults) && e.name != "dir" {
-                // Default values are dropped unless the file sets them (then they are kept in place).
-                let inFile = original.split(separator: "\n").contains { line in
-                    ArgumentSplitter.split(String(line))?.first?.lowercased() == e.name
-                }
-                if inFile { values.append((e.name, lines)) }
-                continue
-            }
-            values.append((e.name, lines))
-        }
-        let text = ConfigFile.rewrite(original: original, values: values)
+        let text = ConfigFile.rewrite(original: original, values: ConfigTable.rewriteValues(config, original: original))
         do {
             try FileIO.replaceAtomically(path, with: Array(text.utf8))
         } catch {

@@ -76,26 +76,35 @@ struct ConfigEntry: Sendable {
     let set: @Sendable (inout ServerConfig, [String]) -> String?
     /// Current value as CONFIG GET prints it.
     let get: @Sendable (ServerConfig) -> String
-    /// Lines for CONFIG REWRITE (defaults to `get`).
+    /// Lines for CONFIG REWRITE (by default `get`, see `ConfigTable.rewriteValues`); an empty
+    /// list removes the directive from the file.
     var rewriteLines: (@Sendable (ServerConfig) -> [String])? = nil
 }
 
 extension ServerConfig {
-    /// Applies directives in order (file first, then command line), stopping at the first bad
-    /// one with an error naming it.
+    /// Applies directives in order (the file's, then the command line's, which have no line
+    /// number), stopping at the first bad one with an error naming it.
     mutating func apply(_ directives: [ConfigDirective], file: String?) throws(ConfigError) {
+        var sawSave = false
         for d in directives {
-            guard let entry = ConfigTable.entry(d.name) else {
-                throw ConfigError(file: file, line: d.line, text: d.text, reason: "Bad directive or wrong number of arguments")
+            func error(_ reason: String) -> ConfigError {
+                ConfigError(file: d.line == nil ? nil : file, line: d.line, text: d.text, reason: reason)
             }
+            guard let entry = ConfigTable.entry(d.name) else { throw error("Bad directive or wrong number of arguments") }
             // Multi-word directives also come as one quoted word (`--save "3600 1"`, as Redis 7
             // accepts on its command line and in CONFIG SET).
             var args = d.args
             if ConfigTable.multiWord.contains(entry.name), args.count == 1, args[0].contains(" ") {
                 args = args[0].split(separator: " ").map(String.init)
             }
-            if let reason = entry.set(&self, args) {
-                throw ConfigError(file: file, line: d.line, text: d.text, reason: reason)
+            let earlierRules = sawSave ? save : []
+            if let reason = entry.set(&self, args) { throw error(reason) }
+            // `save` lines add up, as Redis reads them (the classic redis.conf has three, and
+            // CONFIG REWRITE writes one per rule): the first replaces the defaults, `save ""`
+            // clears. Each line replacing the last kept only the last rule.
+            if entry.name == "save" {
+                sawSave = true
+                if args != [""] { save = earlierRules + save }
             }
         }
     }
@@ -266,7 +275,8 @@ enum ConfigTable {
             guard let p = Int(a[1]), p > 0, p <= 65535 else { return "Invalid master port" }
             c.replicaof = (a[0], p)
             return nil
-        }, get: { c in c.replicaof.map { "\($0.host) \($0.port)" } ?? "" }),
+        }, get: { c in c.replicaof.map { "\($0.host) \($0.port)" } ?? "" },
+           rewriteLines: { c in c.replicaof.map { ["\(ConfigFile.quote($0.host)) \($0.port)"] } ?? [] }),
         stringEntry("masterauth", \.masterauth),
         stringEntry("masteruser", \.masteruser),
         boolEntry("replica-read-only", aliases: ["slave-read-only"], \.replicaReadOnly),
@@ -290,6 +300,52 @@ enum ConfigTable {
             c.ignored[name] = a.joined(separator: " ")
             return nil
         }, get: { $0.ignored[name] ?? "" })
+    }
+
+    /// CONFIG SET's reading of one value: a multi-word directive (save, bind,
+    /// client-output-buffer-limit) takes its words from the one argument, others take it whole.
+    /// Returns why the value was refused.
+    static func setAtRunTime(_ c: inout ServerConfig, _ e: ConfigEntry, _ value: String) -> String? {
+        let words: [String]
+        if multiWord.contains(e.name) {
+            words = value.isEmpty ? [""] : value.split(separator: " ").map(String.init)
+        } else {
+            words = [value]
+        }
+        return e.set(&c, words)
+    }
+
+    /// What CONFIG REWRITE writes into `original` (the file as it is now): every directive whose
+    /// value differs from the default, and the default ones the file sets (kept in place). What
+    /// it writes loads back into the same values (checked by fuzz/run server-config).
+    static func rewriteValues(_ config: ServerConfig, original: String) -> [(name: String, lines: [String])] {
+        let defaults = ServerConfig()
+        let namesInFile = Set(ConfigFile.splitLines(original).compactMap { ArgumentSplitter.split($0)?.first?.lowercased() })
+        var values: [(name: String, lines: [String])] = []
+        for e in entries {
+            let current = e.get(config)
+            // A value of several words (bind, client-output-buffer-limit, and the ignored
+            // directives, which keep their words joined) is written word by word, empty ones
+            // included; any other value is one argument: unquoted, `requirepass "a b"` came back
+            // as two and the file did not load.
+            let severalWords = multiWord.contains(e.name) || ignoredDefaults[e.name] != nil
+            let lines = e.rewriteLines?(config) ?? [severalWords ? words(current) : ConfigFile.quote(current)]
+            // A directive the file sets under an alias (slaveof) is rewritten under that name, and
+            // the lines of its other names are removed: left alone, they would set the old value
+            // again at the next start.
+            let used = ([e.name] + e.aliases).filter(namesInFile.contains)
+            // Default values are dropped unless the file sets them (then they are kept in place).
+            if current == e.get(defaults) && e.name != "dir" && used.isEmpty { continue }
+            values.append((used.first ?? e.name, lines))
+            for other in used.dropFirst() { values.append((other, [])) }
+        }
+        return values
+    }
+
+    /// `value`'s space-separated words, each quoted as needed, so that the directive's words
+    /// joined by spaces read back as `value`.
+    static func words(_ value: String) -> String {
+        value.split(separator: " ", omittingEmptySubsequences: false).map { ConfigFile.quote(String($0)) }.joined(separator: " ")
     }
 
     /// Names in CONFIG GET order (table order; aliases are not listed, as Redis lists them only

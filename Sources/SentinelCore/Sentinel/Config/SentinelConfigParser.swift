@@ -20,7 +20,7 @@ public enum SentinelConfigParser {
     }
 
     public static func parse(_ text: String) throws(SentinelConfigError) -> Result {
-        try parse(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        try parse(lines: ConfigFile.splitLines(text))
     }
 
     public static func parse(lines: [String]) throws(SentinelConfigError) -> Result {

@@ -9,7 +9,11 @@ public enum SentinelConfigRewriter {
         var lines: [String] = []
         if let id = c.myID { lines.append("sentinel myid \(id)") }
         if !c.denyScriptsReconfig { lines.append("sentinel deny-scripts-reconfig no") }
-        if c.resolveHostnames { lines.append("sentinel resolve-hostnames yes") }
+        // `sentinel monitor` takes a hostname only while resolve-hostnames is yes, and it may
+        // have been turned off after (SENTINEL CONFIG SET, or a later line): then it is written
+        // on for the monitor lines and off after them, or the file would not load again.
+        let monitorsHostnames = c.masters.contains { !SentinelConfigParser.isIPAddress($0.address.host) }
+        if c.resolveHostnames || monitorsHostnames { lines.append("sentinel resolve-hostnames yes") }
         if c.announceHostnames { lines.append("sentinel announce-hostnames yes") }
         for m in c.masters {
             let n = q(m.name)
@@ -34,6 +38,7 @@ public enum SentinelConfigRewriter {
                 lines.append("sentinel rename-command \(n) \(q(from)) \(q(to))")
             }
         }
+        if monitorsHostnames && !c.resolveHostnames { lines.append("sentinel resolve-hostnames no") }
         lines.append("sentinel current-epoch \(c.currentEpoch)")
         if let ip = c.announceIP { lines.append("sentinel announce-ip \(q(ip))") }
         if let p = c.announcePort { lines.append("sentinel announce-port \(p)") }
