@@ -24,21 +24,21 @@ import Testing
     /// Seeds that failed once with the shape derived from the seed.
     static let regressionSeedsVariedShape: [UInt64] = []
 
-    @Test func randomizedFaultsKeepSafetyAndConverge() {
-        var seeds: [UInt64]
-        if let one = Self.environment("SIM_SEED").flatMap(UInt64.init) {
-            seeds = [one]
-        } else {
-            let count = Self.environment("SIM_SEEDS").flatMap(Int.init) ?? 200
-            let base = Self.environment("SIM_SEED_BASE").flatMap(UInt64.init) ?? 1
-            seeds = (0..<UInt64(count)).map { base + $0 }
-        }
-        let runs = seeds.map { ($0, false) } + Self.regressionSeeds.map { ($0, true) }
-            + Self.regressionSeedsVariedShape.map { ($0, false) }
+    /// SIM_SEED replays one seed; otherwise `countVariable` (default `defaultCount`) seeds from
+    /// SIM_SEED_BASE (default 1).
+    static func seeds(countVariable: String, defaultCount: Int) -> [UInt64] {
+        if let one = environment("SIM_SEED").flatMap(UInt64.init) { return [one] }
+        let count = environment(countVariable).flatMap(Int.init) ?? defaultCount
+        let base = environment("SIM_SEED_BASE").flatMap(UInt64.init) ?? 1
+        return (0..<UInt64(count)).map { base + $0 }
+    }
+
+    /// Runs the seeds, records the first three failures with their replay line, and expects none.
+    static func runAll(_ name: String, _ runs: [(seed: UInt64, defaultShape: Bool)], fenced: Bool = false) {
         var worstMs: Int64 = 0
         var failures = 0
         for (seed, defaultShape) in runs {
-            let outcome = SeedRunner.run(seed: seed, defaultShape: defaultShape)
+            let outcome = SeedRunner.run(seed: seed, defaultShape: defaultShape, fenced: fenced)
             if outcome.failed {
                 failures += 1
                 if failures <= 3 { Issue.record(Comment(rawValue: outcome.report)) }
@@ -46,32 +46,21 @@ import Testing
                 worstMs = max(worstMs, outcome.convergedAfterMs ?? 0)
             }
         }
-        if Self.environment("SIM_REPORT") != nil {
-            print("simulation: \(runs.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
+        if environment("SIM_REPORT") != nil {
+            print("\(name): \(runs.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
         }
         #expect(failures == 0)
+    }
+
+    @Test func randomizedFaultsKeepSafetyAndConverge() {
+        let runs = Self.seeds(countVariable: "SIM_SEEDS", defaultCount: 200).map { ($0, false) }
+            + Self.regressionSeeds.map { ($0, true) } + Self.regressionSeedsVariedShape.map { ($0, false) }
+        Self.runAll("simulation", runs)
     }
 
     /// Write fencing (docs/fencing.md): the same faults, and after every step no two masters accept
     /// writes and no promoted node lacks an acknowledged write. `SIM_FENCED_SEEDS` runs more.
     @Test func fencedClustersNeverOpenTwoMastersNorLoseAcknowledgedWrites() {
-        let count = Self.environment("SIM_FENCED_SEEDS").flatMap(Int.init) ?? 100
-        let base = Self.environment("SIM_SEED_BASE").flatMap(UInt64.init) ?? 1
-        let seeds = Self.environment("SIM_SEED").flatMap(UInt64.init).map { [$0] } ?? (0..<UInt64(count)).map { base + $0 }
-        var failures = 0
-        var worstMs: Int64 = 0
-        for seed in seeds {
-            let outcome = SeedRunner.run(seed: seed, fenced: true)
-            if outcome.failed {
-                failures += 1
-                if failures <= 3 { Issue.record(Comment(rawValue: outcome.report)) }
-            } else {
-                worstMs = max(worstMs, outcome.convergedAfterMs ?? 0)
-            }
-        }
-        if Self.environment("SIM_REPORT") != nil {
-            print("fenced simulation: \(seeds.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
-        }
-        #expect(failures == 0)
+        Self.runAll("fenced simulation", Self.seeds(countVariable: "SIM_FENCED_SEEDS", defaultCount: 100).map { ($0, false) }, fenced: true)
     }
 }
