@@ -24,9 +24,9 @@ Two masters (from roles, observational): the time during which at least two node
 with "master" at their latest poll (younger than 1 s). A node that does not answer (paused, dead)
 does not count.
 
-Failovers: +switch-master events from all five sentinels, merged by time; an event whose new
-address is the address already announced last is the same failover seen by another sentinel
-(sentinels never adopt an older configuration). A "double failover" is a failover away from the
+Failovers: +promoted-slave events (one per failover, from the leader of its epoch); the
++switch-master events are counted too, but a sentinel that was cut off replays every switch it
+missed when it catches up, so they are no count of failovers. A "double failover" is a failover away from the
 node promoted by the previous failover, less than 10 s after it, while no fault affected that
 node: what Redis does sometimes after a kill -9 (the new master is judged down before it had a
 chance to answer).
@@ -161,36 +161,37 @@ def role_overlap(roles, t_start, t_end, step=0.1, fresh=1.0):
 
 
 def failovers(events, faults, t_start, names):
-    switches = []       # (t, old node, new node)
-    per_sentinel = {}
+    """A failover is a +promoted-slave event: the leader of an epoch saw its chosen replica
+    report role master (one per failover, from that epoch's leader only). +switch-master events
+    are only counted: a sentinel that was cut off replays every switch it missed when it
+    catches up, so they do not say how many failovers there were."""
+    promotions = []     # (t, old node, new node)
+    switch_events = {}
     other = {}
-    last_new = None
     for t, s, channel, payload in sorted(events):
         if channel in ("+elected-leader", "+failover-end", "+failover-end-for-timeout",
                        "+convert-to-slave", "+fix-slave-config", "+tilt") \
                 or channel.startswith("-failover-abort"):
             other[channel] = other.get(channel, 0) + 1
-        if channel != "+switch-master":
+        if channel == "+switch-master":
+            switch_events[s] = switch_events.get(s, 0) + 1
+        if channel != "+promoted-slave":
             continue
-        per_sentinel[s] = per_sentinel.get(s, 0) + 1
+        # slave <ip:port> <ip> <port> @ <master-name> <old-ip> <old-port>
         parts = payload.split()
-        old, new = names.get(parts[1], parts[1]), names.get(parts[3], parts[3])
-        if new == last_new:
-            continue
-        if last_new is not None:
-            old = last_new      # a sentinel may jump straight from an older master
-        last_new = new
-        switches.append((t, old, new))
+        new, old = names.get(parts[2], parts[2]), names.get(parts[6], parts[6])
+        promotions.append((t, old, new))
     double = []
-    for (ta, _, a_new), (tb, b_old, b_new) in zip(switches, switches[1:]):
+    for (ta, _, a_new), (tb, b_old, b_new) in zip(promotions, promotions[1:]):
         if b_old != a_new or tb - ta > DOUBLE_FAILOVER_WINDOW:
             continue
         justified = any(a_new in f.affected and f.window[0] <= tb and f.window[1] >= ta - 1
                         for f in faults if not f.skipped)
         if not justified:
             double.append(f"{a_new}->{b_new} {tb - ta:.1f}s after {a_new} was promoted")
-    return {"failovers": len(switches),
-            "switch_events": sum(per_sentinel.values()),
-            "switches": [f"{round(t - t_start, 2)}s {o}->{n}" for t, o, n in switches],
+    return {"failovers": len(promotions),
+            "switch_events": sum(switch_events.values()),
+            "switch_events_by_sentinel": switch_events,
+            "switches": [f"{round(t - t_start, 2)}s {o}->{n}" for t, o, n in promotions],
             "double_failover": double,
             "sentinel_events": other}

@@ -251,25 +251,8 @@ def run_schedule(args, routes, number, kind, kindex):
         result["crashed"] = [f"{n} exit {rc}" for n, rc in crashed]
         result["rate"] = round(result["writes"] / max(0.1, t_end - t_start))
         result["load"] = load
-        # Observer ROLE polls (300 ms timeout) that timed out on a node no pause fault had
-        # stopped: the machine stalled the process; failovers in such schedules may be spurious.
-        paused = [(f.target, f.window[0], f.window[1] + 0.5) for f in applied
-                  if f.primitive == "pause" and not f.skipped]
-        result["stalls"] = sum(
-            1 for t0, t1, n, role, _ in observer.roles
-            if role == "timeout" and t_start <= t0 <= t_end
-            and not any(n == pn and a - 0.5 <= t0 <= b for pn, a, b in paused))
-        result["max_gap_s"] = round(max([g for t, g in observer.gaps if t >= t_start - 2]
-                                        + [0.0]), 2)
-        result["tilts"] = result["sentinel_events"].get("+tilt", 0)
-        why = []
-        if result["max_gap_s"] >= 0.5:
-            why.append(f"the harness was not scheduled for {result['max_gap_s']} s")
-        if result["tilts"]:
-            why.append(f"{result['tilts']} sentinel +tilt")
-        if result["stalls"] >= 5:
-            why.append(f"{result['stalls']} ROLE polls of running nodes timed out")
-        result["disturbed"] = "; ".join(why)
+        verdict(result, observer.roles, observer.gaps, applied, t_start, t_end)
+        save_observed(sdir, result, t_start, t_end, observer, applied, present)
         return result
     finally:
         if workload is not None and workload.poll() is None:
@@ -284,6 +267,45 @@ def run_schedule(args, routes, number, kind, kindex):
         for f in glob.glob(os.path.join(sdir, "*", "*.rdb")):
             os.unlink(f)
         routes.heal_all()
+
+
+def save_observed(sdir, result, t_start, t_end, observer, applied, present):
+    """Everything the checker reads, so recheck.py can analyse the schedule again."""
+    per_client = {}
+    for cid, seq in present:
+        per_client.setdefault(cid, []).append(seq)
+    data = {
+        "result": result, "t_start": t_start, "t_end": t_end,
+        "events": observer.events, "roles": observer.roles, "gaps": observer.gaps,
+        "faults": [{"primitive": f.primitive, "target": f.target, "affected": sorted(f.affected),
+                    "window": f.window, "skipped": f.skipped} for f in applied],
+        "present": {cid: sorted(s) for cid, s in per_client.items()},
+    }
+    with open(os.path.join(sdir, "observed.json"), "w") as f:
+        json.dump(data, f)
+
+
+def verdict(result, roles, gaps, applied, t_start, t_end):
+    """Was the schedule disturbed by the shared machine? Sets stalls, max_gap_s, tilts and
+    disturbed (empty when not)."""
+    # Observer ROLE polls (300 ms timeout) that timed out on a node no pause fault had
+    # stopped: the machine stalled the process; failovers in such schedules may be spurious.
+    paused = [(f.target, f.window[0], f.window[1] + 0.5) for f in applied
+              if f.primitive == "pause" and not f.skipped]
+    result["stalls"] = sum(
+        1 for t0, t1, n, role, _ in roles
+        if role == "timeout" and t_start <= t0 <= t_end
+        and not any(n == pn and a - 0.5 <= t0 <= b for pn, a, b in paused))
+    result["max_gap_s"] = round(max([g for t, g in gaps if t >= t_start - 2] + [0.0]), 2)
+    result["tilts"] = result["sentinel_events"].get("+tilt", 0)
+    why = []
+    if result["max_gap_s"] >= 0.5:
+        why.append(f"the harness was not scheduled for {result['max_gap_s']} s")
+    if result["tilts"]:
+        why.append(f"{result['tilts']} sentinel +tilt")
+    if result["stalls"] >= 5:
+        why.append(f"{result['stalls']} ROLE polls of running nodes timed out")
+    result["disturbed"] = "; ".join(why)
 
 
 def line(r):
