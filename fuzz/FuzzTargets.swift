@@ -154,7 +154,7 @@ func fuzzConfigFile(_ bytes: [UInt8]) {
         expected += lines.map { (name, ArgumentSplitter.split($0)!) }
     }
     check(after.map(\.name) == expected.map(\.0) && after.map(\.args) == expected.map(\.1),
-                 "rewrite gave \(after.map { [$0.name] + $0.args }), expected \(expected)")
+          "rewrite gave \(after.map { [$0.name] + $0.args }), expected \(expected)")
 }
 
 /// miniredis's config table and CONFIG REWRITE. Input: a config file, then after a NUL byte
