@@ -72,6 +72,14 @@ class Fault:
         self.pid = None
         self.skipped = False
 
+    def skip_if_dead(self, c, t, target, what):
+        """A kill or pause of a node that is already dead does nothing; say so."""
+        if target not in c.dead:
+            return False
+        self.skipped = True
+        self.log(t, f"{what} {target}: already dead, skipped")
+        return True
+
     def apply(self, t):
         c = self.cluster
         self.target = target = c.current_master(fallback=getattr(c, "last_master", NODES[0]))
@@ -96,17 +104,13 @@ class Fault:
             self.affected = {target, replica}
             self.log(t, f"split {'+'.join(minority)} | {'+'.join(majority)}")
         elif p == "kill":
-            if target in c.dead:
-                self.skipped = True
-                self.log(t, f"kill {target}: already dead, skipped")
+            if self.skip_if_dead(c, t, target, "kill"):
                 return
             c.kill(target)
             self.affected = {target}
             self.log(t, f"kill -9 {target}")
         elif p == "pause":
-            if target in c.dead:
-                self.skipped = True
-                self.log(t, f"pause {target}: dead, skipped")
+            if self.skip_if_dead(c, t, target, "pause"):
                 return
             self.pid = c.procs[target].pid
             c.signal(target, signal.SIGSTOP, self.pid)

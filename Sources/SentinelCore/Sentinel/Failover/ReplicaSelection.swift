@@ -84,15 +84,16 @@ extension Sentinel {
         return selection
     }
 
-    /// An acknowledged write was held by a majority M of the N data nodes. Of k fresh answers at
-    /// least M + k - N come from nodes that hold it, so the (M + k - N)-th highest fresh offset is
-    /// a floor every acknowledged write lies under; with fewer answers there is no floor (nil).
+    /// The value most often given (ties: the smallest), or nil for none.
     static func mostCommon(_ ids: [String]) -> String? {
         var counts: [String: Int] = [:]
         for id in ids { counts[id, default: 0] += 1 }
         return counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
     }
 
+    /// An acknowledged write was held by a majority M of the N data nodes. Of k fresh answers at
+    /// least M + k - N come from nodes that hold it, so the (M + k - N)-th highest fresh offset is
+    /// a floor every acknowledged write lies under; with fewer answers there is no floor (nil).
     static func acknowledgedFloor(freshOffsets: [Int64], dataNodes n: Int) -> (answered: Int, needed: Int, floor: Int64?) {
         let majority = n / 2 + 1
         let needed = n - majority + 1

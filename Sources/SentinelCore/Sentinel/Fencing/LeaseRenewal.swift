@@ -33,13 +33,13 @@ struct LeaseState: Sendable {
 extension Sentinel {
     /// The lease announced by the master or any of its replicas (they share the configuration;
     /// after a restart of ours the master may be unreachable while its replicas answer).
-    func fencingLeaseMs(_ m: Int) -> Int64 {
-        masters[m].replicas.reduce(masters[m].node.fencingLeaseMs) { max($0, $1.fencingLeaseMs) }
-    }
+    func fencingLeaseMs(_ m: Int) -> Int64 { largestAnnounced(m, \.fencingLeaseMs) }
 
     /// The largest fencing-quorum the master or its replicas announce.
-    func fencingQuorum(_ m: Int) -> Int {
-        masters[m].replicas.reduce(masters[m].node.fencingQuorum) { max($0, $1.fencingQuorum) }
+    func fencingQuorum(_ m: Int) -> Int { largestAnnounced(m, \.fencingQuorum) }
+
+    private func largestAnnounced<T: Comparable>(_ m: Int, _ field: KeyPath<InstanceState, T>) -> T {
+        masters[m].replicas.reduce(masters[m].node[keyPath: field]) { max($0, $1[keyPath: field]) }
     }
 
     /// Rule 3: a vote in an epoch the master's configuration has not reached yet.
