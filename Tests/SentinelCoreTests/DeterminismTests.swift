@@ -26,6 +26,14 @@ import Testing
             }
             return out
         }
-        #expect(run() == run())
+        let actions = run()
+        #expect(actions == run())
+        // And the same as recorded (Golden/determinism-actions.txt): a refactoring keeps it.
+        let text = actions.joined(separator: "\n") + "\n"
+        if GoldenTraces.rewriting {
+            GoldenTraces.write("determinism-actions.txt", text)
+        } else {
+            #expect(GoldenTraces.read("determinism-actions.txt") == text)
+        }
     }
 }

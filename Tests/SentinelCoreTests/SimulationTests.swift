@@ -34,11 +34,28 @@ import Testing
     }
 
     /// Runs the seeds, records the first three failures with their replay line, and expects none.
-    static func runAll(_ name: String, _ runs: [(seed: UInt64, defaultShape: Bool)], fenced: Bool = false) {
+    /// Seeds listed in the golden file `golden` must publish exactly the trace recorded there
+    /// (GoldenTraces); with GOLDEN_REWRITE the file is written from this run instead.
+    static func runAll(_ name: String, _ runs: [(seed: UInt64, defaultShape: Bool)], fenced: Bool = false, golden: String) {
         var worstMs: Int64 = 0
         var failures = 0
+        let expected = GoldenTraces.table(golden)
+        var recorded: [String] = []
+        var traceMismatches = 0
         for (seed, defaultShape) in runs {
             let outcome = SeedRunner.run(seed: seed, defaultShape: defaultShape, fenced: fenced)
+            if !defaultShape {
+                let entry = GoldenTraces.entry(seed: seed, trace: outcome.trace)
+                GoldenTraces.dumpIfAsked(kind: fenced ? "fenced" : "plain", seed: seed, trace: outcome.trace)
+                recorded.append(entry)
+                if !GoldenTraces.rewriting, let want = expected[seed], want != entry {
+                    traceMismatches += 1
+                    if traceMismatches <= 3 {
+                        Issue.record(Comment(rawValue: "seed \(seed): published trace differs from \(golden) (want `\(want)`, got `\(entry)`); "
+                            + "SIM_TRACE_DIR=<dir> SIM_SEED=\(seed) writes the whole trace to diff against the commit that recorded it"))
+                    }
+                }
+            }
             if outcome.failed {
                 failures += 1
                 if failures <= 3 { Issue.record(Comment(rawValue: outcome.report)) }
@@ -46,21 +63,26 @@ import Testing
                 worstMs = max(worstMs, outcome.convergedAfterMs ?? 0)
             }
         }
+        if GoldenTraces.rewriting {
+            GoldenTraces.write(golden, "# seed, published lines, FNV-1a 64 of the trace (see GoldenTraces.swift)\n" + recorded.joined(separator: "\n") + "\n")
+        }
         if environment("SIM_REPORT") != nil {
             print("\(name): \(runs.count) seeds, \(failures) failed, slowest convergence \(worstMs) ms after faults stopped")
         }
         #expect(failures == 0)
+        #expect(traceMismatches == 0)
+        if !GoldenTraces.rewriting { #expect(!expected.isEmpty, "golden file \(golden) missing") }
     }
 
     @Test func randomizedFaultsKeepSafetyAndConverge() {
-        let runs = Self.seeds(countVariable: "SIM_SEEDS", defaultCount: 200).map { ($0, false) }
+        let runs = Self.seeds(countVariable: "SIM_SEEDS", defaultCount: 300).map { ($0, false) }
             + Self.regressionSeeds.map { ($0, true) } + Self.regressionSeedsVariedShape.map { ($0, false) }
-        Self.runAll("simulation", runs)
+        Self.runAll("simulation", runs, golden: "simulation.txt")
     }
 
     /// Write fencing (docs/fencing.md): the same faults, and after every step no two masters accept
     /// writes and no promoted node lacks an acknowledged write. `SIM_FENCED_SEEDS` runs more.
     @Test func fencedClustersNeverOpenTwoMastersNorLoseAcknowledgedWrites() {
-        Self.runAll("fenced simulation", Self.seeds(countVariable: "SIM_FENCED_SEEDS", defaultCount: 100).map { ($0, false) }, fenced: true)
+        Self.runAll("fenced simulation", Self.seeds(countVariable: "SIM_FENCED_SEEDS", defaultCount: 100).map { ($0, false) }, fenced: true, golden: "simulation-fenced.txt")
     }
 }

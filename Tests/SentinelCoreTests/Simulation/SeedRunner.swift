@@ -14,6 +14,8 @@ enum SeedRunner {
         var violations: [String]
         var report: String
         var elections: Int
+        /// Everything the sentinels published, one line each: `time s<sentinel> <channel> <message>`.
+        var trace: [String]
         var failed: Bool { convergedAfterMs == nil || !violations.isEmpty }
     }
 
@@ -58,6 +60,7 @@ enum SeedRunner {
         let headline = c.checker.violations.first.map { "\($0) [\(shape)]" }
             ?? (converged == nil ? "no convergence within \(livenessBoundMs) ms after faults stopped; views \(c.announcedMasters()), nodes \(c.nodes.map { "\($0.address) alive=\($0.alive) role=\($0.role) up=\($0.linkUp)" }) [\(shape)]" : "ok")
         return Outcome(seed: seed, convergedAfterMs: converged, violations: c.checker.violations,
-                       report: c.report(headline), elections: c.checker.elections)
+                       report: c.report(headline), elections: c.checker.elections,
+                       trace: c.published.map { "\($0.timeMs) s\($0.sentinel) \($0.channel) \($0.message)" })
     }
 }
