@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import RESP
 
 /// Passwords on every link: data nodes with requirepass and masterauth, sentinels reaching them
 /// with auth-pass, sentinels with their own requirepass reaching each other with sentinel-pass.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import RESP
 import SentinelCore
 
 /// kill -9 at random (seeded) moments of the data node's persistence: during SAVE and BGSAVE of a

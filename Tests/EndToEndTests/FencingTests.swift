@@ -1,5 +1,5 @@
 import Foundation
-import SentinelCore
+import RESP
 import Synchronization
 import Testing
 

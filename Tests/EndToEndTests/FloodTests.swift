@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import RESP
+import Runtime
 import SentinelCore
 
 /// Hundreds of hostile clients at once against miniredis and against the sentinel: random bytes,

@@ -1,5 +1,5 @@
 import Testing
-import SentinelCore
+import RESP
 
 /// Hostile and broken input: each gets Redis's error or a closed connection, and nothing else
 /// is affected.

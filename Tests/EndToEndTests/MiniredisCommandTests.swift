@@ -1,5 +1,4 @@
 import Testing
-import SentinelCore
 
 /// Reply bytes of the data node's commands, checked on the wire against what Redis 7 sends.
 @Suite struct MiniredisCommandTests {

@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
 
 /// The data node configured the Redis way: files, command line, CONFIG REWRITE, limits.
 @Suite struct MiniredisConfigTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import RDB
 
 /// Faults on the replication link: each ends in a logged, bounded retry or a clear error, never a
 /// crash, never a partial dataset served as whole, never data lost on the master.

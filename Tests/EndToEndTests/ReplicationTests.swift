@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SentinelCore
+import RESP
 
 /// Replication through real processes on loopback: miniredis with miniredis, and with Debian's
 /// redis-server in both directions.

@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
 
 /// Our sentinels in the situations the issue lists beyond the plain kill -9: a forced failover,
 /// a replica that must never be promoted, a sentinel restarted in the middle of a failover, and a

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import SentinelCore
 
 /// Our sentinel as a server: start-up from config files (including the shipped example), bad
 /// configs, and the client surface.

@@ -1,5 +1,4 @@
 import Foundation
-import SentinelCore
 import Synchronization
 import Testing
 

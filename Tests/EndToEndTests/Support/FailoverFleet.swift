@@ -1,5 +1,4 @@
 import Foundation
-import SentinelCore
 import Testing
 
 /// A fleet for failover scenarios: one master, replicas, and sentinels of either kind (ours or

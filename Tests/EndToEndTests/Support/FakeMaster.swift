@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 import Synchronization
 
 /// A scripted stand-in for a master, to inject faults a real one never makes on cue: it answers

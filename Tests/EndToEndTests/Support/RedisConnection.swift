@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SentinelCore
+import RESP
 
 /// A blocking test client over a real TCP socket: sends raw bytes or commands, reads whole RESP
 /// values (raw bytes too, for byte-exact reply checks). Every read has a deadline so a broken

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SentinelCore
+@testable import RDB
+@testable import RESP
 #if canImport(Glibc)
 import Glibc
 #endif
