@@ -9,6 +9,8 @@
 //   RDB           the one RDB codec                                          (Glibc for file I/O)
 //   Runtime       event loop, sockets, signals, subprocesses, files, logger  (the only OS layer)
 //   SentinelCore  the sentinel as a pure state machine                       (RESP, Config)
+//   ServerKit     the client connection layer both servers share: accept, input/output
+//                 buffers, pub/sub, HELLO, AUTH, CLIENT                      (RESP, Runtime)
 import PackageDescription
 
 let package = Package(
@@ -25,14 +27,15 @@ let package = Package(
         .target(name: "RDB", dependencies: ["RESP"]),
         .target(name: "Runtime", dependencies: ["CSystem", "Config"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "SentinelCore", dependencies: ["RESP", "Config"]),
+        .target(name: "ServerKit", dependencies: ["RESP", "Runtime"]),
         .executableTarget(
-            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "CSystem"],
+            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "ServerKit", "CSystem"],
             // Release builds skip the runtime exclusivity checks: on the request path they were
             // ~19% of the instructions (callgrind, pipelined SET). Debug builds, which every test
             // runs, keep them, so an overlapping access is still caught by the tests.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "RESP", "Config", "Runtime", "CSystem"]),
+        .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "RESP", "Config", "Runtime", "ServerKit", "CSystem"]),
         // The failover demo that demo/failover builds and runs (see demo/README.md).
         .executableTarget(name: "failover-demo", dependencies: ["RESP", "Runtime", "CSystem"], path: "demo/Sources"),
         // SentinelCore only for SplitMix64, the seeded generator behind the random splits.
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "RDBTests", dependencies: ["RDB", "RESP", "SentinelCore"]),
         // Golden/ holds the recorded traces, read from the source tree (GoldenTraces.swift).
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "RESP", "Config", "RDB", "Runtime"], exclude: ["Golden"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "RESP"]),
         .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "RESP", "Config", "RDB", "Runtime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Config", "RDB", "Runtime", "SentinelCore"]),
     ],
