@@ -1,73 +1,30 @@
 import RESP
+import ServerKit
 
-/// CLIENT subcommands.
+/// CLIENT subcommands: the shared ones come from ServerKit (ClientSubcommands); PAUSE, UNPAUSE
+/// and REPLY are the data node's own.
 enum ClientCommand {
-    /// Redis refuses names with spaces or characters outside '!'...'~'.
-    static func validName(_ name: [UInt8]) -> Bool {
-        name.allSatisfy { $0 >= 33 && $0 <= 126 }
-    }
-
     static func client(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let sub = a[1].lowercasedASCII
+        if let error = ClientSubcommands.arityError(sub, count: a.count) { return c.reply.error(error) }
+        if ClientSubcommands.runSessionOnly(sub, a, session: &c.session, reply: &c.reply) { return }
         switch sub {
-        case "setname":
-            guard a.count == 3 else { return c.reply.error(Errors.arity("client|setname")) }
-            guard validName(a[2]) else {
-                return c.reply.error("ERR Client names cannot contain spaces, newlines or special characters.")
-            }
-            c.name = a[2]
-            c.reply.ok()
-        case "getname":
-            c.name.isEmpty ? c.reply.nullBulk() : c.reply.bulk(c.name)
         case "id":
             c.reply.integer(c.id)
         case "info":
             c.reply.verbatim(Array((c.infoLine(nowMs: s.nowMs) + "\n").utf8))
         case "list":
-            var filterType: String?
-            var ids: Set<Int64>?
-            var i = 2
-            while i < a.count {
-                switch a[i].lowercasedASCII {
-                case "type" where i + 1 < a.count:
-                    let t = a[i + 1].lowercasedASCII
-                    guard ["normal", "master", "replica", "slave", "pubsub"].contains(t) else {
-                        return c.reply.error("ERR Unknown client type '\(a[i + 1].utf8Text)'")
-                    }
-                    filterType = t == "slave" ? "replica" : t
-                    i += 2
-                case "id" where i + 1 < a.count:
-                    var set = Set<Int64>()
-                    for raw in a[(i + 1)...] {
-                        guard let n = Numbers.int64(raw), n > 0 else { return c.reply.error("ERR Invalid client ID") }
-                        set.insert(n)
-                    }
-                    ids = set
-                    i = a.count
-                default:
-                    return c.reply.error(Errors.syntax)
-                }
+            let filter: ClientListFilter
+            switch ClientListFilter.parse(a) {
+            case .success(let f): filter = f
+            case .failure(let e): return c.reply.error(e.text)
             }
             let now = s.nowMs
             var text = ""
-            for client in s.clients.values.sorted(by: { $0.id < $1.id }) {
-                if let t = filterType, typeName(client) != t { continue }
-                if let ids, !ids.contains(client.id) { continue }
+            for client in s.clients.values.sorted(by: { $0.id < $1.id }) where filter.matches(client.facts) {
                 text += client.infoLine(nowMs: now) + "\n"
             }
             c.reply.verbatim(Array(text.utf8))
-        case "setinfo":
-            guard a.count == 4 else { return c.reply.error(Errors.arity("client|setinfo")) }
-            let attr = a[2].lowercasedASCII
-            guard a[3].allSatisfy({ $0 > 32 && $0 < 127 }) || a[3].isEmpty else {
-                return c.reply.error("ERR \(attr) cannot contain spaces, newlines or special characters.")
-            }
-            switch attr {
-            case "lib-name": c.libName = a[3].utf8Text
-            case "lib-ver": c.libVersion = a[3].utf8Text
-            default: return c.reply.error("ERR Unrecognized option '\(a[2].utf8Text)'")
-            }
-            c.reply.ok()
         case "kill":
             kill(s, c, a)
         case "pause":
@@ -85,95 +42,35 @@ enum ClientCommand {
             s.clientPause(timeoutMs: timeout, mode: mode)
             c.reply.ok()
         case "unpause":
-            guard a.count == 2 else { return c.reply.error(Errors.arity("client|unpause")) }
             c.reply.ok()
             s.clientUnpause()
         case "reply":
-            guard a.count == 3, ["on", "off", "skip"].contains(a[2].lowercasedASCII) else { return c.reply.error(Errors.syntax) }
+            guard ["on", "off", "skip"].contains(a[2].lowercasedASCII) else { return c.reply.error(Errors.syntax) }
             c.reply.ok()
-        case "no-evict", "no-touch":
-            c.reply.ok()
-        case "help":
-            let lines = ["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                         "GETNAME", "    Return the name of the current connection.",
-                         "ID", "    Return the ID of the current connection.",
-                         "INFO", "    Return information about the current client connection.",
-                         "KILL <ip:port>", "    Kill connection made from <ip:port>.",
-                         "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are: ID, TYPE, ADDR, LADDR, SKIPME.",
-                         "LIST [TYPE <type>] [ID <id> ...]", "    Return information about client connections.",
-                         "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
-                         "UNPAUSE", "    Stop the current client pause, resuming traffic.",
-                         "SETNAME <name>", "    Assign the name <name> to the current connection.",
-                         "SETINFO <option> <value>", "    Set client meta attr (LIB-NAME, LIB-VER).",
-                         "HELP", "    Print this help."]
-            c.reply.helpLines(lines)
         default:
-            c.reply.error(Errors.unknownSubcommand(a[1], "client"))
+            c.reply.error(ClientSubcommands.unknown(a[1]))
         }
     }
 
-    static func typeName(_ c: Client) -> String {
-        switch c.kind {
-        case .replica: return "replica"
-        case .master: return "master"
-        case .normal: return c.subscriptionCount > 0 ? "pubsub" : "normal"
-        }
-    }
-
-    /// CLIENT KILL ip:port (old form, +OK or error) or CLIENT KILL <filter> <value> ...
-    /// (new form, count of killed). The new form skips the caller unless SKIPME no: the
-    /// promotion's `CLIENT KILL TYPE normal` from a sentinel must not cut its own link.
+    /// The new form skips the caller unless SKIPME no: the promotion's `CLIENT KILL TYPE normal`
+    /// from a sentinel must not cut its own link.
     static func kill(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        if a.count == 3 {
-            let addr = a[2].utf8Text
+        switch ClientKill.parse(a) {
+        case .failure(let e):
+            c.reply.error(e.text)
+        case .success(.address(let addr)):
             guard let victim = s.clients.values.first(where: { "\($0.address):\($0.port)" == addr }) else {
                 return c.reply.error("ERR No such client")
             }
             c.reply.ok()
             if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
-            return
-        }
-        guard a.count % 2 == 0 else { return c.reply.error(Errors.syntax) }
-        var type: String?, id: Int64?, addr: String?, laddr: String?
-        var skipMe = true
-        for i in stride(from: 2, to: a.count, by: 2) {
-            let v = a[i + 1]
-            switch a[i].lowercasedASCII {
-            case "type":
-                let t = v.lowercasedASCII
-                guard ["normal", "master", "replica", "slave", "pubsub"].contains(t) else {
-                    return c.reply.error("ERR Unknown client type '\(v.utf8Text)'")
-                }
-                type = t == "slave" ? "replica" : t
-            case "id":
-                guard let n = Numbers.int64(v), n > 0 else { return c.reply.error("ERR client-id should be greater than 0") }
-                id = n
-            case "addr": addr = v.utf8Text
-            case "laddr": laddr = v.utf8Text
-            case "skipme":
-                switch v.lowercasedASCII {
-                case "yes": skipMe = true
-                case "no": skipMe = false
-                default: return c.reply.error(Errors.syntax)
-                }
-            case "user", "maxage": break
-            default: return c.reply.error(Errors.syntax)
+        case .success(.filters(let filter)):
+            var killed = 0
+            for victim in Array(s.clients.values) where filter.matches(victim.facts, isCaller: victim === c) {
+                if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
+                killed += 1
             }
+            c.reply.integer(killed)
         }
-        var killed = 0
-        for victim in Array(s.clients.values) {
-            if let type, typeName(victim) != type { continue }
-            if let id, victim.id != id { continue }
-            if let addr, "\(victim.address):\(victim.port)" != addr { continue }
-            if let laddr, victim.localAddress != laddr { continue }
-            if victim === c {
-                if skipMe { continue }
-                c.closeAfterReply = true
-            } else {
-                s.closeClient(victim)
-            }
-            killed += 1
-        }
-        c.reply.integer(killed)
     }
 }

@@ -1,18 +1,5 @@
 import RESP
-
-/// Who listens to what: channel → subscribers in subscription order, and pattern subscriptions.
-struct PubSubRegistry {
-    var channels: [Key: [Client]] = [:]
-    var patterns: [(pattern: [UInt8], client: Client)] = []
-
-    mutating func removeAll(_ c: Client) {
-        for ch in c.channels {
-            channels[ch]?.removeAll { $0 === c }
-            if channels[ch]?.isEmpty == true { channels[ch] = nil }
-        }
-        if !c.patterns.isEmpty { patterns.removeAll { $0.client === c } }
-    }
-}
+import ServerKit
 
 enum PubSubCommands {
     static let specs: [CommandSpec] = [
@@ -26,72 +13,19 @@ enum PubSubCommands {
 
     static func subscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
         if c.multiQueue != nil { return }
-        for ch in a.dropFirst() {
-            let key = Key(ch)
-            if !c.channels.contains(key) {
-                c.channels.insert(key)
-                s.pubsub.channels[key, default: []].append(c)
-            }
-            c.reply.pushHeader(3)
-            c.reply.bulk("subscribe")
-            c.reply.bulk(ch)
-            c.reply.integer(c.subscriptionCount)
-        }
+        PubSub.subscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
     }
 
     static func unsubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        let targets = a.count > 1 ? a.dropFirst().map { Key($0) } : Array(c.channels)
-        if targets.isEmpty {
-            c.reply.pushHeader(3)
-            c.reply.bulk("unsubscribe")
-            c.reply.nullBulk()
-            c.reply.integer(c.subscriptionCount)
-            return
-        }
-        for key in targets {
-            if c.channels.remove(key) != nil {
-                s.pubsub.channels[key]?.removeAll { $0 === c }
-                if s.pubsub.channels[key]?.isEmpty == true { s.pubsub.channels[key] = nil }
-            }
-            c.reply.pushHeader(3)
-            c.reply.bulk("unsubscribe")
-            c.reply.bulk(key.bytes)
-            c.reply.integer(c.subscriptionCount)
-        }
+        PubSub.unsubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
     }
 
     static func psubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        for p in a.dropFirst() {
-            if !c.patterns.contains(p) {
-                c.patterns.append(p)
-                s.pubsub.patterns.append((p, c))
-            }
-            c.reply.pushHeader(3)
-            c.reply.bulk("psubscribe")
-            c.reply.bulk(p)
-            c.reply.integer(c.subscriptionCount)
-        }
+        PubSub.psubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, patterns: a.dropFirst())
     }
 
     static func punsubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        let targets = a.count > 1 ? Array(a.dropFirst()) : c.patterns
-        if targets.isEmpty {
-            c.reply.pushHeader(3)
-            c.reply.bulk("punsubscribe")
-            c.reply.nullBulk()
-            c.reply.integer(c.subscriptionCount)
-            return
-        }
-        for p in targets {
-            if let i = c.patterns.firstIndex(of: p) {
-                c.patterns.remove(at: i)
-                s.pubsub.patterns.removeAll { $0.client === c && $0.pattern == p }
-            }
-            c.reply.pushHeader(3)
-            c.reply.bulk("punsubscribe")
-            c.reply.bulk(p)
-            c.reply.integer(c.subscriptionCount)
-        }
+        PubSub.punsubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, patterns: a.dropFirst())
     }
 
     static func publish(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
@@ -105,18 +39,18 @@ enum PubSubCommands {
         switch a[1].lowercasedASCII {
         case "channels":
             guard a.count <= 3 else { return c.reply.error(Errors.arity("pubsub|channels")) }
-            let names = s.pubsub.channels.keys.filter { a.count == 2 || Glob.match(a[2], $0.bytes) }
+            let names = s.pubsub.channels.keys.filter { a.count == 2 || Glob.match(a[2], $0) }
             c.reply.arrayHeader(names.count)
-            for n in names { c.reply.bulk(n.bytes) }
+            for n in names { c.reply.bulk(n) }
         case "numsub":
             c.reply.mapHeader(a.count - 2)
             for ch in a.dropFirst(2) {
                 c.reply.bulk(ch)
-                c.reply.integer(s.pubsub.channels[Key(ch)]?.count ?? 0)
+                c.reply.integer(s.pubsub.subscriberCount(ch))
             }
         case "numpat":
             guard a.count == 2 else { return c.reply.error(Errors.arity("pubsub|numpat")) }
-            c.reply.integer(Set(s.pubsub.patterns.map { Key($0.pattern) }).count)
+            c.reply.integer(s.pubsub.distinctPatternCount)
         case "help":
             let lines = ["PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                          "CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -135,31 +69,13 @@ extension Server {
     /// Delivers a message to channel subscribers and matching pattern subscribers; returns how
     /// many received it. A subscriber over its output limit is disconnected, not waited for.
     func publish(channel: [UInt8], message: [UInt8]) -> Int {
-        var receivers = 0
         stats.pubsubChannelsPublished += 1
-        if let subs = pubsub.channels[Key(channel)] {
-            for sub in subs {
-                sub.reply.pushHeader(3)
-                sub.reply.bulk("message")
-                sub.reply.bulk(channel)
-                sub.reply.bulk(message)
-                sub.scheduleWrite()
-                receivers += 1
-                checkOutputLimits(sub)
-            }
+        // A copy: a subscriber closed over its output limit leaves the registry meanwhile.
+        let registry = pubsub
+        return PubSubRegistry.publish(registry, channel: channel, message: message) { sub, frame in
+            frame(&sub.reply)
+            sub.scheduleWrite()
+            checkOutputLimits(sub)
         }
-        if !pubsub.patterns.isEmpty {
-            for (pattern, sub) in pubsub.patterns where Glob.match(pattern, channel) {
-                sub.reply.pushHeader(4)
-                sub.reply.bulk("pmessage")
-                sub.reply.bulk(pattern)
-                sub.reply.bulk(channel)
-                sub.reply.bulk(message)
-                sub.scheduleWrite()
-                receivers += 1
-                checkOutputLimits(sub)
-            }
-        }
-        return receivers
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import RESP
 import Runtime
+import ServerKit
 
 enum ServerCommands {
     static let specs: [CommandSpec] = [
@@ -28,14 +29,7 @@ enum ServerCommands {
 
     static func ping(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
         guard a.count <= 2 else { return c.reply.error(Errors.arity("ping")) }
-        // In RESP2 a subscribed client gets PING's answer in the pub/sub message shape.
-        if c.resp == 2 && c.subscriptionCount > 0 {
-            c.reply.arrayHeader(2)
-            c.reply.bulk("pong")
-            c.reply.bulk(a.count == 2 ? a[1] : [])
-            return
-        }
-        if a.count == 2 { c.reply.bulk(a[1]) } else { c.reply.raw("+PONG\r\n") }
+        c.reply.pong(a.count == 2 ? a[1] : nil, subscribed: c.subscriptionCount > 0)
     }
 
     static func select(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
@@ -45,77 +39,28 @@ enum ServerCommands {
         c.reply.ok()
     }
 
-    /// Checks a username/password pair against the only user there is, `default`.
-    static func checkPassword(_ s: Server, user: [UInt8]?, password: [UInt8]) -> Bool {
-        if let user, user != Array("default".utf8) { return false }
-        return s.config.requirepass.isEmpty || password == Array(s.config.requirepass.utf8)
-    }
-
     static func auth(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        guard a.count <= 3 else { return c.reply.error(Errors.syntax) }
-        if a.count == 2 && s.config.requirepass.isEmpty {
-            return c.reply.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
-        }
-        let user = a.count == 3 ? a[1] : nil
-        guard checkPassword(s, user: user, password: a[a.count - 1]) else {
+        if !Credentials.auth(a, requirepass: Array(s.config.requirepass.utf8), session: &c.session, input: &c.input, reply: &c.reply) {
             s.log.verbose("Authentication failed for client \(c.address):\(c.port)")
-            return c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
         }
-        c.authenticated = true
-        c.parser.unauthenticatedLimits = false
-        c.reply.ok()
     }
 
-    /// HELLO [protover [AUTH username password] [SETNAME clientname]]
     static func hello(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        var version = c.resp
-        if a.count >= 2 {
-            guard let v = Numbers.int64(a[1]) else { return c.reply.error("ERR Protocol version is not an integer or out of range") }
-            guard v == 2 || v == 3 else { return c.reply.error("NOPROTO unsupported protocol version") }
-            version = Int(v)
-        }
-        var i = 2
-        var setName: [UInt8]?
-        var authed = c.authenticated
-        while i < a.count {
-            switch a[i].lowercasedASCII {
-            case "auth" where i + 2 < a.count:
-                guard checkPassword(s, user: a[i + 1], password: a[i + 2]) else {
-                    return c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
-                }
-                authed = true
-                i += 3
-            case "setname" where i + 1 < a.count:
-                guard ClientCommand.validName(a[i + 1]) else {
-                    return c.reply.error("ERR Client names cannot contain spaces, newlines or special characters.")
-                }
-                setName = a[i + 1]
-                i += 2
-            default:
-                return c.reply.error("ERR Syntax error in HELLO option '\(a[i].utf8Text)'")
-            }
-        }
-        guard authed else {
-            return c.reply.error(RedisCompat.helloNeedsAuth)
-        }
-        c.authenticated = true
-        c.parser.unauthenticatedLimits = false
-        if let setName { c.name = setName }
-        c.reply.protocolVersion = version
-        c.reply.helloReply(id: Int(c.id), mode: "standalone", role: s.replication.isMaster ? "master" : "replica")
+        HelloRequest.run(a, requirepass: Array(s.config.requirepass.utf8), id: c.id, mode: "standalone",
+                         role: s.replication.isMaster ? "master" : "replica",
+                         session: &c.session, input: &c.input, reply: &c.reply)
     }
 
     static func reset(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
         c.multiQueue = nil
         c.multiFailed = false
         s.unwatchAll(c)
-        s.pubsub.removeAll(c)
-        c.channels = []
-        c.patterns = []
+        s.pubsub.removeAll(c, &c.session.subscriptions)
         c.dbIndex = 0
-        c.name = []
+        let authenticated = s.config.requirepass.isEmpty
+        c.session.reset(authenticated: authenticated)
+        c.input.setAuthenticated(authenticated)
         c.reply.protocolVersion = 2
-        c.authenticated = s.config.requirepass.isEmpty
         c.reply.simple("RESET")
     }
 

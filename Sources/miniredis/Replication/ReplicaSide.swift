@@ -115,7 +115,7 @@ extension Replication {
         c.kind = .master
         c.authenticated = true
         c.dbIndex = db
-        c.parser.unauthenticatedLimits = false
+        c.input.setAuthenticated(true)
         do {
             try server.loop.register(fd, c)
         } catch {
@@ -127,7 +127,7 @@ extension Replication {
         masterClient = c
         connectBackoffMs = 0
         lastIOFromMasterMs = server.nowMs
-        c.query = leftover
+        c.input.query = leftover
         sendAck()
         if !leftover.isEmpty { masterStreamRead(c) }
     }
@@ -138,10 +138,10 @@ extension Replication {
     func masterStreamRead(_ c: Client) {
         lastIOFromMasterMs = server.nowMs
         while !c.closed {
-            let start = c.queryPos
+            let start = c.input.pos
             let command: [[UInt8]]?
             do {
-                command = try c.parser.next(c.query, &c.queryPos)
+                command = try c.input.next()
             } catch {
                 server.log.warning("Protocol error in the stream from MASTER (\(error)); reconnecting")
                 server.closeClient(c)
@@ -151,7 +151,7 @@ extension Replication {
                 // The parser keeps the arguments of a command that is not whole yet and has
                 // moved past their bytes: keep those bytes too, so the command is counted and
                 // forwarded whole once it completes.
-                c.streamPartial.append(contentsOf: c.query[start..<c.queryPos])
+                c.streamPartial.append(contentsOf: c.input.query[start..<c.input.pos])
                 break
             }
             let replyMark = c.reply.buffer.count
@@ -165,18 +165,15 @@ extension Replication {
             // Replies to the master are dropped; only ACKs go back.
             if c.reply.buffer.count > replyMark { c.reply.buffer.removeLast(c.reply.buffer.count - replyMark) }
             if c.streamPartial.isEmpty {
-                proxy(c.query[start..<c.queryPos])
+                proxy(c.input.query[start..<c.input.pos])
             } else {
-                c.streamPartial.append(contentsOf: c.query[start..<c.queryPos])
+                c.streamPartial.append(contentsOf: c.input.query[start..<c.input.pos])
                 proxy(c.streamPartial[...])
                 c.streamPartial.removeAll(keepingCapacity: true)
             }
             masterStreamDB = c.dbIndex
         }
-        if c.queryPos > 0 {
-            c.query.removeFirst(c.queryPos)
-            c.queryPos = 0
-        }
+        c.input.compact()
         if ackState.requested {
             ackState.requested = false
             sendAck()

@@ -1,6 +1,7 @@
 import Glibc
 import RESP
 import Runtime
+import ServerKit
 
 /// One connection to the data node: its input buffer and parser, the replies built for it, and
 /// its session state (selected db, protocol, transaction, subscriptions).
@@ -17,17 +18,12 @@ final class Client: EventHandler {
     let createdMs: Int64
     var lastInteractionMs: Int64
 
-    var name: [UInt8] = []
-    var libName = ""
-    var libVersion = ""
+    /// Name, library, authentication, subscriptions: the state kept as the sentinel keeps it.
+    var session: ClientSession
     var dbIndex = 0
-    var authenticated: Bool
     var lastCommandName = "NULL"
 
-    // Input.
-    var query: [UInt8] = []
-    var queryPos = 0
-    var parser: RESPCommandParser
+    var input: ClientInput
 
     // Output.
     var reply: RESPWriter
@@ -47,10 +43,11 @@ final class Client: EventHandler {
     var watchedKeys: [(db: Int, key: Key)] = []
     var watchDirty = false
 
-    // Pub/sub.
-    var channels: Set<Key> = []
-    var patterns: [[UInt8]] = []
-    var subscriptionCount: Int { channels.count + patterns.count }
+    var authenticated: Bool {
+        @inline(__always) get { session.authenticated }
+        set { session.authenticated = newValue }
+    }
+    var subscriptionCount: Int { @inline(__always) get { session.subscriptions.count } }
 
     /// The replication offset after this client's last command: what WAIT waits for.
     var lastWriteOffset: Int64 = 0
@@ -78,9 +75,9 @@ final class Client: EventHandler {
         self.localAddress = local.map { "\($0.0):\($0.1)" } ?? ""
         self.createdMs = nowMs
         self.lastInteractionMs = nowMs
-        self.authenticated = server.config.requirepass.isEmpty
-        self.parser = RESPCommandParser(maxBulkLength: Int(server.config.protoMaxBulkLen))
-        self.parser.unauthenticatedLimits = !authenticated
+        let authenticated = server.config.requirepass.isEmpty
+        self.session = ClientSession(authenticated: authenticated)
+        self.input = ClientInput(maxBulkLength: Int(server.config.protoMaxBulkLen), authenticated: authenticated)
         self.reply = RESPWriter(protocolVersion: 2)
     }
 
@@ -117,12 +114,31 @@ final class Client: EventHandler {
         return f.isEmpty ? "N" : f
     }
 
+    /// What CLIENT KILL and CLIENT LIST filter on.
+    var facts: ClientFacts {
+        let type: ClientType
+        switch kind {
+        case .replica: type = .replica
+        case .master: type = .master
+        case .normal: type = subscriptionCount > 0 ? .pubsub : .normal
+        }
+        return ClientFacts(id: id, address: "\(address):\(port)", localAddress: localAddress, type: type)
+    }
+
     func infoLine(nowMs: Int64) -> String {
-        let age = (nowMs - createdMs) / 1000
-        let idle = (nowMs - lastInteractionMs) / 1000
-        let qbuf = query.count - queryPos
-        let events = server.loop.isWatchingWrite(fd) ? "rw" : (readPaused ? "" : "r")
-        return "id=\(id) addr=\(address):\(port) laddr=\(localAddress) fd=\(fd) name=\(String(decoding: name, as: UTF8.self)) age=\(age) idle=\(idle) flags=\(flagsText) db=\(dbIndex) sub=\(channels.count) psub=\(patterns.count) ssub=0 multi=\(multiQueue.map { $0.count } ?? -1) qbuf=\(qbuf) qbuf-free=\(query.capacity - query.count) argv-mem=0 multi-mem=0 rbs=\(reply.buffer.capacity) rbp=\(reply.buffer.count) obl=0 oll=0 omem=\(pendingOutput) tot-mem=\(query.capacity + reply.buffer.capacity) events=\(events) cmd=\(lastCommandName) user=default redir=-1 resp=\(resp) lib-name=\(libName) lib-ver=\(libVersion)"
+        var line = ClientInfoLine(id: id, address: "\(address):\(port)", localAddress: localAddress, fd: fd, session: session,
+                                  ageSeconds: (nowMs - createdMs) / 1000, idleSeconds: (nowMs - lastInteractionMs) / 1000,
+                                  flags: flagsText, command: lastCommandName, resp: resp)
+        line.db = dbIndex
+        line.multi = multiQueue.map { $0.count } ?? -1
+        line.qbuf = input.unreadCount
+        line.qbufFree = input.query.capacity - input.query.count
+        line.rbs = reply.buffer.capacity
+        line.rbp = reply.buffer.count
+        line.omem = pendingOutput
+        line.totMem = input.query.capacity + reply.buffer.capacity
+        line.events = server.loop.isWatchingWrite(fd) ? "rw" : (readPaused ? "" : "r")
+        return line.text
     }
 }
 

@@ -1,4 +1,5 @@
 import RESP
+import ServerKit
 
 /// Error texts shared by many commands, exactly as Redis words them.
 enum Errors {
@@ -45,8 +46,8 @@ extension Server {
             c.scheduleWrite()
             return
         }
-        if c.resp == 2 && c.subscriptionCount > 0 && !["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset", "ssubscribe", "sunsubscribe"].contains(spec.name) {
-            c.reply.error("ERR Can't execute '\(spec.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+        if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, protocolVersion: 2, subscribed: true) {
+            c.reply.error(refusal)
             c.scheduleWrite()
             return
         }
@@ -220,6 +221,6 @@ extension Server {
     func unblock(_ c: Client) {
         c.blocked = nil
         c.scheduleWrite()
-        if c.queryPos < c.query.count || c.parser.isMidCommand { processInput(c) }
+        if c.input.hasUnread || c.input.parser.isMidCommand { processInput(c) }
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import RESP
 import Runtime
+import ServerKit
 
 /// The data node: owns the event loop, the listeners, every client and the keyspace. Everything
 /// runs on the loop's thread, as in Redis: commands execute to completion, in order, with no
@@ -28,7 +29,7 @@ final class Server {
     var lastSaveOK = true
     var lastBgsaveStatus = "ok"
     var stats = Stats()
-    var pubsub = PubSubRegistry()
+    var pubsub = PubSubRegistry<Client>()
     var replication: Replication!
     let fencing = Fencing()
     var pause = ClientPause()
@@ -107,41 +108,28 @@ final class Server {
 
     // MARK: Connections
 
+    var acceptPolicy: AcceptPolicy {
+        AcceptPolicy(maxClients: config.maxclients, protectedMode: config.protectedMode,
+                     passwordSet: !config.requirepass.isEmpty, keepAliveSeconds: Int32(config.tcpKeepalive))
+    }
+
     func accept(on listenerFD: Int32) {
-        // Accept a bounded batch per event, so a connection storm cannot starve other clients.
-        for _ in 0..<1000 {
-            guard let (fd, address, port) = Socket.accept(listenerFD) else { return }
+        Acceptor.acceptPending(on: listenerFD, policy: acceptPolicy, connected: { clients.count }, refused: { refusal in
             stats.totalConnections += 1
-            if clients.count >= config.maxclients {
-                stats.rejectedConnections += 1
-                rejectAndClose(fd, "-ERR max number of clients reached\r\n")
-                continue
-            }
-            if config.protectedMode && config.requirepass.isEmpty && !Socket.isLoopback(address) {
-                rejectAndClose(fd, Server.protectedModeError)
-                continue
-            }
-            Socket.setNoDelay(fd)
-            Socket.setKeepAlive(fd, seconds: Int32(config.tcpKeepalive))
+            if refusal == .maxClients { stats.rejectedConnections += 1 }
+        }, adopt: { fd, address, port in
+            stats.totalConnections += 1
             let c = Client(id: nextClientID, fd: fd, server: self, address: address, port: port, nowMs: nowMs)
             nextClientID += 1
             do {
                 try loop.register(fd, c)
             } catch {
                 close(fd)
-                continue
+                return
             }
             clients[c.id] = c
-        }
+        })
     }
-
-    private func rejectAndClose(_ fd: Int32, _ message: String) {
-        var m = message
-        m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
-        close(fd)
-    }
-
-    static let protectedModeError = "-\(RedisCompat.protectedModeDenied)\r\n"
 
     func closeClient(_ c: Client) {
         guard !c.closed else { return }
@@ -150,16 +138,15 @@ final class Server {
         close(c.fd)
         clients[c.id] = nil
         unwatchAll(c)
-        pubsub.removeAll(c)
+        pubsub.removeAll(c, &c.session.subscriptions)
         replication.clientClosed(c)
     }
 
     // MARK: Reading and executing
 
     func readFromClient(_ c: Client) {
-        switch Socket.read(c.fd, into: scratch) {
+        switch c.input.read(from: c.fd, scratch: scratch) {
         case .bytes(let n):
-            c.query.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
             stats.netInputBytes += Int64(n)
             c.lastInteractionMs = nowMs
             if c.kind == .master {
@@ -179,7 +166,7 @@ final class Server {
         while !c.closed && !c.closeAfterReply && c.blocked == nil && c.postponed == nil && !c.readPaused {
             let command: [[UInt8]]?
             do {
-                command = try c.parser.next(c.query, &c.queryPos)
+                command = try c.input.next()
             } catch {
                 replyProtocolError(c, error)
                 break
@@ -192,17 +179,9 @@ final class Server {
                 loop.setInterest(c.fd, read: false, write: loop.isWatchingWrite(c.fd))
             }
         }
-        if c.queryPos > 0 {
-            if c.queryPos >= c.query.count {
-                c.query.removeAll(keepingCapacity: c.query.capacity <= 64 * 1024)
-            } else {
-                c.query.removeFirst(c.queryPos)
-            }
-            c.queryPos = 0
-        }
-        // The arguments already parsed of an unfinished command count too (see heldBytes).
-        if Int64(c.query.count + c.parser.heldBytes) > config.clientQueryBufferLimit {
-            log.warning("Closing client that reached max query buffer length: \(c.infoLine(nowMs: nowMs)) (qbuf initial bytes: \"\(String(decoding: c.query.prefix(64), as: UTF8.self))\")")
+        c.input.compact()
+        if Int64(c.input.bufferedBytes) > config.clientQueryBufferLimit {
+            log.warning("Closing client that reached max query buffer length: \(c.infoLine(nowMs: nowMs)) (qbuf initial bytes: \"\(String(decoding: c.input.query.prefix(64), as: UTF8.self))\")")
             closeClient(c)
         }
     }
@@ -237,29 +216,18 @@ final class Server {
         // an acknowledged write (CrashSafetyTests). Redis orders these with AE_BARRIER; a flush
         // here is the same guarantee, and a no-op when nothing is buffered.
         persistence.aof.flush()
-        while c.hasPendingOutput {
-            let result = c.reply.buffer.withUnsafeBytes {
-                Socket.write(c.fd, UnsafeRawBufferPointer(rebasing: $0[c.sentPos...]))
-            }
-            switch result {
-            case .bytes(let n):
-                c.sentPos += n
-                stats.netOutputBytes += Int64(n)
-            case .wouldBlock:
-                loop.setInterest(c.fd, read: !c.readPaused, write: true)
-                return
-            case .closed, .failed:
-                closeClient(c)
-                return
-            }
+        var written = 0
+        let result = c.reply.flush(to: c.fd, sentPos: &c.sentPos, written: &written)
+        stats.netOutputBytes += Int64(written)
+        switch result {
+        case .drained: break
+        case .wouldBlock:
+            loop.setInterest(c.fd, read: !c.readPaused, write: true)
+            return
+        case .failed:
+            closeClient(c)
+            return
         }
-        // Everything went out: reuse the buffer, but give back a large one.
-        if c.reply.buffer.capacity > 1 << 20 {
-            c.reply.buffer = []
-        } else {
-            c.reply.buffer.removeAll(keepingCapacity: true)
-        }
-        c.sentPos = 0
         c.softLimitSinceMs = nil
         if c.replica?.payloadBytes ?? 0 > 0 { c.replica?.payloadBytes = 0 }
         if c.closeAfterReply {
@@ -269,7 +237,7 @@ final class Server {
         if c.readPaused {
             c.readPaused = false
             loop.setInterest(c.fd, read: true, write: false)
-            if c.queryPos < c.query.count { processInput(c) }
+            if c.input.hasUnread { processInput(c) }
         } else {
             loop.setInterest(c.fd, read: true, write: false)
         }
@@ -280,23 +248,15 @@ final class Server {
     /// Returns false when the client was closed.
     @discardableResult
     func checkOutputLimits(_ c: Client) -> Bool {
-        let limits: (hard: Int64, soft: Int64, seconds: Int)
+        let l: (hard: Int64, soft: Int64, seconds: Int)
         switch c.kind {
-        case .replica: limits = config.outputLimits.replica
+        case .replica: l = config.outputLimits.replica
         case .master: return true
-        case .normal: limits = c.subscriptionCount > 0 ? config.outputLimits.pubsub : config.outputLimits.normal
+        case .normal: l = c.subscriptionCount > 0 ? config.outputLimits.pubsub : config.outputLimits.normal
         }
+        let limits = OutputLimit(hard: l.hard, soft: l.soft, softSeconds: l.seconds)
         let used = Int64(c.pendingOutput - (c.replica?.payloadBytes ?? 0))
-        var over = limits.hard > 0 && used >= limits.hard
-        if !over && limits.soft > 0 && used >= limits.soft {
-            if let since = c.softLimitSinceMs {
-                over = nowMs - since >= Int64(limits.seconds) * 1000
-            } else {
-                c.softLimitSinceMs = nowMs
-            }
-        } else if used < limits.soft {
-            c.softLimitSinceMs = nil
-        }
+        let over = limits.isExceeded(used: used, softSinceMs: &c.softLimitSinceMs, nowMs: nowMs)
         if over {
             log.warning("Client \(c.infoLine(nowMs: nowMs)) scheduled to be closed ASAP for overcoming of output buffer limits.")
             closeClient(c)
