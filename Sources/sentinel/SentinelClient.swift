@@ -2,30 +2,33 @@ import Glibc
 import SentinelCore
 import RESP
 import Runtime
+import ServerKit
 
 /// A connection from a client of the sentinel (redis-cli, a client library, a peer sentinel).
+/// Its buffers, session and subscriptions are ServerKit's, as the data node's are.
 final class SentinelClient: EventHandler {
     let id: ClientID
     let fd: Int32
     unowned let server: SentinelServer
     let address: String
     let port: Int
+    let localAddress: String
     let createdMs: Int64
     var lastCommandMs: Int64
-    var name = ""
-    var libName = ""
-    var libVersion = ""
-    var authenticated: Bool
+    var session: ClientSession
     var lastCommand = "NULL"
-    var parser = RESPCommandParser(maxBulkLength: 512 << 20)
-    var input: [UInt8] = []
-    var inputPos = 0
+    var input: ClientInput
     var reply = RESPWriter()
     private var sent = 0
     var closeAfterReply = false
     var closed = false
-    var channels: [String] = []
-    var patterns: [String] = []
+
+    /// A sentinel closes a client that stops reading once this much output waits for it,
+    /// whatever it is (Redis's pub/sub limit, 32 MB): its clients are small and few, and a
+    /// flood of pipelined commands from one that never reads must not grow its memory.
+    static let outputLimit = 32 << 20
+    /// The sentinel's query buffer limit.
+    static let queryLimit = 64 << 20
 
     init(id: ClientID, fd: Int32, server: SentinelServer, address: String, port: Int) {
         self.id = id
@@ -33,24 +36,28 @@ final class SentinelClient: EventHandler {
         self.server = server
         self.address = address
         self.port = port
+        self.localAddress = Socket.localAddress(fd).map { "\($0.0):\($0.1)" } ?? ""
         self.createdMs = EventLoop.monotonicMs()
         self.lastCommandMs = createdMs
-        self.authenticated = server.shell.requirepass.isEmpty
-        self.parser.unauthenticatedLimits = !authenticated
+        let authenticated = server.shell.requirepass.isEmpty
+        self.session = ClientSession(authenticated: authenticated)
+        self.input = ClientInput(maxBulkLength: 512 << 20, authenticated: authenticated)
     }
 
-    var subscriptionCount: Int { channels.count + patterns.count }
+    var subscriptionCount: Int { session.subscriptions.count }
 
     func readable() {
-        let scratch = server.readBuffer
-        let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
-        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-        if n <= 0 { server.closeClient(self); return }
-        input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+        switch input.read(from: fd, scratch: server.readBuffer) {
+        case .bytes: break
+        case .wouldBlock: return
+        case .closed, .failed:
+            server.closeClient(self)
+            return
+        }
         while !closed && !closeAfterReply {
             let command: [[UInt8]]?
             do {
-                command = try parser.next(input, &inputPos)
+                command = try input.next()
             } catch {
                 reply.error("ERR \(error.message)")
                 closeAfterReply = true
@@ -61,12 +68,8 @@ final class SentinelClient: EventHandler {
             lastCommandMs = EventLoop.monotonicMs()
             server.execute(self, args)
         }
-        if inputPos > 0 {
-            input.removeFirst(inputPos)
-            inputPos = 0
-        }
-        // The arguments already parsed of an unfinished command count too (see heldBytes).
-        if input.count + parser.heldBytes > 64 << 20 {
+        input.compact()
+        if input.bufferedBytes > Self.queryLimit {
             server.log.warning("Closing client that reached max query buffer length")
             server.closeClient(self)
             return
@@ -78,28 +81,33 @@ final class SentinelClient: EventHandler {
 
     func flush() {
         guard !closed else { return }
-        while sent < reply.buffer.count {
-            let r = reply.buffer.withUnsafeBytes { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[sent...])) }
-            switch r {
-            case .bytes(let n): sent += n
-            case .wouldBlock:
-                server.loop.setInterest(fd, read: true, write: true)
-                // A subscriber that stops reading is cut off rather than buffered forever
-                // (Redis's pub/sub output limit, 32 MB).
-                if reply.buffer.count - sent > 32 << 20 { server.closeClient(self) }
-                return
-            case .closed, .failed:
-                server.closeClient(self)
-                return
-            }
+        var written = 0
+        switch reply.flush(to: fd, sentPos: &sent, written: &written) {
+        case .drained:
+            server.loop.setInterest(fd, read: true, write: false)
+            if closeAfterReply { server.closeClient(self) }
+        case .wouldBlock:
+            server.loop.setInterest(fd, read: true, write: true)
+            if reply.buffer.count - sent > Self.outputLimit { server.closeClient(self) }
+        case .failed:
+            server.closeClient(self)
         }
-        reply.buffer.removeAll(keepingCapacity: reply.buffer.capacity < 1 << 20)
-        sent = 0
-        server.loop.setInterest(fd, read: true, write: false)
-        if closeAfterReply { server.closeClient(self) }
+    }
+
+    /// What CLIENT KILL and CLIENT LIST filter on.
+    var facts: ClientFacts {
+        ClientFacts(id: Int64(id.rawValue), address: "\(address):\(port)", localAddress: localAddress,
+                    type: subscriptionCount > 0 ? .pubsub : .normal)
     }
 
     func infoLine(nowMs: Int64) -> String {
-        "id=\(id.rawValue) addr=\(address):\(port) laddr= fd=\(fd) name=\(name) age=\((nowMs - createdMs) / 1000) idle=\((nowMs - lastCommandMs) / 1000) flags=\(subscriptionCount > 0 ? "P" : "N") db=0 sub=\(channels.count) psub=\(patterns.count) ssub=0 multi=-1 qbuf=\(input.count) qbuf-free=0 argv-mem=0 multi-mem=0 rbs=\(reply.buffer.capacity) rbp=0 obl=0 oll=0 omem=\(reply.buffer.count - sent) tot-mem=0 events=r cmd=\(lastCommand) user=default redir=-1 resp=\(reply.protocolVersion) lib-name=\(libName) lib-ver=\(libVersion)"
+        var line = ClientInfoLine(id: Int64(id.rawValue), address: "\(address):\(port)", localAddress: localAddress, fd: fd,
+                                  session: session, ageSeconds: (nowMs - createdMs) / 1000,
+                                  idleSeconds: (nowMs - lastCommandMs) / 1000, flags: subscriptionCount > 0 ? "P" : "N",
+                                  command: lastCommand, resp: reply.protocolVersion)
+        line.qbuf = input.query.count
+        line.rbs = reply.buffer.capacity
+        line.omem = reply.buffer.count - sent
+        return line.text
     }
 }

@@ -2,6 +2,7 @@ import Glibc
 import SentinelCore
 import RESP
 import Runtime
+import ServerKit
 
 /// The shell around the `Sentinel` state machine: it owns the event loop, the sockets, the
 /// timers, the config file and the scripts; it feeds every event to the machine and performs
@@ -14,6 +15,7 @@ final class SentinelServer {
     var shell: ShellConfig { store.shell }
     var links: [LinkID: InstanceLink] = [:]
     var clients: [UInt64: SentinelClient] = [:]
+    var pubsub = PubSubRegistry<SentinelClient>()
     var nextClientID: UInt64 = 1
     var listeners: [SentinelListener] = []
     let runID: String
@@ -152,29 +154,21 @@ final class SentinelServer {
         if links[link.id] === link { links[link.id] = nil }
     }
 
+    /// redis-sentinel applies tcp-keepalive's default, 300 s, to its clients too.
+    static let tcpKeepAliveSeconds: Int32 = 300
+
     func accept(_ listenerFD: Int32) {
-        for _ in 0..<1000 {
-            guard let (fd, address, port) = Socket.accept(listenerFD) else { return }
+        let policy = AcceptPolicy(maxClients: shell.maxclients, protectedMode: shell.protectedMode,
+                                  passwordSet: !shell.requirepass.isEmpty, keepAliveSeconds: Self.tcpKeepAliveSeconds)
+        Acceptor.acceptPending(on: listenerFD, policy: policy, connected: { clients.count }, refused: { _ in
             totalConnections += 1
-            if clients.count >= shell.maxclients {
-                var m = "-ERR max number of clients reached\r\n"
-                m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
-                close(fd)
-                continue
-            }
-            if shell.protectedMode && shell.requirepass.isEmpty && !Socket.isLoopback(address) {
-                // redis-sentinel sends the data node's text, word for word.
-                var m = "-\(RedisCompat.protectedModeDenied)\r\n"
-                m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
-                close(fd)
-                continue
-            }
-            Socket.setNoDelay(fd)
+        }, adopt: { fd, address, port in
+            totalConnections += 1
             let c = SentinelClient(id: ClientID(nextClientID), fd: fd, server: self, address: address, port: port)
             nextClientID += 1
-            do { try loop.register(fd, c) } catch { close(fd); continue }
+            do { try loop.register(fd, c) } catch { close(fd); return }
             clients[c.id.rawValue] = c
-        }
+        })
     }
 
     func closeClient(_ c: SentinelClient) {
@@ -184,6 +178,7 @@ final class SentinelServer {
         close(c.fd)
         clients[c.id.rawValue] = nil
         pendingArgs[c.id.rawValue] = nil
+        pubsub.removeAll(c, &c.session.subscriptions)
     }
 
     /// One command from a client: authentication is checked here; then the machine answers, or
@@ -196,35 +191,25 @@ final class SentinelServer {
             c.reply.error(bytes: error)
             return
         }
-        if !c.authenticated && !["auth", "hello", "quit"].contains(name) {
+        if !c.session.authenticated && !["auth", "hello", "quit"].contains(name) {
             c.reply.error("NOAUTH Authentication required.")
             return
         }
-        if c.reply.protocolVersion == 2 && c.subscriptionCount > 0 && !["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"].contains(name) {
-            c.reply.error("ERR Can't execute '\(name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+        if let refusal = PubSub.contextRefusal(command: name, protocolVersion: c.reply.protocolVersion, subscribed: c.subscriptionCount > 0) {
+            c.reply.error(refusal)
             return
         }
         pendingArgs[c.id.rawValue] = args
         deliver(.clientCommand(c.id, args: args))
     }
 
+    /// The machine's events to their subscribers, in subscription order, each flushed at once.
     func publish(channel: String, message: String) {
-        for c in clients.values {
-            if c.channels.contains(channel) {
-                c.reply.pushHeader(3)
-                c.reply.bulk("message")
-                c.reply.bulk(channel)
-                c.reply.bulk(message)
-                c.flush()
-            }
-            for p in c.patterns where Glob.match(p, channel) {
-                c.reply.pushHeader(4)
-                c.reply.bulk("pmessage")
-                c.reply.bulk(p)
-                c.reply.bulk(channel)
-                c.reply.bulk(message)
-                c.flush()
-            }
+        // A copy: a subscriber that cannot take its message is closed, and leaves the registry.
+        let registry = pubsub
+        _ = PubSubRegistry.publish(registry, channel: Array(channel.utf8), message: Array(message.utf8)) { sub, frame in
+            frame(&sub.reply)
+            sub.flush()
         }
     }
 }

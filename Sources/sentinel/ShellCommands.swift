@@ -2,6 +2,7 @@ import Glibc
 import SentinelCore
 import RESP
 import Runtime
+import ServerKit
 
 /// The commands a sentinel answers that are about the connection or the process rather than the
 /// monitoring state: PING, AUTH, HELLO, CLIENT, COMMAND, SUBSCRIBE and friends, INFO, SHUTDOWN.
@@ -31,41 +32,24 @@ enum ShellCommands {
         switch name {
         case "ping":
             guard a.count <= 2 else { return c.reply.error("ERR wrong number of arguments for 'ping' command") }
-            if c.reply.protocolVersion == 2 && c.subscriptionCount > 0 {
-                c.reply.arrayHeader(2)
-                c.reply.bulk("pong")
-                c.reply.bulk(a.count == 2 ? a[1] : [])
-            } else if a.count == 2 {
-                c.reply.bulk(a[1])
-            } else {
-                c.reply.raw("+PONG\r\n")
-            }
+            c.reply.pong(a.count == 2 ? a[1] : nil, subscribed: c.subscriptionCount > 0)
         case "auth":
-            // As Redis (and miniredis): more than user and password is a syntax error; the
-            // one-argument form needs a password to be configured; the two-argument form names
-            // the default user, whose password is any when none is configured (nopass).
-            guard a.count <= 3 else { return c.reply.error("ERR syntax error") }
-            if a.count == 2 && s.shell.requirepass.isEmpty {
-                return c.reply.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
-            }
-            guard checkPassword(s, user: a.count == 3 ? args[1] : nil, password: args[a.count - 1]) else {
-                return c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
-            }
-            c.authenticated = true
-            c.parser.unauthenticatedLimits = false
-            c.reply.ok()
+            Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), session: &c.session, input: &c.input, reply: &c.reply)
         case "hello":
-            hello(s, c, args)
+            HelloRequest.run(a, requirepass: Array(s.shell.requirepass.utf8), id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
+                             session: &c.session, input: &c.input, reply: &c.reply)
         case "quit":
             c.reply.ok()
             c.closeAfterReply = true
         case "reset":
-            c.channels = []
-            c.patterns = []
+            s.pubsub.removeAll(c, &c.session.subscriptions)
+            let authenticated = s.shell.requirepass.isEmpty
+            c.session.reset(authenticated: authenticated)
+            c.input.setAuthenticated(authenticated)
             c.reply.protocolVersion = 2
             c.reply.simple("RESET")
         case "client":
-            client(s, c, args)
+            client(s, c, a)
         case "command":
             if args.count >= 2 && args[1].lowercased() == "count" { return c.reply.integer(commandNames.count) }
             if args.count >= 2 && args[1].lowercased() == "docs" { return c.reply.mapHeader(0) }
@@ -75,35 +59,14 @@ enum ShellCommands {
                 c.reply.bulk(n); c.reply.integer(arity); c.reply.setHeader(0)
                 c.reply.integer(0); c.reply.integer(0); c.reply.integer(0)
             }
-        case "subscribe", "psubscribe":
-            guard a.count >= 2 else { return c.reply.error("ERR wrong number of arguments for '\(name)' command") }
-            for ch in args.dropFirst() {
-                if name == "subscribe" {
-                    if !c.channels.contains(ch) { c.channels.append(ch) }
-                } else if !c.patterns.contains(ch) {
-                    c.patterns.append(ch)
-                }
-                c.reply.pushHeader(3)
-                c.reply.bulk(name)
-                c.reply.bulk(ch)
-                c.reply.integer(c.subscriptionCount)
-            }
-        case "unsubscribe", "punsubscribe":
-            let patterns = name == "punsubscribe"
-            let targets = a.count > 1 ? Array(args.dropFirst()) : (patterns ? c.patterns : c.channels)
-            if targets.isEmpty {
-                c.reply.pushHeader(3)
-                c.reply.bulk(name)
-                c.reply.nullBulk()
-                c.reply.integer(c.subscriptionCount)
-            }
-            for t in targets {
-                if patterns { c.patterns.removeAll { $0 == t } } else { c.channels.removeAll { $0 == t } }
-                c.reply.pushHeader(3)
-                c.reply.bulk(name)
-                c.reply.bulk(t)
-                c.reply.integer(c.subscriptionCount)
-            }
+        case "subscribe":
+            PubSub.subscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
+        case "psubscribe":
+            PubSub.psubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, patterns: a.dropFirst())
+        case "unsubscribe":
+            PubSub.unsubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
+        case "punsubscribe":
+            PubSub.punsubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, patterns: a.dropFirst())
         case "info":
             c.reply.verbatim(Array(info(s, sections: args.dropFirst().map { $0.lowercased() }).utf8))
         case "shutdown":
@@ -117,103 +80,46 @@ enum ShellCommands {
         }
     }
 
-    static func hello(_ s: SentinelServer, _ c: SentinelClient, _ args: [String]) {
-        var version = c.reply.protocolVersion
-        if args.count >= 2 {
-            guard let v = Int(args[1]) else { return c.reply.error("ERR Protocol version is not an integer or out of range") }
-            guard v == 2 || v == 3 else { return c.reply.error("NOPROTO unsupported protocol version") }
-            version = v
-        }
-        var i = 2
-        var authed = c.authenticated
-        while i < args.count {
-            switch args[i].lowercased() {
-            case "auth" where i + 2 < args.count:
-                guard checkPassword(s, user: args[i + 1], password: args[i + 2]) else {
-                    return c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
-                }
-                authed = true
-                i += 3
-            case "setname" where i + 1 < args.count:
-                c.name = args[i + 1]
-                i += 2
-            default:
-                return c.reply.error("ERR Syntax error in HELLO option '\(args[i])'")
-            }
-        }
-        guard authed else {
-            return c.reply.error(RedisCompat.helloNeedsAuth)
-        }
-        c.authenticated = true
-        c.parser.unauthenticatedLimits = false
-        c.reply.protocolVersion = version
-        c.reply.helloReply(id: Int(c.id.rawValue), mode: "sentinel", role: nil)
-    }
-
-    /// Only the default user exists; without requirepass it takes any password (Redis's nopass).
-    static func checkPassword(_ s: SentinelServer, user: String?, password: String) -> Bool {
-        if let user, user != "default" { return false }
-        return s.shell.requirepass.isEmpty || password == s.shell.requirepass
-    }
-
-    static func client(_ s: SentinelServer, _ c: SentinelClient, _ args: [String]) {
-        guard args.count >= 2 else { return c.reply.error("ERR wrong number of arguments for 'client' command") }
-        switch args[1].lowercased() {
-        case "setname":
-            guard args.count == 3 else { return c.reply.error("ERR wrong number of arguments for 'client|setname' command") }
-            guard args[2].utf8.allSatisfy({ $0 >= 33 && $0 <= 126 }) else {
-                return c.reply.error("ERR Client names cannot contain spaces, newlines or special characters.")
-            }
-            c.name = args[2]
-            c.reply.ok()
-        case "getname":
-            c.name.isEmpty ? c.reply.nullBulk() : c.reply.bulk(c.name)
+    /// CLIENT: the shared subcommands (ServerKit's ClientSubcommands); the sentinel has no
+    /// PAUSE, UNPAUSE or REPLY.
+    static func client(_ s: SentinelServer, _ c: SentinelClient, _ a: [[UInt8]]) {
+        let sub = a[1].lowercasedASCII
+        if let error = ClientSubcommands.arityError(sub, count: a.count) { return c.reply.error(error) }
+        if ClientSubcommands.runSessionOnly(sub, a, session: &c.session, reply: &c.reply) { return }
+        switch sub {
         case "id":
             c.reply.integer(Int(c.id.rawValue))
         case "info":
             c.reply.verbatim(Array((c.infoLine(nowMs: EventLoop.monotonicMs()) + "\n").utf8))
         case "list":
-            let now = EventLoop.monotonicMs()
-            let text = s.clients.values.sorted { $0.id.rawValue < $1.id.rawValue }.map { $0.infoLine(nowMs: now) + "\n" }.joined()
-            c.reply.verbatim(Array(text.utf8))
-        case "setinfo":
-            guard args.count == 4 else { return c.reply.error("ERR wrong number of arguments for 'client|setinfo' command") }
-            switch args[2].lowercased() {
-            case "lib-name": c.libName = args[3]
-            case "lib-ver": c.libVersion = args[3]
-            default: return c.reply.error("ERR Unrecognized option '\(args[2])'")
+            let filter: ClientListFilter
+            switch ClientListFilter.parse(a) {
+            case .success(let f): filter = f
+            case .failure(let e): return c.reply.error(e.text)
             }
-            c.reply.ok()
+            let now = EventLoop.monotonicMs()
+            let text = s.clients.values.sorted { $0.id.rawValue < $1.id.rawValue }.filter { filter.matches($0.facts) }.map { $0.infoLine(nowMs: now) + "\n" }.joined()
+            c.reply.verbatim(Array(text.utf8))
         case "kill":
-            var killed = 0
-            if args.count == 3 {
-                guard let victim = s.clients.values.first(where: { "\($0.address):\($0.port)" == args[2] }) else {
+            switch ClientKill.parse(a) {
+            case .failure(let e):
+                c.reply.error(e.text)
+            case .success(.address(let addr)):
+                guard let victim = s.clients.values.first(where: { "\($0.address):\($0.port)" == addr }) else {
                     return c.reply.error("ERR No such client")
                 }
                 if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
-                return c.reply.ok()
-            }
-            guard args.count % 2 == 0 else { return c.reply.error("ERR syntax error") }
-            var filters: [(String, String)] = []
-            for i in stride(from: 2, to: args.count, by: 2) { filters.append((args[i].lowercased(), args[i + 1])) }
-            for victim in Array(s.clients.values) where victim !== c {
-                let match = filters.allSatisfy { key, value in
-                    switch key {
-                    case "id": return String(victim.id.rawValue) == value
-                    case "addr": return "\(victim.address):\(victim.port)" == value
-                    case "type": return (victim.subscriptionCount > 0 ? "pubsub" : "normal") == value.lowercased()
-                    case "skipme": return true
-                    default: return false
-                    }
-                }
-                if match {
-                    s.closeClient(victim)
+                c.reply.ok()
+            case .success(.filters(let filter)):
+                var killed = 0
+                for victim in Array(s.clients.values) where filter.matches(victim.facts, isCaller: victim === c) {
+                    if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
                     killed += 1
                 }
+                c.reply.integer(killed)
             }
-            c.reply.integer(killed)
         default:
-            c.reply.error("ERR unknown subcommand '\(args[1])'. Try CLIENT HELP.")
+            c.reply.error(ClientSubcommands.unknown(a[1]))
         }
     }
 
