@@ -6,11 +6,14 @@ import Testing
 /// review. SwiftPM's target dependencies already stop imports of our own modules that a target
 /// does not list; this also covers the toolchain's modules, which every target can import.
 @Suite struct LayeringTests {
-    /// Each pure module and the only modules its files may import.
+    /// Each pure module and the only modules its files may import; and ServerKit, the shared
+    /// connection layer, which does its I/O through Runtime (Glibc only for close(2)), never
+    /// Foundation.
     static let allowedImports: [String: Set<String>] = [
         "RESP": [],
         "Config": ["RESP"],
         "SentinelCore": ["RESP", "Config"],
+        "ServerKit": ["RESP", "Runtime", "Glibc"],
     ]
 
     static let sourcesDirectory: URL = URL(fileURLWithPath: #filePath)
