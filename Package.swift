@@ -39,14 +39,17 @@ let package = Package(
         // The failover demo that demo/failover builds and runs (see demo/README.md).
         .executableTarget(name: "failover-demo", dependencies: ["RESP", "Runtime", "CSystem"], path: "demo/Sources"),
         // SentinelCore only for SplitMix64, the seeded generator behind the random splits.
+        // What the test targets share: process launchers for our binaries and the real Redis
+        // tools, a RESP client, waits with deadlines, fake nodes, crash-test helpers.
+        .target(name: "TestSupport", dependencies: ["RESP", "Runtime", "SentinelCore"], path: "Tests/TestSupport"),
         .testTarget(name: "RESPTests", dependencies: ["RESP", "SentinelCore"]),
         // SentinelCore only for SplitMix64, the seeded generator behind the random inputs.
-        .testTarget(name: "RDBTests", dependencies: ["RDB", "RESP", "SentinelCore"]),
+        .testTarget(name: "RDBTests", dependencies: ["RDB", "RESP", "SentinelCore", "TestSupport"]),
         // Golden/ holds the recorded traces, read from the source tree (GoldenTraces.swift).
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "RESP", "Config", "RDB", "Runtime"], exclude: ["Golden"]),
         .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "RESP"]),
         .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "RESP", "Config", "RDB", "Runtime"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Config", "RDB", "Runtime", "SentinelCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "RESP", "Config", "RDB", "Runtime", "SentinelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

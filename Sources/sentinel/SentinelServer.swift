@@ -199,6 +199,10 @@ final class SentinelServer {
             c.reply.error(refusal)
             return
         }
+        if name == "sentinel", let error = ScriptPathCheck.setRefusal(args.map(\.utf8Text), config: { machine.snapshot() }) {
+            c.reply.error(error)
+            return
+        }
         pendingArgs[c.id.rawValue] = args
         deliver(.clientCommand(c.id, args: args))
     }

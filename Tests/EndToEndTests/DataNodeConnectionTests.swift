@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 /// The data node's client connections, now on ServerKit: where its copy of the connection layer
 /// differed from the sentinel's and from Redis, it answers as redis-server does (7.0.15, and

@@ -5,6 +5,7 @@ import Testing
 import RESP
 import Runtime
 import SentinelCore
+import TestSupport
 
 /// Hundreds of hostile clients at once against miniredis and against the sentinel: random bytes,
 /// huge declared bulk lengths, inline lines over 64 KB, nested and huge multibulk counts, an

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// The sentinel's client connections, now on ServerKit: where its copy of the connection layer
 /// differed from the data node's and from Redis, it answers as redis-sentinel and redis-server

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Our sentinel as a server: start-up from config files (including the shipped example), bad
 /// configs, and the client surface.

@@ -2,20 +2,19 @@ import Foundation
 import Testing
 @testable import RDB
 @testable import RESP
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Real redis-server / redis-cli / redis-check-rdb for interop tests.
+/// Real redis-server / redis-check-rdb for interop tests, through TestSupport's launcher.
 enum RedisTools {
-    static let server = ProcessInfo.processInfo.environment["REDIS_SERVER"] ?? "/usr/bin/redis-server"
-    static let cli = ProcessInfo.processInfo.environment["REDIS_CLI"] ?? "/usr/bin/redis-cli"
-    static let checkRDB = ProcessInfo.processInfo.environment["REDIS_CHECK_RDB"] ?? "/usr/bin/redis-check-rdb"
+    static var checkRDB: String { Binaries.redis("redis-check-rdb") ?? "/usr/bin/redis-check-rdb" }
 
     /// True when the tools are installed. When they are not: outside CI the test is skipped with a
     /// printed reason; with `CI` set it fails (CI installs Redis, so absence is a broken setup).
     static func available(_ test: String = #function, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        let missing = [server, cli, checkRDB].filter { !FileManager.default.isExecutableFile(atPath: $0) }
+        let missing = ["redis-server", "redis-cli", "redis-check-rdb"].filter { Binaries.redis($0) == nil }
         if missing.isEmpty { return true }
         let reason = "\(test): needs \(missing.joined(separator: ", ")) (install redis-server / redis-tools)"
         if ProcessInfo.processInfo.environment["CI"] != nil {
@@ -26,18 +25,8 @@ enum RedisTools {
         return false
     }
 
-    /// Runs a tool to completion; returns exit status and combined output.
     static func run(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Tool.run(path, args)
     }
 
     static func makeTempDir() throws -> String {
@@ -47,144 +36,20 @@ enum RedisTools {
     }
 }
 
-/// A redis-server child process on a free port in a temp dir. `stop()` always kills it; tests
-/// call it in a `defer`.
-final class RedisServer {
-    let process = Process()
-    let port: Int
-    let dir: String
-
-    /// Starts redis-server (retrying on another port if the chosen one was taken) and waits until
-    /// `redis-cli PING` answers, with a generous deadline.
-    static func start(dir: String, dbfilename: String = "dump.rdb", extraArgs: [String] = []) throws -> RedisServer {
-        var lastError = ""
-        for _ in 0..<8 {
-            let port = Int.random(in: 27001...27999)
-            guard portIsFree(port) else { continue }
-            let server = RedisServer(port: port, dir: dir)
-            try server.launch(dbfilename: dbfilename, extraArgs: extraArgs)
-            if try server.waitForPing(deadlineSeconds: 20) { return server }
-            server.stop()
-            lastError = (try? String(contentsOfFile: dir + "/redis.log", encoding: .utf8)) ?? "(no log)"
-            if !lastError.contains("Address already in use") { break }
+/// redis-server in `dir` (loading `dbfilename` if it is there), with DEBUG enabled.
+enum RedisServer {
+    static func start(dir: String, dbfilename: String = "dump.rdb", extraArgs: [String] = []) throws -> ServerProcess {
+        guard let server = try ServerProcess.redisServer(["--dbfilename", dbfilename, "--enable-debug-command", "yes"] + extraArgs,
+                                                         directory: URL(fileURLWithPath: dir)) else {
+            throw RedisConnection.Failure(description: "redis-server is not installed")
         }
-        throw InteropError("redis-server did not start: \(lastError.suffix(2000))")
-    }
-
-    private init(port: Int, dir: String) {
-        self.port = port
-        self.dir = dir
-    }
-
-    private func launch(dbfilename: String, extraArgs: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: RedisTools.server)
-        process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", dir, "--dbfilename", dbfilename,
-                             "--save", "", "--appendonly", "no", "--daemonize", "no",
-                             "--logfile", dir + "/redis.log", "--enable-debug-command", "yes"] + extraArgs
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    private func waitForPing(deadlineSeconds: Double) throws -> Bool {
-        let deadline = Date().addingTimeInterval(deadlineSeconds)
-        while Date() < deadline {
-            guard process.isRunning else { return false }
-            let r = try RedisTools.run(RedisTools.cli, ["-p", "\(port)", "PING"])
-            if r.output.contains("PONG") {
-                // Make sure it is our server answering, not another test's on a port we lost.
-                let info = try RedisTools.run(RedisTools.cli, ["-p", "\(port)", "INFO", "server"])
-                return info.output.contains("process_id:\(process.processIdentifier)\r")
-                    || info.output.contains("process_id:\(process.processIdentifier)\n")
-            }
-            usleep(20_000) // polling interval, not a wait for a condition
-        }
-        return false
-    }
-
-    /// SIGKILL, not SIGTERM: children of the test runner inherit a signal mask that blocks
-    /// SIGTERM, so redis-server would never see it. Nothing needs a graceful shutdown here.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    func client() throws -> RESPTestClient { try RESPTestClient(port: port) }
-
-    static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return r == 0
+        return server
     }
 }
 
-struct InteropError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
-/// A minimal blocking RESP client over TCP, binary-safe, using the project's RESP parser.
-final class RESPTestClient {
-    let fd: Int32
-    private var input: [UInt8] = []
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard r == 0 else {
-            close(fd)
-            throw InteropError("connect to port \(port) failed: errno \(errno)")
-        }
-    }
-
-    deinit { close(fd) }
-
-    /// Sends all commands at once, then reads one reply per command.
-    func pipeline(_ commands: [[[UInt8]]]) throws -> [RESPValue] {
-        var w = RESPWriter()
-        for c in commands { w.command(c) }
-        var sent = 0
-        while sent < w.buffer.count {
-            let n = w.buffer.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, 0) }
-            guard n > 0 else { throw InteropError("send failed: errno \(errno)") }
-            sent += n
-        }
-        var replies: [RESPValue] = []
-        let parser = RESPParser()
-        var start = 0
-        while replies.count < commands.count {
-            if let (value, next) = try parser.parse(input, from: start) {
-                replies.append(value)
-                start = next
-                continue
-            }
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
-            guard n > 0 else { throw InteropError("connection closed while reading replies") }
-            input.append(contentsOf: chunk[0..<n])
-        }
-        input.removeFirst(start)
-        return replies
-    }
-
-    func command(_ args: [UInt8]...) throws -> RESPValue { try pipeline([args])[0] }
-    func command(_ args: String...) throws -> RESPValue { try pipeline([args.map { Array($0.utf8) }])[0] }
+extension ServerProcess {
+    func stop() { kill() }
+    func client() throws -> RedisConnection { try connect() }
 }
 
 extension RESPValue {
@@ -227,7 +92,7 @@ enum Normalized: Equatable, CustomStringConvertible {
     }
 }
 
-extension RESPTestClient {
+extension RedisConnection {
     /// Reads a key back from Redis into the neutral model (nil if the key does not exist).
     func fetch(_ key: [UInt8]) throws -> RDBValue? {
         let type = try command(bytes("TYPE"), key).text ?? ""
@@ -244,7 +109,7 @@ extension RESPTestClient {
             return .sortedSet(stride(from: 0, to: flat.count - 1, by: 2).map {
                 (flat[$0], Double(String(decoding: flat[$0 + 1], as: UTF8.self)) ?? .nan)
             })
-        default: throw InteropError("unexpected TYPE \(type)")
+        default: throw RedisConnection.Failure(description: "unexpected TYPE \(type)")
         }
     }
 }
