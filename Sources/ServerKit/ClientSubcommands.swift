@@ -22,8 +22,11 @@ public enum ClientSubcommands {
         "ERR unknown subcommand '\(String(decoding: sub.prefix(128), as: UTF8.self))'. Try CLIENT HELP."
     }
 
+    /// The subcommands `runSessionOnly` answers: each writes exactly one reply.
+    public static let sessionOnly: Set<String> = ["setname", "getname", "setinfo", "no-evict", "no-touch", "help"]
+
     /// The subcommands that need nothing but the caller's session. Returns false when `sub` is
-    /// not one of them. Arity is the caller's to check first.
+    /// not one of them (`sessionOnly`). Arity is the caller's to check first.
     public static func runSessionOnly(_ sub: String, _ a: [[UInt8]], session: inout ClientSession, reply: inout RESPWriter) -> Bool {
         switch sub {
         case "setname":

@@ -23,6 +23,16 @@ private func args(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) 
         #expect(run(args("CLIENT", "GETNAME"), &s) == "$-1\r\n")
     }
 
+    @Test func sessionOnlyNamesWhatRunSessionOnlyAnswers() {
+        for sub in ["setname", "getname", "setinfo", "no-evict", "no-touch", "help", "id", "list", "kill", "pause"] {
+            var s = ClientSession(authenticated: true)
+            var reply = RESPWriter()
+            let handled = ClientSubcommands.runSessionOnly(sub, args("CLIENT", sub, "on", "x"), session: &s, reply: &reply)
+            #expect(handled == ClientSubcommands.sessionOnly.contains(sub), "\(sub)")
+            #expect(handled == !reply.buffer.isEmpty, "\(sub)")
+        }
+    }
+
     @Test func arityAsRedis() {
         // redis-server 7.0.15 and redis-sentinel: CLIENT ID x, CLIENT GETNAME x, CLIENT NO-EVICT.
         var s = ClientSession(authenticated: true)
