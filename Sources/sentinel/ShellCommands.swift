@@ -36,8 +36,8 @@ enum ShellCommands {
         case "auth":
             Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), session: &c.session, input: &c.input, reply: &c.reply)
         case "hello":
-            HelloRequest.run(a, requirepass: Array(s.shell.requirepass.utf8), id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
-                             session: &c.session, input: &c.input, reply: &c.reply)
+            Hello.run(a, requirepass: Array(s.shell.requirepass.utf8), id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
+                      session: &c.session, input: &c.input, reply: &c.reply)
         case "quit":
             c.reply.ok()
             c.closeAfterReply = true

@@ -38,5 +38,15 @@ import TestSupport
         #expect(try c.read() == .simpleString(Array("RESET".utf8)))
         #expect(try c.readRaw() == "-ERR Protocol error: unauthenticated bulk length\r\n")
     }
-}
 
+    @Test func helloAppliesItsOptionsLeftToRight() throws {
+        let m = try ServerProcess.miniredis(["--requirepass", "pw"])
+        let c = try m.connect()
+        // redis-server 7.0.15 names the client as it reads SETNAME, before a later AUTH fails
+        // (ours applied the name only when HELLO succeeded) ...
+        #expect(try c.raw("HELLO", "3", "SETNAME", "n", "AUTH", "default", "wrong") == "-WRONGPASS invalid username-password pair or user is disabled.\r\n")
+        // ... and authenticates at a good AUTH, though a later option is bad (ours did not).
+        #expect(try c.raw("HELLO", "3", "AUTH", "default", "pw", "BAD") == "-ERR Syntax error in HELLO option 'BAD'\r\n")
+        #expect(try c.raw("CLIENT", "GETNAME") == "$1\r\nn\r\n")
+    }
+}

@@ -46,9 +46,9 @@ enum ServerCommands {
     }
 
     static func hello(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        HelloRequest.run(a, requirepass: Array(s.config.requirepass.utf8), id: c.id, mode: "standalone",
-                         role: s.replication.isMaster ? "master" : "replica",
-                         session: &c.session, input: &c.input, reply: &c.reply)
+        Hello.run(a, requirepass: Array(s.config.requirepass.utf8), id: c.id, mode: "standalone",
+                  role: s.replication.isMaster ? "master" : "replica",
+                  session: &c.session, input: &c.input, reply: &c.reply)
     }
 
     static func reset(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
