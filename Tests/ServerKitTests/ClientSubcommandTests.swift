@@ -110,3 +110,15 @@ private func args(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) 
         return nil
     }
 }
+
+@Suite struct ClientInfoLineTests {
+    @Test func redisFieldOrder() {
+        var session = ClientSession(authenticated: true)
+        session.name = Array("app".utf8)
+        session.libName = Array("redis-py".utf8)
+        var line = ClientInfoLine(id: 5, address: "127.0.0.1:5000", localAddress: "127.0.0.1:6379", fd: 9, session: session,
+                                  ageSeconds: 3, idleSeconds: 1, flags: "N", command: "client", resp: 2)
+        line.qbuf = 26
+        #expect(line.text == "id=5 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=9 name=app age=3 idle=1 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=26 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client user=default redir=-1 resp=2 lib-name=redis-py lib-ver=")
+    }
+}
