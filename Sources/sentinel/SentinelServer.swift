@@ -195,7 +195,7 @@ final class SentinelServer {
             c.reply.error("NOAUTH Authentication required.")
             return
         }
-        if let refusal = PubSub.contextRefusal(command: name, protocolVersion: c.reply.protocolVersion, subscribed: c.subscriptionCount > 0) {
+        if let refusal = PubSub.contextRefusal(command: name, arguments: args, protocolVersion: c.reply.protocolVersion, subscribed: c.subscriptionCount > 0) {
             c.reply.error(refusal)
             return
         }

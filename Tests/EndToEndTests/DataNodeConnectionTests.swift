@@ -49,4 +49,12 @@ import TestSupport
         #expect(try c.raw("HELLO", "3", "AUTH", "default", "pw", "BAD") == "-ERR Syntax error in HELLO option 'BAD'\r\n")
         #expect(try c.raw("CLIENT", "GETNAME") == "$1\r\nn\r\n")
     }
+
+    @Test func subscribedClientIsRefusedSubcommandsByTheirFullName() throws {
+        let m = try ServerProcess.miniredis()
+        let c = try m.connect()
+        _ = try c.call("SUBSCRIBE", "ch")
+        // redis-server 7.0.15 names the subcommand (ours said 'client').
+        #expect(try c.raw("CLIENT", "ID") == "-ERR Can't execute 'client|id': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n")
+    }
 }

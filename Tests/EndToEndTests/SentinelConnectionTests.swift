@@ -105,4 +105,12 @@ import TestSupport
             }
         }
     }
+
+    @Test func sentinelRefusesSubscribedClientsSubcommandsByTheirFullName() throws {
+        let s = try SentinelServerTests.startSentinel(config: Self.monitor)
+        let c = try s.connect()
+        _ = try c.call("SUBSCRIBE", "ch")
+        // redis-sentinel 7.0.15 names the subcommand (ours said 'client').
+        #expect(try c.raw("CLIENT", "ID") == "-ERR Can't execute 'client|id': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n")
+    }
 }

@@ -46,7 +46,7 @@ extension Server {
             c.scheduleWrite()
             return
         }
-        if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, protocolVersion: 2, subscribed: true) {
+        if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, arguments: args, protocolVersion: 2, subscribed: true) {
             c.reply.error(refusal)
             c.scheduleWrite()
             return
