@@ -83,17 +83,18 @@ public enum PubSub {
     ]
 
     /// Redis's refusal of any other command from a subscribed RESP2 client, or nil. RESP3 clients
-    /// may run anything: their messages are push frames, distinct from replies.
+    /// may run anything: their messages are push frames, distinct from replies. Redis looks a
+    /// CLIENT subcommand up and checks its arity before this rule, so an unknown one or a wrong
+    /// count is left to CLIENT's own error (nil here), and a known one is named in full,
+    /// `client|id`, as Redis names it.
     public static func contextRefusal(command: String, arguments a: [[UInt8]], protocolVersion: Int, subscribed: Bool) -> String? {
         guard protocolVersion == 2 && subscribed && !allowedWhileSubscribed.contains(command) else { return nil }
-        return "ERR Can't execute '\(fullName(command, a))': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
-    }
-
-    /// The name Redis's error gives: a subcommand's full name, `client|id`, for the CLIENT
-    /// subcommands known here; the command's name otherwise.
-    static func fullName(_ command: String, _ a: [[UInt8]]) -> String {
-        guard command == "client", a.count >= 2 else { return command }
-        let sub = a[1].lowercasedASCII
-        return ClientSubcommands.arity[sub] == nil ? command : "client|\(sub)"
+        var name = command
+        if command == "client" && a.count >= 2 {
+            let sub = a[1].lowercasedASCII
+            guard ClientSubcommands.arity[sub] != nil, ClientSubcommands.arityError(sub, count: a.count) == nil else { return nil }
+            name = "client|\(sub)"
+        }
+        return "ERR Can't execute '\(name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
     }
 }

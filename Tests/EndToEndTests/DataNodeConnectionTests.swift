@@ -56,5 +56,8 @@ import TestSupport
         _ = try c.call("SUBSCRIBE", "ch")
         // redis-server 7.0.15 names the subcommand (ours said 'client').
         #expect(try c.raw("CLIENT", "ID") == "-ERR Can't execute 'client|id': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n")
+        // Unknown subcommands and wrong counts are CLIENT's own errors first, as in Redis.
+        #expect(try c.raw("CLIENT", "BOGUS") == "-ERR unknown subcommand 'BOGUS'. Try CLIENT HELP.\r\n")
+        #expect(try c.raw("CLIENT", "ID", "x") == "-ERR wrong number of arguments for 'client|id' command\r\n")
     }
 }
