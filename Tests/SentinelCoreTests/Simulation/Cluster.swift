@@ -286,7 +286,7 @@ final class Cluster {
         guard sentinels.allSatisfy(\.alive) else { return false }
         let views = announcedMasters()
         guard let a = views.first, views.allSatisfy({ $0 == a }) else { return false }
-        guard sentinels.allSatisfy({ $0.machine!.masters[0].failoverState == .none }) else { return false }
+        guard sentinels.allSatisfy({ $0.machine!.masters[0].failover == nil }) else { return false }
         guard let m = host(at: a), m < nodes.count, nodes[m].alive, nodes[m].role == .master else { return false }
         // With fencing, the master must also be open for writes: sentinels renew its lease.
         if options.fencingQuorum > 0 && !nodes[m].isOpen(nowMs: now) { return false }

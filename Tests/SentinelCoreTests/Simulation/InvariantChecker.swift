@@ -50,7 +50,7 @@ struct InvariantChecker {
         switch channel {
         case "+elected-leader":
             elections += 1
-            let epoch = s.masters[0].failoverEpoch
+            let epoch = s.masters[0].lastFailoverEpoch
             if let other = leaders[epoch], other != s.id {
                 fail("two leaders in epoch \(epoch): \(other) and \(s.id) (s\(j))")
             }
@@ -72,7 +72,7 @@ struct InvariantChecker {
             let parts = message.split(separator: " ")
             guard parts.count >= 4, let port = Int(parts[3]) else { return }
             let address = Address(host: String(parts[2]), port: port)
-            let key = "\(s.id) \(s.masters[0].failoverEpoch)"
+            let key = "\(s.id) \(s.masters[0].lastFailoverEpoch)"
             if selected[key] != address {
                 fail("s\(j) promoted \(address) but selected \(selected[key].map(\.description) ?? "nothing")")
             }
@@ -93,6 +93,6 @@ struct InvariantChecker {
             fail("s\(j) selected \(chosen) although \(other) was better")
         }
         if chosen.priority == 0 { fail("s\(j) selected a priority-0 replica") }
-        selected["\(s.id) \(s.masters[0].failoverEpoch)"] = replica
+        selected["\(s.id) \(s.masters[0].lastFailoverEpoch)"] = replica
     }
 }

@@ -110,23 +110,17 @@ extension Sentinel {
     mutating func resetMasters(matching pattern: String, now: MonotonicMs) -> Int {
         var count = 0
         for m in masters.indices where Glob.match(pattern, masters[m].name, caseInsensitive: true) {
-            if masters[m].failoverState >= .reconfSlaves {
+            if masters[m].failover?.promotionConfirmed == true {
                 // Past the promotion the new master exists; finishing the switch is the safe reset.
-                masters[m].failoverState = .updateConfig
                 switchToPromotedReplica(m, now: now)
             }
-            cancelSwitchover(m)
-            masters[m].electedAtMs = nil
+            endFailover(m, .reset, now: now)
             for p in paths(of: m) { closeAllLinks(of: self[p]) }
             let address = masters[m].node.address
             masters[m].replicas = []
             masters[m].sentinels = []
             masters[m].node = InstanceState(role: .master, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
-            masters[m].failoverState = .none
             masters[m].odownSinceMs = nil
-            masters[m].promotedAddress = nil
-            masters[m].forceFailover = false
-            masters[m].freshInfoRequestedMs = nil
             masters[m].leader = nil
             event(.warning, "+reset-master", .master(m), now: now)
             count += 1
@@ -143,8 +137,7 @@ extension Sentinel {
             return .err("NOGOODSLAVE No suitable replica to promote")
         }
         log(.warning, "Executing user requested FAILOVER of '\(masters[m].name)'")
-        startFailover(m, now: now)
-        masters[m].forceFailover = true
+        startFailover(m, forced: true, now: now)
         return .ok
     }
 

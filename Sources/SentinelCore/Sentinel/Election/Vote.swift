@@ -20,7 +20,12 @@ extension Sentinel {
             // Having voted for someone else, do not start our own failover for a while: give the
             // candidate the time to do it, instead of competing in the next epoch.
             if candidate != myID {
-                masters[m].failoverStartMs = now + random.below(SentinelLimits.maxDesyncMs)
+                let attemptMs = now + random.below(SentinelLimits.maxDesyncMs)
+                masters[m].nextFailoverGate = .twoTimeoutsAfter(attemptMs: attemptMs)
+                // Redis keeps one failover_start_time: our own election, if running, restarts too.
+                if case .waitStart? = masters[m].failover?.phase {
+                    masters[m].failover!.advance(to: .waitStart(electionStartMs: attemptMs), now: now)
+                }
             }
         }
         return (masters[m].leader, masters[m].leaderEpoch)

@@ -20,7 +20,7 @@ extension Sentinel {
 
     /// Redis's sentinelFailoverReconfNextSlave: at most parallel-syncs replicas syncing at a time.
     mutating func failoverReconfNextSlave(_ m: Int, now: MonotonicMs) {
-        guard let promoted = masters[m].promotedAddress else { return }
+        guard let promoted = masters[m].failover?.promoted else { return }
         // A replica that got SLAVEOF but never started syncing is given up on, so one broken
         // replica cannot hold the failover. Checked for every replica before counting the ones in
         // progress: Redis checks inside the sending loop, which does not run while parallel-syncs
@@ -54,15 +54,16 @@ extension Sentinel {
             !$0.promoted && $0.reconf != .done && !$0.isSubjectivelyDown
         }.count
         var timedOut = false
-        if now - masters[m].failoverStateChangeMs > masters[m].failoverTimeoutMs {
+        if failoverPhaseAgeMs(m, now: now) > masters[m].failoverTimeoutMs {
             notReconfigured = 0
             timedOut = true
             event(.warning, "+failover-end-for-timeout", .master(m), now: now)
         }
         guard notReconfigured == 0 else { return }
         event(.warning, "+failover-end", .master(m), now: now)
-        setFailoverState(m, .updateConfig, now: now)
-        guard timedOut, let promoted = masters[m].promotedAddress else { return }
+        guard let promoted = masters[m].failover?.promoted else { return }
+        advanceFailover(m, to: .updateConfig(promoted: promoted), now: now)
+        guard timedOut else { return }
         for r in masters[m].replicas.indices {
             let replica = masters[m].replicas[r]
             if replica.promoted || replica.reconf == .done || replica.reconf == .sent { continue }

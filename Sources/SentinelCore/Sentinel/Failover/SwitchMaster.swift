@@ -3,7 +3,7 @@
 extension Sentinel {
     mutating func switchToPromotedReplica(_ m: Int, now: MonotonicMs) {
         let old = masters[m].node.address
-        let new = masters[m].promotedAddress ?? old
+        let new = masters[m].failover?.promoted ?? old
         event(.warning, "+switch-master", .master(m), "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", bare: true, now: now)
         resetMasterAndChangeAddress(m, to: new, now: now)
     }
@@ -11,8 +11,7 @@ extension Sentinel {
     /// Redis's sentinelResetMasterAndChangeAddress: the master becomes `new`; its replicas and the old
     /// master are known as replicas of it; links are reopened; peers are kept.
     mutating func resetMasterAndChangeAddress(_ m: Int, to new: Address, now: MonotonicMs) {
-        cancelSwitchover(m)
-        masters[m].electedAtMs = nil
+        endFailover(m, .switched, now: now)
         let old = masters[m].node.address
         var addresses = masters[m].replicas.map(\.address).filter { !$0.matches(host: new.host, port: new.port) }
         if !old.matches(host: new.host, port: new.port) && !addresses.contains(old) { addresses.append(old) }
@@ -31,13 +30,8 @@ extension Sentinel {
             r.formerMaster = a == old
             return r
         }
-        masters[m].failoverState = .none
-        masters[m].failoverStateChangeMs = now
-        masters[m].failoverStartMs = nil
+        masters[m].nextFailoverGate = nil
         masters[m].odownSinceMs = nil
-        masters[m].forceFailover = false
-        masters[m].promotedAddress = nil
-        masters[m].freshInfoRequestedMs = nil
         masters[m].leader = nil
         for s in masters[m].sentinels.indices {
             masters[m].sentinels[s].masterDownReported = false

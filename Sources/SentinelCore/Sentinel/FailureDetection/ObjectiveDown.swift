@@ -61,10 +61,13 @@ extension Sentinel {
         // for exactly this.
         guard !isInTilt else { return }
         checkObjectivelyDown(m, now: now)
-        if masters[m].failoverState == .none {
+        switch masters[m].failover?.phase {
+        case nil:
             if startFailoverIfNeeded(m, now: now) { askMasterStateToOtherSentinels(m, force: true, now: now) }
-        } else if masters[m].failoverState == .waitStart {
+        case .waitStart?:
             failoverStateMachine(m, now: now)
+        default:
+            break
         }
     }
 }

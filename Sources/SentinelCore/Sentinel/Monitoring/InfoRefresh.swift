@@ -8,7 +8,7 @@ extension Sentinel {
         inst.lastInfo = text
         inst.infoRefreshMs = now
         // Only the answer to the fresh INFO itself (or a later one) ends the wait for it.
-        if inst.answeredInfoSeq >= masters[m].freshInfoSeq { inst.freshInfoAskedMs = nil }
+        if let round = masters[m].failover?.freshInfo, inst.answeredInfoSeq >= round.firstSeq { inst.freshInfoAskedMs = nil }
         var rebooted = false
         if let run = report.runID, inst.runID != run {
             rebooted = inst.runID != nil
@@ -64,9 +64,11 @@ extension Sentinel {
         if inst.role == .replica, report.role == .replica {
             replicaReportsReplica(path, now: now)
         }
-        if masters[m].failoverState == .selectSlave
-            || (masters[m].failoverState == .sendSlaveofNoOne && masters[m].switchover != nil) {
+        switch masters[m].failover?.phase {
+        case .selectSlave?, .sendSlaveofNoOne(_, _?)?:
             failoverStateMachine(m, now: now)
+        default:
+            break
         }
     }
 
@@ -85,7 +87,7 @@ extension Sentinel {
     mutating func replicaReportsMaster(_ path: InstancePath, now: MonotonicMs) {
         let m = path.master
         let inst = self[path]
-        if inst.promoted && masters[m].failoverState == .waitPromotion {
+        if inst.promoted, case .waitPromotion? = masters[m].failover?.phase {
             promotionConfirmed(m, path, now: now)
             return
         }
@@ -119,7 +121,7 @@ extension Sentinel {
             }
         }
         guard inst.reconf == .sent || inst.reconf == .inProgress,
-              let promoted = masters[m].promotedAddress else { return }
+              let promoted = masters[m].failover?.promoted else { return }
         let pointsAtPromoted = inst.reportedMasterPort == promoted.port
             && inst.reportedMasterHost.map { promoted.matches(host: $0, port: promoted.port) } == true
         if inst.reconf == .sent && pointsAtPromoted {
