@@ -147,7 +147,7 @@ extension Sentinel {
         let usable = 1 + masters[m].sentinels.filter { !$0.isSubjectivelyDown && !$0.link.disconnected }.count
         var problems: [String] = []
         if usable < masters[m].quorum { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master") }
-        if usable < voters / 2 + 1 { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover") }
+        if usable < Quorum.majority(of: voters) { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover") }
         if problems.isEmpty {
             return .simple("OK \(usable) usable Sentinels. Quorum and failover authorization can be reached")
         }

@@ -5,6 +5,7 @@ extension Sentinel {
     ///
     /// The vote is persisted (`needsPersist`), and `emit(.reply)` flushes the persist first, so the
     /// shell makes it durable before the answer leaves: a crash cannot make us vote twice in an epoch.
+    @discardableResult
     mutating func voteLeader(_ m: Int, requestEpoch: UInt64, candidate: String, now: MonotonicMs) -> (String?, UInt64) {
         if requestEpoch > currentEpoch {
             currentEpoch = requestEpoch

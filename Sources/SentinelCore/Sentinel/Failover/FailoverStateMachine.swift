@@ -32,7 +32,8 @@ extension Sentinel {
 
     mutating func failoverWaitStart(_ m: Int, now: MonotonicMs) {
         guard let epoch = masters[m].failover?.epoch else { return }
-        let leader = leader(of: m, epoch: epoch, now: now)
+        castOwnVote(m, epoch: epoch, now: now)
+        let leader = electionWinner(m, epoch: epoch)
         // Read after the vote: voting for another candidate restarts the election clock.
         guard let run = masters[m].failover, case .waitStart(let startMs) = run.phase else { return }
         if leader != myID && !run.forced {

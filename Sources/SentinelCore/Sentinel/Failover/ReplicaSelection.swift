@@ -95,7 +95,7 @@ extension Sentinel {
     /// least M + k - N come from nodes that hold it, so the (M + k - N)-th highest fresh offset is
     /// a floor every acknowledged write lies under; with fewer answers there is no floor (nil).
     static func acknowledgedFloor(freshOffsets: [Int64], dataNodes n: Int) -> (answered: Int, needed: Int, floor: Int64?) {
-        let majority = n / 2 + 1
+        let majority = Quorum.majority(of: n)
         let needed = n - majority + 1
         let k = freshOffsets.count
         guard k >= needed else { return (k, needed, nil) }
