@@ -253,9 +253,9 @@ final class Cluster {
                 queue.push(ready, .pump(conn: c, toServer: true))
             case .reply(let client, let value): sendToClient(Int(client.rawValue), value)
             case .notHandled(let client): sendToClient(Int(client.rawValue), .error(Array("ERR unknown command".utf8)))
-            case .publish(let channel, let message):
-                published.append((now, j, channel, message))
-                checker.observe(sentinel: j, channel: channel, message: message, cluster: self)
+            case .publish(let notice):
+                published.append((now, j, notice.channel, notice.message))
+                checker.observe(sentinel: j, notice, cluster: self)
             case .log(_, let line): remember("[\(now)] s\(j) \(line)")
             case .persist(let config): sentinels[j].persisted = config
             case .candidateSelected(_, let replica, let eligible):

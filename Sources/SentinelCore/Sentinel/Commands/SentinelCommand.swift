@@ -46,7 +46,7 @@ extension Sentinel {
         case "remove":
             guard rest.count == 1 else { return .wrongArity("sentinel|remove") }
             guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
-            event(.warning, "-monitor", .master(m), now: now)
+            event(.warning, .monitorRemoved, .master(m), now: now)
             for p in paths(of: m) { closeAllLinks(of: self[p]) }
             masters.remove(at: m)
             needsPersist = true
@@ -122,7 +122,7 @@ extension Sentinel {
             masters[m].node = InstanceState(role: .master, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
             masters[m].odownSinceMs = nil
             masters[m].leader = nil
-            event(.warning, "+reset-master", .master(m), now: now)
+            event(.warning, .resetMaster, .master(m), now: now)
             count += 1
         }
         if count > 0 { needsPersist = true }
@@ -171,7 +171,7 @@ extension Sentinel {
         config.downAfterMs = timers.defaultDownAfterMs
         config.failoverTimeoutMs = timers.defaultFailoverTimeoutMs
         masters.append(MasterState(config: config, now: now))
-        event(.warning, "+monitor", .master(masters.count - 1), "quorum \(quorum)", now: now)
+        event(.warning, .monitor, .master(masters.count - 1), "quorum \(quorum)", now: now)
         needsPersist = true
         return .ok
     }

@@ -10,14 +10,15 @@ extension Sentinel {
         if requestEpoch > currentEpoch {
             currentEpoch = requestEpoch
             needsPersist = true
-            event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
+            event(.warning, .newEpoch, .master(m), String(currentEpoch), bare: true, epoch: currentEpoch, now: now)
         }
         if masters[m].leaderEpoch < requestEpoch && currentEpoch <= requestEpoch {
             masters[m].leader = candidate
             masters[m].leaderEpoch = currentEpoch
             needsPersist = true
             masters[m].lease.votedAtMs = now
-            event(.warning, "+vote-for-leader", .master(m), "\(candidate) \(masters[m].leaderEpoch)", bare: true, now: now)
+            event(.warning, .voteForLeader, .master(m), "\(candidate) \(masters[m].leaderEpoch)", bare: true,
+                  epoch: masters[m].leaderEpoch, candidate: candidate, now: now)
             // Having voted for someone else, do not start our own failover for a while: give the
             // candidate the time to do it, instead of competing in the next epoch.
             if candidate != myID {

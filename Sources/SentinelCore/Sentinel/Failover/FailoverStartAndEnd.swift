@@ -30,11 +30,10 @@ extension Sentinel {
         // retry times, which breaks split-vote cycles.
         let startMs = now + random.below(SentinelLimits.maxDesyncMs)
         masters[m].failover = FailoverRun(epoch: currentEpoch, forced: forced, electionStartMs: startMs, now: now)
-        masters[m].lastFailoverEpoch = currentEpoch
         masters[m].nextFailoverGate = .twoTimeoutsAfter(attemptMs: startMs)
         needsPersist = true
-        event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
-        event(.warning, "+try-failover", .master(m), now: now)
+        event(.warning, .newEpoch, .master(m), String(currentEpoch), bare: true, epoch: currentEpoch, now: now)
+        event(.warning, .tryFailover, .master(m), now: now)
     }
 
     /// The one exit of a failover run. Aborting is only possible before the promotion is

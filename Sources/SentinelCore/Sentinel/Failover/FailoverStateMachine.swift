@@ -39,7 +39,7 @@ extension Sentinel {
         if leader != myID && !run.forced {
             let electionTimeoutMs = min(timers.electionTimeoutMs, masters[m].failoverTimeoutMs)
             if now - startMs > electionTimeoutMs {
-                event(.warning, "-failover-abort-not-elected", .master(m), now: now)
+                event(.warning, .failoverAbortNotElected, .master(m), now: now)
                 // (When the quorum exceeds the sentinels we know, no election can ever succeed: keep
                 // Redis's pace rather than retrying a hopeless election every few seconds.)
                 let split = !anotherCandidateMayHaveWon(m, epoch: run.epoch)
@@ -55,10 +55,10 @@ extension Sentinel {
             }
             return
         }
-        event(.warning, "+elected-leader", .master(m), now: now)
+        event(.warning, .electedLeader, .master(m), now: now)
         advanceFailover(m, to: .selectSlave(freshInfo: nil), now: now)
         if simulateFailure.crashAfterElection { crash(now: now); return }
-        event(.warning, "+failover-state-select-slave", .master(m), now: now)
+        event(.warning, .failoverStateSelectSlave, .master(m), now: now)
     }
 
     mutating func failoverSendSlaveOfNoOne(_ m: Int, now: MonotonicMs) {
@@ -70,7 +70,7 @@ extension Sentinel {
         // Without a link we cannot promote; keep trying until failover-timeout.
         guard masters[m].replicas[p].link.command.isConnected else {
             if failoverPhaseAgeMs(m, now: now) > masters[m].failoverTimeoutMs {
-                event(.warning, "-failover-abort-slave-timeout", .master(m), now: now)
+                event(.warning, .failoverAbortSlaveTimeout, .master(m), now: now)
                 endFailover(m, .aborted, now: now)
             }
             return
@@ -81,14 +81,14 @@ extension Sentinel {
         // Not in Redis: ask INFO right behind the transaction; it is answered after EXEC, so the
         // promotion is confirmed one round trip later instead of at the next 1 s INFO.
         send(.replica(m, p), .command, ["INFO"], expect: .info)
-        event(.notice, "+failover-state-wait-promotion", .replica(m, p), now: now)
+        event(.notice, .failoverStateWaitPromotion, .replica(m, p), now: now)
         advanceFailover(m, to: .waitPromotion(promoted: promoted, switchover: switchover), now: now)
     }
 
     mutating func failoverWaitPromotion(_ m: Int, now: MonotonicMs) {
         // The promotion itself is noticed in INFO (promotionConfirmed).
         if failoverPhaseAgeMs(m, now: now) > masters[m].failoverTimeoutMs {
-            event(.warning, "-failover-abort-slave-timeout", .master(m), now: now)
+            event(.warning, .failoverAbortSlaveTimeout, .master(m), now: now)
             endFailover(m, .aborted, now: now)
         }
     }
@@ -99,9 +99,9 @@ extension Sentinel {
         masters[m].configEpoch = max(masters[m].configEpoch, run.epoch)
         advanceFailover(m, to: .reconfSlaves(promoted: to), now: now)
         needsPersist = true
-        event(.warning, "+promoted-slave", path, now: now)
+        event(.warning, .promotedSlave, path, now: now)
         if simulateFailure.crashAfterPromotion { crash(now: now); return }
-        event(.warning, "+failover-state-reconf-slaves", .master(m), now: now)
+        event(.warning, .failoverStateReconfSlaves, .master(m), now: now)
         let from = masters[m].node.address
         if switchover != nil { finishSwitchover(m, to: to, now: now) }
         callClientReconfigScript(m, role: "leader", state: "start", from: from, to: to, now: now)

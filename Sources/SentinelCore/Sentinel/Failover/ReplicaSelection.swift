@@ -155,15 +155,15 @@ extension Sentinel {
             if selection.behindFloor && failoverPhaseAgeMs(m, now: now) < masters[m].failoverTimeoutMs {
                 return
             }
-            event(.warning, "-failover-abort-no-good-slave", .master(m), now: now)
+            event(.warning, .failoverAbortNoGoodSlave, .master(m), now: now)
             endFailover(m, .aborted, now: now)
             return
         }
         let address = masters[m].replicas[chosen].address
         out.append(.candidateSelected(master: masters[m].name, replica: address, eligible: selection.eligible))
-        event(.warning, "+selected-slave", .replica(m, chosen), now: now)
+        event(.warning, .selectedSlave, .replica(m, chosen), now: now)
         masters[m].replicas[chosen].promoted = true
         advanceFailover(m, to: .sendSlaveofNoOne(promoted: address, switchover: nil), now: now)
-        event(.notice, "+failover-state-send-slaveof-noone", .replica(m, chosen), now: now)
+        event(.notice, .failoverStateSendSlaveofNoOne, .replica(m, chosen), now: now)
     }
 }

@@ -4,7 +4,8 @@ extension Sentinel {
     mutating func switchToPromotedReplica(_ m: Int, now: MonotonicMs) {
         let old = masters[m].node.address
         let new = masters[m].failover?.promoted ?? old
-        event(.warning, "+switch-master", .master(m), "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", bare: true, now: now)
+        event(.warning, .switchMaster, .master(m), "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", bare: true,
+              epoch: masters[m].configEpoch, now: now)
         resetMasterAndChangeAddress(m, to: new, now: now)
     }
 
@@ -38,7 +39,7 @@ extension Sentinel {
             masters[m].sentinels[s].leader = nil
         }
         needsPersist = true
-        for r in masters[m].replicas.indices { event(.notice, "+slave", .replica(m, r), now: now) }
+        for r in masters[m].replicas.indices { event(.notice, .slave, .replica(m, r), now: now) }
         for p in paths(of: m) where !(p.isSentinel) { reconnect(p, now: now) }
     }
 }

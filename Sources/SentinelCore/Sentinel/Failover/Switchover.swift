@@ -27,7 +27,7 @@ extension Sentinel {
             send(.master(m), .command, ["INFO"], expect: .info)
             let paused = SwitchoverState(pausedAtMs: now, infoSeq: infoSeq)
             advanceFailover(m, to: .sendSlaveofNoOne(promoted: promoted, switchover: paused), now: now)
-            event(.notice, "+switchover-pause-writes", .master(m), now: now)
+            event(.notice, .switchoverPauseWrites, .master(m), now: now)
             return false
         }
         var state = sw
@@ -40,7 +40,7 @@ extension Sentinel {
             let replica = masters[m].replicas[p]
             // The same history as the paused master, or the offset means nothing.
             if replica.answeredInfoSeq > sw.infoSeq, replica.replID == master.replID, replica.replOffset >= target {
-                event(.notice, "+switchover-replica-in-sync", .replica(m, p), "offset \(replica.replOffset)", now: now)
+                event(.notice, .switchoverReplicaInSync, .replica(m, p), "offset \(replica.replOffset)", now: now)
                 return true
             }
             if !replica.link.command.pending.contains(.info) {
@@ -49,7 +49,7 @@ extension Sentinel {
         }
         // The replica could not catch up: give the master its writes back and stay as we were.
         if now - sw.pausedAtMs > min(masters[m].failoverTimeoutMs, SentinelLimits.switchoverCatchUpMs) {
-            event(.warning, "-failover-abort-switchover-timeout", .master(m), now: now)
+            event(.warning, .failoverAbortSwitchoverTimeout, .master(m), now: now)
             endFailover(m, .aborted, now: now)
         }
         return false
@@ -60,7 +60,7 @@ extension Sentinel {
     mutating func finishSwitchover(_ m: Int, to promoted: Address, now: MonotonicMs) {
         if sendSlaveOf(.master(m), to: promoted) {
             send(.master(m), .command, ["CLIENT", "UNPAUSE"], expect: .ignored)
-            event(.notice, "+switchover-demoted-old-master", .master(m), now: now)
+            event(.notice, .switchoverDemotedOldMaster, .master(m), now: now)
         }
     }
 
@@ -68,7 +68,7 @@ extension Sentinel {
     /// writes, so promoting now could lose them. Give up.
     mutating func switchoverPauseReply(_ value: RESPValue, _ m: Int, now: MonotonicMs) {
         guard value.isError, case .sendSlaveofNoOne(_, _?)? = masters[m].failover?.phase else { return }
-        event(.warning, "-failover-abort-switchover-pause-refused", .master(m), value.text ?? "", now: now)
+        event(.warning, .failoverAbortSwitchoverPauseRefused, .master(m), value.text ?? "", now: now)
         endFailover(m, .aborted, now: now)
     }
 }

@@ -11,10 +11,10 @@ extension Sentinel {
         if odown && masters[m].odownSinceMs == nil {
             masters[m].odownSinceMs = now
             masters[m].node.lastDownStartMs = now
-            event(.warning, "+odown", .master(m), "#quorum \(votes)/\(masters[m].quorum)", now: now)
+            event(.warning, .odown, .master(m), "#quorum \(votes)/\(masters[m].quorum)", now: now)
         } else if !odown && masters[m].odownSinceMs != nil {
             masters[m].odownSinceMs = nil
-            event(.warning, "-odown", .master(m), now: now)
+            event(.warning, .odownEnded, .master(m), now: now)
         }
     }
 

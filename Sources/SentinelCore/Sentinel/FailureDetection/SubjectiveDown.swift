@@ -42,13 +42,13 @@ extension Sentinel {
                 inst.sdownSinceMs = now
                 inst.lastDownStartMs = now
                 self[path] = inst
-                event(.warning, "+sdown", path, now: now)
+                event(.warning, .sdown, path, now: now)
             }
         } else if inst.sdownSinceMs != nil {
             inst.sdownSinceMs = nil
             inst.scriptKillSent = false
             self[path] = inst
-            event(.warning, "-sdown", path, now: now)
+            event(.warning, .sdownEnded, path, now: now)
         }
     }
 }

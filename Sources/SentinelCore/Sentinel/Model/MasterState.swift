@@ -28,9 +28,6 @@ struct MasterState: Sendable {
     /// Outlives the runs: when our next failover may start (after our last attempt, or after voting
     /// for another candidate). nil until then, and again after the master's address changes.
     var nextFailoverGate: NextFailoverGate?
-    /// The epoch of our most recent failover run, kept after it ends: observers (the simulation's
-    /// invariant checker) attribute elections and promotions to it.
-    var lastFailoverEpoch: UInt64 = 0
     /// The gate the "Next failover delay" warning was last logged for (logged once per gate).
     var delayLoggedFor: NextFailoverGate?
     /// Write fencing: our lease renewals (docs/fencing.md).

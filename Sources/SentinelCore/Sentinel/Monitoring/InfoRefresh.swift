@@ -45,10 +45,10 @@ extension Sentinel {
         if report.role == .replica && inst.formerMaster { inst.formerMaster = false }
         self[path] = inst
 
-        if rebooted { event(.notice, "+reboot", path, now: now) }
+        if rebooted { event(.notice, .reboot, path, now: now) }
         if roleChanged, let role = report.role {
             let coherent = role == inst.role
-            event(.verbose, coherent ? "+role-change" : "-role-change", path,
+            event(.verbose, coherent ? .roleChange : .roleChangeIncoherent, path,
                   "new reported role is \(role == .master ? "master" : "slave")", now: now)
         }
         if inst.role == .master && report.role == .master {
@@ -79,7 +79,7 @@ extension Sentinel {
             guard !masters[m].node.address.matches(host: address.host, port: address.port) else { continue }
             masters[m].replicas.append(
                 InstanceState(role: .replica, address: address, downAfterMs: masters[m].node.downAfterMs, now: now))
-            event(.notice, "+slave", .replica(m, masters[m].replicas.count - 1), now: now)
+            event(.notice, .slave, .replica(m, masters[m].replicas.count - 1), now: now)
             needsPersist = true
         }
     }
@@ -101,7 +101,7 @@ extension Sentinel {
         guard inst.formerMaster || patient else { return }
         let target = masters[m].node.address
         if sendSlaveOf(path, to: target) {
-            event(.notice, "+convert-to-slave", path, now: now)
+            event(.notice, .convertToSlave, path, now: now)
         }
     }
 
@@ -117,7 +117,7 @@ extension Sentinel {
             let waitMs = masters[m].failoverTimeoutMs
             if masterLooksSane(m, now: now), noDownFor(inst, waitMs, now: now),
                now - inst.replicaConfChangeMs > waitMs, sendSlaveOf(path, to: master) {
-                event(.notice, "+fix-slave-config", path, now: now)
+                event(.notice, .fixSlaveConfig, path, now: now)
             }
         }
         guard inst.reconf == .sent || inst.reconf == .inProgress,
@@ -126,11 +126,11 @@ extension Sentinel {
             && inst.reportedMasterHost.map { promoted.matches(host: $0, port: promoted.port) } == true
         if inst.reconf == .sent && pointsAtPromoted {
             self[path].reconf = .inProgress
-            event(.notice, "+slave-reconf-inprog", path, now: now)
+            event(.notice, .slaveReconfInProgress, path, now: now)
         }
         if self[path].reconf == .inProgress && inst.masterLinkUp && pointsAtPromoted {
             self[path].reconf = .done
-            event(.notice, "+slave-reconf-done", path, now: now)
+            event(.notice, .slaveReconfDone, path, now: now)
             failoverStateMachine(m, now: now)
         }
     }
