@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the failover demo as a user would without a terminal (stdout to a file, so the plain
 /// style) and checks its outcome: exit status 0, the summary lines, and no process left behind.

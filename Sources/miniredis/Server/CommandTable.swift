@@ -1,4 +1,3 @@
-import SentinelCore
 
 typealias CommandHandler = @Sendable (Server, Client, [[UInt8]]) -> Void
 
