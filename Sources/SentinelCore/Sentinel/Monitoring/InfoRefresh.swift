@@ -4,16 +4,50 @@ extension Sentinel {
     mutating func refreshInfo(_ path: InstancePath, _ text: String, now: MonotonicMs) {
         let report = InfoReport.parse(text)
         let m = path.master
-        var inst = self[path]
+        let (rebooted, roleChanged) = Self.record(report, text, in: &self[path],
+                                                  freshFromSeq: masters[m].failover?.freshInfo?.firstSeq,
+                                                  watchReboots: masters[m].masterRebootDownAfterPeriodMs > 0, now: now)
+        let role = self[path].role
+
+        if rebooted { event(.notice, .reboot, path, now: now) }
+        if roleChanged, let reported = report.role {
+            event(.verbose, reported == role ? .roleChange : .roleChangeIncoherent, path,
+                  "new reported role is \(reported == .master ? "master" : "slave")", now: now)
+        }
+        if role == .master && report.role == .master {
+            discoverReplicas(m, report.replicas, now: now)
+        }
+
+        // In TILT the state is refreshed but nothing is acted upon: our timers cannot be trusted.
+        if isInTilt { return }
+
+        if role == .replica, report.role == .master {
+            replicaReportsMaster(path, now: now)
+        }
+        if role == .replica, report.role == .replica {
+            replicaReportsReplica(path, now: now)
+        }
+        switch masters[m].failover?.phase {
+        case .selectSlave?, .sendSlaveofNoOne(_, _?)?:
+            failoverStateMachine(m, now: now)
+        default:
+            break
+        }
+    }
+
+    /// What an INFO reply says about the instance, recorded in place. Returns whether it rebooted
+    /// (a new run id) and whether its reported role changed.
+    static func record(_ report: InfoReport, _ text: String, in inst: inout InstanceState, freshFromSeq: UInt64?,
+                       watchReboots: Bool, now: MonotonicMs) -> (rebooted: Bool, roleChanged: Bool) {
         inst.lastInfo = text
         inst.infoRefreshMs = now
         // Only the answer to the fresh INFO itself (or a later one) ends the wait for it.
-        if let round = masters[m].failover?.freshInfo, inst.answeredInfoSeq >= round.firstSeq { inst.freshInfoAskedMs = nil }
+        if let seq = freshFromSeq, inst.answeredInfoSeq >= seq { inst.freshInfoAskedMs = nil }
         var rebooted = false
         if let run = report.runID, inst.runID != run {
             rebooted = inst.runID != nil
             inst.runID = run
-            if inst.role == .master && masters[m].masterRebootDownAfterPeriodMs > 0 && rebooted {
+            if inst.role == .master && watchReboots && rebooted {
                 inst.rebootSinceMs = now
             }
         }
@@ -43,33 +77,7 @@ extension Sentinel {
             roleChanged = true
         }
         if report.role == .replica && inst.formerMaster { inst.formerMaster = false }
-        self[path] = inst
-
-        if rebooted { event(.notice, .reboot, path, now: now) }
-        if roleChanged, let role = report.role {
-            let coherent = role == inst.role
-            event(.verbose, coherent ? .roleChange : .roleChangeIncoherent, path,
-                  "new reported role is \(role == .master ? "master" : "slave")", now: now)
-        }
-        if inst.role == .master && report.role == .master {
-            discoverReplicas(m, report.replicas, now: now)
-        }
-
-        // In TILT the state is refreshed but nothing is acted upon: our timers cannot be trusted.
-        if isInTilt { return }
-
-        if inst.role == .replica, report.role == .master {
-            replicaReportsMaster(path, now: now)
-        }
-        if inst.role == .replica, report.role == .replica {
-            replicaReportsReplica(path, now: now)
-        }
-        switch masters[m].failover?.phase {
-        case .selectSlave?, .sendSlaveofNoOne(_, _?)?:
-            failoverStateMachine(m, now: now)
-        default:
-            break
-        }
+        return (rebooted, roleChanged)
     }
 
     /// New replicas listed by a master are added (+slave) and persisted.
