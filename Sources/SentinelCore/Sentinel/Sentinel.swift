@@ -165,14 +165,11 @@ public struct Sentinel: Sendable {
         let m = masters[path.master]
         let inst = self[path]
         return SentinelNotice.Instance(role: inst.role, name: inst.eventName(masterName: m.name), address: inst.address,
-                                       masterAddress: inst.role == .master ? nil : m.node.address)
+                                       master: inst.role == .master ? nil : .init(name: m.name, address: m.node.address))
     }
 
     /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
-    func describe(_ path: InstancePath) -> String {
-        SentinelNotice(kind: .monitor, master: masters[path.master].name, instance: noticeInstance(path),
-                       epoch: nil, candidate: nil, detail: "").message
-    }
+    func describe(_ path: InstancePath) -> String { noticeInstance(path).description }
 
     // MARK: - Lookup
 

@@ -19,13 +19,25 @@ public struct SentinelNotice: Sendable, Hashable, CustomStringConvertible {
     public let detail: String
 
     /// An instance as Redis names it in events.
-    public struct Instance: Sendable, Hashable {
+    public struct Instance: Sendable, Hashable, CustomStringConvertible {
         public let role: InstanceRole
         /// The master's name, a replica's ip:port, or a sentinel's run id.
         public let name: String
         public let address: Address
-        /// For replicas and sentinels: the address of the master they belong to.
-        public let masterAddress: Address?
+        /// For replicas and sentinels: the master they belong to.
+        public let master: MasterRef?
+
+        public struct MasterRef: Sendable, Hashable {
+            public let name: String
+            public let address: Address
+        }
+
+        /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
+        public var description: String {
+            var s = "\(role.rawValue) \(name) \(address.host) \(address.port)"
+            if let m = master { s += " @ \(m.name) \(m.address.host) \(m.address.port)" }
+            return s
+        }
     }
 
     /// The event types, named as Redis publishes them (the raw value is the channel).
@@ -79,11 +91,8 @@ public struct SentinelNotice: Sendable, Hashable, CustomStringConvertible {
     /// Redis's text: `<role> <name> <ip> <port> [@ <master> <ip> <port>] [detail]`, or only the
     /// detail for events without an instance.
     public var message: String {
-        guard let i = instance else { return detail }
-        var s = "\(i.role.rawValue) \(i.name) \(i.address.host) \(i.address.port)"
-        if let master, let a = i.masterAddress { s += " @ \(master) \(a.host) \(a.port)" }
-        if !detail.isEmpty { s += " " + detail }
-        return s
+        guard let instance else { return detail }
+        return detail.isEmpty ? instance.description : "\(instance) \(detail)"
     }
 
     public var description: String { "\(channel) \(message)" }
