@@ -94,20 +94,88 @@ extension Server {
         return nil
     }
 
-    /// Calls the handler; a write that changed the dataset is propagated as it was called unless
-    /// the handler chose a different form (`propagateAs`).
+    /// Calls the handler and applies what it did. A legacy handler marks `dirty` and replies
+    /// itself; a write that changed the dataset is propagated as called unless it set
+    /// `propagateOverride`.
     func call(_ spec: CommandSpec, _ c: Client, _ args: [[UInt8]]) {
-        let dirtyBefore = dirty
-        propagateOverride = nil
-        spec.handler(self, c, args)
-        if spec.flags.contains(.write) && dirty != dirtyBefore {
-            if let override = propagateOverride {
-                for cmd in override { propagate(dbIndex: c.dbIndex, cmd) }
-            } else {
-                propagate(dbIndex: c.dbIndex, args)
+        switch spec.handler {
+        case .data(let handler):
+            var ctx = context(for: c)
+            swap(&ctx.effects.changedKeys, &changedKeysScratch)
+            handler(&ctx, args)
+            apply(spec, c, &ctx, args)
+        case .server(let handler):
+            var ctx = context(for: c)
+            swap(&ctx.effects.changedKeys, &changedKeysScratch)
+            handler(&ctx, ServerAccess(server: self, client: c), args)
+            apply(spec, c, &ctx, args)
+        case .legacy(let handler):
+            let dirtyBefore = dirty
+            propagateOverride = nil
+            handler(self, c, args)
+            if spec.flags.contains(.write) && dirty != dirtyBefore {
+                if let override = propagateOverride {
+                    for cmd in override { propagate(dbIndex: c.dbIndex, cmd) }
+                } else {
+                    propagate(dbIndex: c.dbIndex, args)
+                }
+            }
+            propagateOverride = nil
+        }
+    }
+
+    /// The context a command of this client runs in.
+    @inline(__always)
+    func context(for c: Client) -> CommandContext {
+        let db = c.db
+        let isMaster = replication.isMaster
+        let mode: CommandContext.ExpiryMode
+        if c.kind == .master {
+            mode = .keep
+        } else if db.expires.count == 0 {
+            // No key can expire: skip the replication, pause and fencing questions.
+            mode = .delete
+        } else {
+            mode = !isMaster || writesPaused || isFenced ? .hide : .delete
+        }
+        return CommandContext(db: db, reply: c.output, expiryMode: mode, isMaster: isMaster, maxBulkLength: config.protoMaxBulkLen)
+    }
+
+    /// The one place a command's effects take hold: expired keys' DELs, the dirty counter,
+    /// WATCH invalidation and propagation; then, in debug builds, its obligations are checked.
+    /// Gives the lent key array back to the server for the next command.
+    func apply(_ spec: CommandSpec, _ c: Client, _ ctx: inout CommandContext, _ args: [[UInt8]]) {
+        let db = ctx.db
+        stats.keyspaceHits += ctx.effects.keyspaceHits
+        stats.keyspaceMisses += ctx.effects.keyspaceMisses
+        if !ctx.effects.expiredKeys.isEmpty {
+            for key in ctx.effects.expiredKeys {
+                stats.expiredKeys += 1
+                touchWatched(db, key)
+                propagate(dbIndex: db.id, [Array("DEL".utf8), key.bytes])
             }
         }
-        propagateOverride = nil
+        if ctx.effects.dirty > 0 {
+            dirty += ctx.effects.dirty
+            if !db.watchers.isEmpty {
+                for key in ctx.effects.changedKeys { touchWatched(db, key) }
+            }
+            if spec.flags.contains(.write) {
+                switch ctx.effects.propagation {
+                case .asCalled: propagate(dbIndex: db.id, args)
+                case .rewritten(let form): propagate(dbIndex: db.id, form)
+                case .several(let forms): for form in forms { propagate(dbIndex: db.id, form) }
+                case .nothing: break
+                }
+            }
+        }
+        #if DEBUG
+        if let violation = CommandObligations.violation(of: spec, effects: ctx.effects, replies: ctx.reply.count, blocked: c.blocked != nil) {
+            preconditionFailure(violation)
+        }
+        #endif
+        swap(&ctx.effects.changedKeys, &changedKeysScratch)
+        changedKeysScratch.removeAll(keepingCapacity: true)
     }
 
     /// Queues a command for replicas and the AOF. Commands queued while one top-level command
