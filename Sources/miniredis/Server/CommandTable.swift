@@ -3,8 +3,8 @@ import SentinelCore
 /// A data command: strings, keys, hashes, lists, sets, sorted sets. It sees only its context.
 typealias DataHandler = @Sendable (inout CommandContext, [[UInt8]]) -> Void
 /// A command about the server or the connection (CONFIG, INFO, REPLICAOF, CLIENT, WAIT, MULTI…):
-/// its context plus an explicit handle to the server and the client.
-typealias ServerHandler = @Sendable (inout CommandContext, ServerAccess, [[UInt8]]) -> Void
+/// its context plus explicit handles to the server and the client.
+typealias ServerHandler = @Sendable (inout CommandContext, Server, Client, [[UInt8]]) -> Void
 /// The shape every handler had before contexts: the whole server, replying and marking `dirty`
 /// itself. Kept for the commands not converted yet.
 typealias LegacyHandler = @Sendable (Server, Client, [[UInt8]]) -> Void
@@ -13,12 +13,6 @@ enum CommandHandler: Sendable {
     case data(DataHandler)
     case server(ServerHandler)
     case legacy(LegacyHandler)
-}
-
-/// The explicit handle a server command gets.
-struct ServerAccess {
-    let server: Server
-    let client: Client
 }
 
 /// Command flags, with the names COMMAND INFO prints.

@@ -107,7 +107,7 @@ extension Server {
         case .server(let handler):
             var ctx = context(for: c)
             swap(&ctx.effects.changedKeys, &changedKeysScratch)
-            handler(&ctx, ServerAccess(server: self, client: c), args)
+            handler(&ctx, self, c, args)
             apply(spec, c, &ctx, args)
         case .legacy(let handler):
             let dirtyBefore = dirty
