@@ -15,7 +15,6 @@ final class Server {
     var listeners: [Listener] = []
     var nextClientID: Int64 = 1
     let commands = CommandTable.standard
-    var rng = SystemRandomNumberGenerator()
     let runID: String
     let startedAtMs: Int64
     var shuttingDown = false
@@ -37,8 +36,6 @@ final class Server {
     var persistence: Persistence!
     /// Commands to send to replicas and the AOF once the running command returns.
     var pendingPropagation: [(Int, [[UInt8]])] = []
-    /// Set by a legacy handler that propagates a different form of itself (SET EX → SET PXAT).
-    var propagateOverride: [[[UInt8]]]?
     /// The key array lent to each command's effects (Server.call), reused so recording a
     /// changed key does not allocate.
     var changedKeysScratch: [Key] = []
