@@ -1,6 +1,14 @@
 // swift-tools-version:6.0
 // No package dependencies by design: only the toolchain's own modules and one C target that
 // includes system headers (epoll, eventfd, signalfd) that Glibc's Swift module does not expose.
+//
+// The targets enforce the layering (docs/architecture.md): the pure ones import nothing that does
+// I/O, and `SentinelCore`, the sentinel's state machine, depends on pure modules only.
+//   RESP          the protocol codec, glob matching, number parsing          (imports nothing)
+//   Config        redis.conf text: parsing, line-preserving rewrite, levels  (RESP)
+//   RDB           the one RDB codec                                          (Glibc for file I/O)
+//   Runtime       event loop, sockets, signals, subprocesses, files, logger  (the only OS layer)
+//   SentinelCore  the sentinel as a pure state machine                       (RESP, Config)
 import PackageDescription
 
 let package = Package(
@@ -12,20 +20,32 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSystem"),
-        .target(name: "SentinelCore", dependencies: ["CSystem"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "RESP"),
+        .target(name: "Config", dependencies: ["RESP"]),
+        .target(name: "RDB", dependencies: ["RESP"]),
+        .target(name: "Runtime", dependencies: ["CSystem", "Config"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "SentinelCore", dependencies: ["RESP", "Config"]),
         .executableTarget(
-            name: "miniredis", dependencies: ["SentinelCore", "CSystem"],
+            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "CSystem"],
             // Release builds skip the runtime exclusivity checks: on the request path they were
             // ~19% of the instructions (callgrind, pipelined SET). Debug builds, which every test
             // runs, keep them, so an overlapping access is still caught by the tests.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "CSystem"]),
+        .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "RESP", "Config", "Runtime", "CSystem"]),
         // The failover demo that demo/failover builds and runs (see demo/README.md).
-        .executableTarget(name: "failover-demo", dependencies: ["SentinelCore", "CSystem"], path: "demo/Sources"),
-        .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore"]),
-        .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "SentinelCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SentinelCore"]),
+        .executableTarget(name: "failover-demo", dependencies: ["RESP", "Runtime", "CSystem"], path: "demo/Sources"),
+        // SentinelCore only for SplitMix64, the seeded generator behind the random splits.
+        // What the test targets share: process launchers for our binaries and the real Redis
+        // tools, a RESP client, waits with deadlines, fake nodes, crash-test helpers.
+        .target(name: "TestSupport", dependencies: ["RESP", "Runtime", "SentinelCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "RESPTests", dependencies: ["RESP", "SentinelCore"]),
+        // SentinelCore only for SplitMix64, the seeded generator behind the random inputs.
+        .testTarget(name: "RDBTests", dependencies: ["RDB", "RESP", "SentinelCore", "TestSupport"]),
+        // Golden/ holds the recorded traces, read from the source tree (GoldenTraces.swift).
+        .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "RESP", "Config", "RDB", "Runtime"], exclude: ["Golden"]),
+        .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "RESP", "Config", "RDB", "Runtime"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "RESP", "Config", "RDB", "Runtime", "SentinelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

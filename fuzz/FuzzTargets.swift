@@ -3,6 +3,9 @@
 // them). Besides "never crash", each target checks a property: a value parses the same whether
 // its bytes come at once or in pieces, and what we write back reads back the same.
 import Glibc
+import RESP
+import Config
+import RDB
 import SentinelCore
 
 private let target: String = {

@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import Config
+import Runtime
 
 // miniredis [redis.conf] [--directive value ...]
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,5 +1,7 @@
 import Glibc
 import SentinelCore
+import RESP
+import Runtime
 
 /// One outgoing connection the state machine asked for (to a master, replica or peer sentinel).
 /// It reports what happens on the socket as events and does nothing else: what to send, when to

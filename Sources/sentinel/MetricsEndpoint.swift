@@ -1,5 +1,6 @@
 import Glibc
 import SentinelCore
+import Runtime
 
 /// An optional Prometheus text endpoint (`metrics-port`, off by default): per master its status,
 /// config epoch, sentinels, replicas, failovers and time since the last one. Redis Sentinel has

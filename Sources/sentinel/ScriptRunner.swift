@@ -1,6 +1,7 @@
 import CSystem
 import Glibc
 import SentinelCore
+import Runtime
 
 /// Runs notification and client-reconfig scripts as child processes. The queue, limits and
 /// retries are the machine's; this only starts a process, kills it past its run time, and

@@ -1,5 +1,7 @@
 import Glibc
 import SentinelCore
+import RESP
+import Runtime
 
 /// A connection from a client of the sentinel (redis-cli, a client library, a peer sentinel).
 final class SentinelClient: EventHandler {

@@ -1,5 +1,7 @@
 import Glibc
 import SentinelCore
+import RESP
+import Runtime
 
 /// The shell around the `Sentinel` state machine: it owns the event loop, the sockets, the
 /// timers, the config file and the scripts; it feeds every event to the machine and performs

@@ -1,5 +1,7 @@
 import Glibc
 import SentinelCore
+import RESP
+import Runtime
 
 /// The commands a sentinel answers that are about the connection or the process rather than the
 /// monitoring state: PING, AUTH, HELLO, CLIENT, COMMAND, SUBSCRIBE and friends, INFO, SHUTDOWN.

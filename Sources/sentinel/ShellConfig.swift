@@ -1,5 +1,8 @@
 import Glibc
 import SentinelCore
+import RESP
+import Config
+import Runtime
 
 /// What the shell itself needs from sentinel.conf (the directives that are not `sentinel ...`
 /// state), where the state is persisted, and the loading of both.

@@ -1,5 +1,7 @@
 import Glibc
 import SentinelCore
+import RESP
+import Runtime
 
 // sentinel [sentinel.conf] [--directive value ...]
 let arguments = Array(CommandLine.arguments.dropFirst())

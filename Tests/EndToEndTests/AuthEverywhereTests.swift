@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import RESP
+import TestSupport
 
 /// Passwords on every link: data nodes with requirepass and masterauth, sentinels reaching them
 /// with auth-pass, sentinels with their own requirepass reaching each other with sentinel-pass.
@@ -40,7 +41,7 @@ import SentinelCore
         let nodeArgs = ["--requirepass", Self.nodePass, "--masterauth", Self.nodePass, "--repl-diskless-sync-delay", "0"]
         let master = try ServerProcess.miniredis(nodeArgs)
         let replicas = try (0..<2).map { _ in try ServerProcess.miniredis(nodeArgs + ["--replicaof", "127.0.0.1", "\(master.port)"]) }
-        for r in replicas { try ReplicationTests.waitLinked(Self.authed(r, Self.nodePass)) }
+        for r in replicas { try ReplicationProbe.waitLinked(Self.authed(r, Self.nodePass)) }
         let sentinels = try (0..<3).map { _ in try SentinelServerTests.startSentinel(config: Self.sentinelConfig(masterPort: master.port, authPass: Self.nodePass)) }
         // Two more that cannot get in: no auth-pass, and a wrong one.
         let noPass = try SentinelServerTests.startSentinel(config: Self.sentinelConfig(masterPort: master.port, authPass: nil))
@@ -99,7 +100,7 @@ import SentinelCore
         }
         let promoted = try #require(replicas.first { $0.port == newPort })
         let p = try Self.authed(promoted, Self.nodePass)
-        #expect(try ReplicationTests.info(p, "role") == "master")
+        #expect(try ReplicationProbe.info(p, "role") == "master")
         #expect(try p.call("GET", "acked:99") == .bulk("99"))
         try p.call("SET", "after", "failover")
         // The other replica and the returning old master follow it, authenticating with masterauth.
@@ -107,7 +108,7 @@ import SentinelCore
         for n in replicas + [master] where n.port != newPort {
             try Wait.until(timeoutSeconds: 60, "\(n.port) replicates from \(newPort)\n\(logs())") {
                 let c = try Self.authed(n, Self.nodePass)
-                return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+                return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
                     && c.call("GET", "after") == .bulk("failover")
             }
         }

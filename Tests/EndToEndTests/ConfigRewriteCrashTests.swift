@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 import SentinelCore
+import TestSupport
 
 /// kill -9 while the programs rewrite their config files: the sentinel during a stream of
 /// SENTINEL MONITOR / SET / REMOVE (each persists the file before it answers), miniredis during

@@ -2,7 +2,9 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import RESP
 import SentinelCore
+import TestSupport
 
 /// kill -9 at random (seeded) moments of the data node's persistence: during SAVE and BGSAVE of a
 /// few hundred thousand keys, and during AOF writes with appendfsync always under concurrent

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every example line in docs/configuration.md is one the programs accept: each program starts
 /// with all of its example lines at once.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import SentinelCore
+import TestSupport
 
 /// kill -9 in the middle of a failover (3 of our sentinels, a master, two replicas): of the
 /// sentinel leading it, or of the replica being promoted, at a random moment after the first
@@ -24,7 +25,7 @@ import SentinelCore
 
     static func role(_ node: ServerProcess) -> String? {
         guard let c = try? node.connect() else { return nil }
-        return try? ReplicationTests.info(c, "role")
+        return try? ReplicationProbe.info(c, "role")
     }
 
     @Test(arguments: Victim.allCases)
@@ -33,7 +34,7 @@ import SentinelCore
         let node = ["save \"\"", "repl-diskless-sync-delay 0"]
         let master = try ServerProcess.miniredisFromFile(node)
         let replicas = try (0..<2).map { _ in try ServerProcess.miniredisFromFile(node + ["replicaof 127.0.0.1 \(master.port)"]) }
-        for r in replicas { try ReplicationTests.waitLinked(r.connect()) }
+        for r in replicas { try ReplicationProbe.waitLinked(r.connect()) }
         // failover-timeout 3000: an attempt whose replica died is retried after 6 s, not 20.
         let sentinels = try (0..<3).map { _ in
             try #require(try FailoverFleet.startSentinel(.ours, masterPort: master.port, downAfterMs: 1000, quorum: 2, failoverTimeoutMs: 3000))
@@ -102,7 +103,7 @@ import SentinelCore
             guard flags.allSatisfy({ $0 == "master" }) else { return false }
             return try ([master] + replicas).filter { $0.port != p }.allSatisfy { n in
                 let c = try n.connect()
-                return try ReplicationTests.info(c, "master_port") == "\(p)" && ReplicationTests.info(c, "master_link_status") == "up"
+                return try ReplicationProbe.info(c, "master_port") == "\(p)" && ReplicationProbe.info(c, "master_link_status") == "up"
             }
         }
         print("killedMidFailover(\(victim)): converged on \(newPort) \(String(format: "%.1f", Date().timeIntervalSince(killedAt))) s after the kill (old master restarted on the way)")

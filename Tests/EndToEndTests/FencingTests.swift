@@ -1,7 +1,8 @@
 import Foundation
-import SentinelCore
+import RESP
 import Synchronization
 import Testing
+import TestSupport
 
 /// Write fencing (docs/fencing.md) on real processes: the FENCING command and its lease
 /// arithmetic, a fleet whose master loses its writes when its sentinels go, and a failover with
@@ -15,7 +16,7 @@ import Testing
         let node = try ServerProcess.miniredis(["--fencing-quorum", "2", "--fencing-lease-ms", "60000"])
         let c = try node.connect()
         #expect(Self.isFenced(try c.call("SET", "k", "v")))
-        #expect(try ReplicationTests.info(c, "fencing") == "fenced")
+        #expect(try ReplicationProbe.info(c, "fencing") == "fenced")
         // A first renewal only hands out a token; the lease starts at the token.
         guard case .integer(let t1) = try c.call("FENCING", "RENEW", "sentinel-a", "0") else { Issue.record("no token"); return }
         #expect(Self.isFenced(try c.call("SET", "k", "v")))
@@ -26,7 +27,7 @@ import Testing
         #expect(Self.isFenced(try c.call("SET", "k", "v")))
         #expect(try c.call("FENCING", "RENEW", "sentinel-b", "\(t1)").integerValue != nil)
         #expect(try c.call("SET", "k", "v") == .simpleString(Array("OK".utf8)))
-        #expect(try ReplicationTests.info(c, "fencing_holders") == "2")
+        #expect(try ReplicationProbe.info(c, "fencing_holders") == "2")
         // Reads are never fenced; a token from the future or too old grants nothing.
         #expect(try c.call("CONFIG", "SET", "fencing-quorum", "3") == .simpleString(Array("OK".utf8)))
         #expect(try c.call("GET", "k") == .bulk("v"))
@@ -43,7 +44,7 @@ import Testing
         #expect(try c.call("FENCING", "NOPE").text?.hasPrefix("ERR unknown subcommand") == true)
         #expect(try c.call("CONFIG", "SET", "fencing-quorum", "0") == .simpleString(Array("OK".utf8)))
         #expect(try c.call("SET", "k", "v3") == .simpleString(Array("OK".utf8)))
-        #expect(try ReplicationTests.info(c, "fencing") == "off")
+        #expect(try ReplicationProbe.info(c, "fencing") == "off")
     }
 
     @Test func leaseExpiresOnItsOwn() throws {
@@ -53,7 +54,7 @@ import Testing
         _ = try c.call("FENCING", "RENEW", "s", "\(t)")
         // The lease may already be gone on a slow machine; what matters is that it goes.
         try Wait.until(timeoutSeconds: 10, "the lease runs out") { Self.isFenced(try c.call("SET", "k", "v")) }
-        #expect(try ReplicationTests.info(c, "fencing_holders") == "0")
+        #expect(try ReplicationProbe.info(c, "fencing_holders") == "0")
     }
 
     static let fleetArgs = ["--fencing-quorum", "2", "--fencing-lease-ms", "400"]
@@ -66,12 +67,12 @@ import Testing
             try m.call("SET", "k", "v") == .simpleString(Array("OK".utf8))
         }
         try Wait.until(timeoutSeconds: 30, "all three sentinels hold a lease") {
-            try ReplicationTests.info(m, "fencing_holders") == "3"
+            try ReplicationProbe.info(m, "fencing_holders") == "3"
         }
         // Replicas take no renewals from the sentinels (they renew the master only).
-        #expect(try ReplicationTests.info(fleet.replicas[0].connect(), "fencing_holders") == "0")
+        #expect(try ReplicationProbe.info(fleet.replicas[0].connect(), "fencing_holders") == "0")
         fleet.sentinels[0].kill()
-        try Wait.until(timeoutSeconds: 30, "two holders remain") { try ReplicationTests.info(m, "fencing_holders") == "2" }
+        try Wait.until(timeoutSeconds: 30, "two holders remain") { try ReplicationProbe.info(m, "fencing_holders") == "2" }
         #expect(try m.call("SET", "k", "two-of-three") == .simpleString(Array("OK".utf8)))
         fleet.sentinels[1].kill()
         try Wait.until(timeoutSeconds: 30, "one sentinel left: the master is fenced") {

@@ -2,7 +2,10 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import RESP
+import Runtime
 import SentinelCore
+import TestSupport
 
 /// Hundreds of hostile clients at once against miniredis and against the sentinel: random bytes,
 /// huge declared bulk lengths, inline lines over 64 KB, nested and huge multibulk counts, an

@@ -1,5 +1,6 @@
 import Testing
-import SentinelCore
+import RESP
+import TestSupport
 
 /// Hostile and broken input: each gets Redis's error or a closed connection, and nothing else
 /// is affected.

@@ -1,5 +1,5 @@
 import Testing
-import SentinelCore
+import TestSupport
 
 /// Reply bytes of the data node's commands, checked on the wire against what Redis 7 sends.
 @Suite struct MiniredisCommandTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import TestSupport
 
 /// The data node configured the Redis way: files, command line, CONFIG REWRITE, limits.
 @Suite struct MiniredisConfigTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SentinelCore
+import TestSupport
 
 /// RDB and AOF through the real binary: data survives restarts, files are ones Redis accepts,
 /// and broken files stop start-up with a clear message instead of serving a partial dataset.

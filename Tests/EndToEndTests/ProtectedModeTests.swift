@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import RESP
+import TestSupport
 
 /// Protected mode: a server listening on every interface with no password answers a client from
 /// another address with Redis's -DENIED text and closes; loopback clients, a password, or

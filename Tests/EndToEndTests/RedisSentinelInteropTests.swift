@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SentinelCore
+import TestSupport
 
 /// kill -9 of the master with 1 master, 2 replicas and 3 sentinels, down-after 1000 ms, for each
 /// combination the issue asks for: our sentinels and Debian's redis-sentinel, over miniredis and

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The data node driven by Debian's redis-cli and redis-benchmark, as people use them.
 @Suite struct RedisToolsInteropTests {

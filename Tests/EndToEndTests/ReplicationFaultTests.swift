@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import RDB
+import TestSupport
 
 /// Faults on the replication link: each ends in a logged, bounded retry or a clear error, never a
 /// crash, never a partial dataset served as whole, never data lost on the master.
@@ -24,7 +25,7 @@ import SentinelCore
         let c2 = try node.connect()
         #expect(try c2.call("GET", "mine") == .bulk("kept"))
         #expect(try c2.call("EXISTS", "k") == .integer(0))
-        #expect(try ReplicationTests.info(c2, "master_link_status") == "down")
+        #expect(try ReplicationProbe.info(c2, "master_link_status") == "down")
         #expect(node.logText.contains(kind == "truncated" ? "connection lost during the sync" : "Failed trying to load the MASTER synchronization DB"))
     }
 
@@ -42,7 +43,7 @@ import SentinelCore
         #expect(try m.call("DBSIZE") == .integer(50000))
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
         let r = try replica.connect()
-        try ReplicationTests.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         #expect(try r.call("DBSIZE") == .integer(50000))
     }
 
@@ -51,22 +52,22 @@ import SentinelCore
         let m = try master.connect()
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
         let r = try replica.connect()
-        try ReplicationTests.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         // Counted from here: on a loaded machine the first sync may itself have been retried.
-        let fullBefore = Int(try ReplicationTests.info(m, "sync_full", section: "stats") ?? "") ?? 0
-        let partialErrBefore = Int(try ReplicationTests.info(m, "sync_partial_err", section: "stats") ?? "") ?? 0
+        let fullBefore = Int(try ReplicationProbe.info(m, "sync_full", section: "stats") ?? "") ?? 0
+        let partialErrBefore = Int(try ReplicationProbe.info(m, "sync_partial_err", section: "stats") ?? "") ?? 0
         // Freeze the replica, write more than the backlog holds, cut the link, thaw it.
         kill(replica.process.processIdentifier, SIGSTOP)
         for i in 0..<200 { try m.call("SET", "fill:\(i)", String(repeating: "x", count: 200)) }
         try m.call("CLIENT", "KILL", "TYPE", "replica")
         kill(replica.process.processIdentifier, SIGCONT)
         try Wait.until(timeoutSeconds: 30, "the replica resynchronised") {
-            (Int(try ReplicationTests.info(m, "sync_full", section: "stats") ?? "") ?? 0) > fullBefore
+            (Int(try ReplicationProbe.info(m, "sync_full", section: "stats") ?? "") ?? 0) > fullBefore
         }
-        #expect(try ReplicationTests.info(m, "sync_partial_err", section: "stats") == "\(partialErrBefore + 1)")
+        #expect(try ReplicationProbe.info(m, "sync_partial_err", section: "stats") == "\(partialErrBefore + 1)")
         let r2 = try replica.connect()
-        try ReplicationTests.waitLinked(r2)
-        try ReplicationTests.waitCaughtUp(m, r2)
+        try ReplicationProbe.waitLinked(r2)
+        try ReplicationProbe.waitCaughtUp(m, r2)
         #expect(try r2.call("DBSIZE") == .integer(200))
         #expect(master.logText.contains("lack of backlog"))
     }
@@ -77,13 +78,13 @@ import SentinelCore
         try a.connect().call("SET", "from", "a")
         try b.connect().call("SET", "from", "b")
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(a.port)"])
-        try ReplicationTests.waitLinked(try replica.connect())
+        try ReplicationProbe.waitLinked(try replica.connect())
         try replica.connect().call("REPLICAOF", "127.0.0.1", "\(b.port)")
         let bc = try b.connect()
         try Wait.until(timeoutSeconds: 30, "the replica synced from b") {
             try replica.connect().call("GET", "from") == .bulk("b")
         }
-        #expect(try ReplicationTests.info(bc, "sync_partial_err", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(bc, "sync_partial_err", section: "stats") == "1")
         #expect(b.logText.contains("Replication ID mismatch"))
     }
 }

@@ -1,33 +1,11 @@
 import Foundation
 import Testing
-import SentinelCore
+import RESP
+import TestSupport
 
 /// Replication through real processes on loopback: miniredis with miniredis, and with Debian's
 /// redis-server in both directions.
 @Suite struct ReplicationTests {
-    static func info(_ c: RedisConnection, _ field: String, section: String = "replication") throws -> String? {
-        let text = try c.call("INFO", section).text ?? ""
-        for line in text.split(separator: "\r\n") where line.hasPrefix(field + ":") {
-            return String(line.dropFirst(field.count + 1))
-        }
-        return nil
-    }
-
-    static func waitLinked(_ replica: RedisConnection) throws {
-        try Wait.until(timeoutSeconds: 30, "the replica's link is up") {
-            try info(replica, "master_link_status") == "up"
-        }
-    }
-
-    /// Waits until the replica's offset reached the master's.
-    static func waitCaughtUp(_ master: RedisConnection, _ replica: RedisConnection) throws {
-        try Wait.until(timeoutSeconds: 30, "the replica caught up") {
-            let m = try info(master, "master_repl_offset")
-            let r = try info(replica, "slave_repl_offset")
-            return m != nil && m == r
-        }
-    }
-
     static func fillAllTypes(_ c: RedisConnection) throws {
         try c.call("SET", "s", "v")
         try c.call("RPUSH", "l", "a", "b")
@@ -59,7 +37,7 @@ import SentinelCore
         try m.call("DEBUG", "POPULATE", "5000")
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
         let r = try replica.connect()
-        try Self.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         try Self.checkAllTypes(r)
         // The live stream, including a database switch and MULTI/EXEC.
         try m.call("SELECT", "5")
@@ -71,7 +49,7 @@ import SentinelCore
         try m.call("EXEC")
         try m.call("DEL", "s")
         #expect(try m.call("WAIT", "1", "5000") == .integer(1))
-        try Self.waitCaughtUp(m, r)
+        try ReplicationProbe.waitCaughtUp(m, r)
         #expect(try r.call("GET", "counter") == .bulk("2"))
         #expect(try r.call("EXISTS", "s") == .integer(0))
         try r.call("SELECT", "5")
@@ -80,7 +58,7 @@ import SentinelCore
         let sizes = (try r.call("DBSIZE"), try m.call("DBSIZE"))
         #expect(sizes.0 == sizes.1)
         #expect(try r.raw("SET", "x", "y") == "-READONLY You can't write against a read only replica.\r\n")
-        #expect(try Self.info(m, "sync_full", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(m, "sync_full", section: "stats") == "1")
     }
 
     @Test func partialResyncAfterLinkRestartAndReplicaRestart() throws {
@@ -90,24 +68,24 @@ import SentinelCore
         let rport = TestPorts.next()
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)", "--save", "3600 1"], port: rport)
         let r = try replica.connect()
-        try Self.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         // Kill the link from the master's side: the replica reconnects and continues.
         try m.call("CLIENT", "KILL", "TYPE", "replica")
         try m.call("SET", "during", "2")
-        try Self.waitLinked(r)
-        try Self.waitCaughtUp(m, r)
+        try ReplicationProbe.waitLinked(r)
+        try ReplicationProbe.waitCaughtUp(m, r)
         #expect(try r.call("GET", "during") == .bulk("2"))
-        #expect(try Self.info(m, "sync_partial_ok", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(m, "sync_partial_ok", section: "stats") == "1")
         // Restart the replica (it saves its replication ID and offset on shutdown).
         #expect(replica.terminate() == 0)
         try m.call("SET", "while-down", "3")
         try replica.restart()
         let r2 = try replica.connect()
-        try Self.waitLinked(r2)
-        try Self.waitCaughtUp(m, r2)
+        try ReplicationProbe.waitLinked(r2)
+        try ReplicationProbe.waitCaughtUp(m, r2)
         #expect(try r2.call("GET", "while-down") == .bulk("3"))
-        #expect(try Self.info(m, "sync_full", section: "stats") == "1")
-        #expect(try Self.info(m, "sync_partial_ok", section: "stats") == "2")
+        #expect(try ReplicationProbe.info(m, "sync_full", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(m, "sync_partial_ok", section: "stats") == "2")
     }
 
     @Test func promotionKeepsTheOtherReplicaPartial() throws {
@@ -117,37 +95,37 @@ import SentinelCore
         let a = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
         let b = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
         let ac = try a.connect(), bc = try b.connect()
-        try Self.waitLinked(ac)
-        try Self.waitLinked(bc)
+        try ReplicationProbe.waitLinked(ac)
+        try ReplicationProbe.waitLinked(bc)
         try m.call("SET", "k2", "v2")
-        try Self.waitCaughtUp(m, ac)
-        try Self.waitCaughtUp(m, bc)
+        try ReplicationProbe.waitCaughtUp(m, ac)
+        try ReplicationProbe.waitCaughtUp(m, bc)
         master.kill()
         #expect(try ac.raw("REPLICAOF", "NO", "ONE") == "+OK\r\n")
-        #expect(try Self.info(ac, "role") == "master")
-        #expect(try Self.info(ac, "second_repl_offset") != "-1")
+        #expect(try ReplicationProbe.info(ac, "role") == "master")
+        #expect(try ReplicationProbe.info(ac, "second_repl_offset") != "-1")
         #expect(try bc.raw("REPLICAOF", "127.0.0.1", "\(a.port)") == "+OK\r\n")
         #expect(try bc.raw("REPLICAOF", "127.0.0.1", "\(a.port)") == "+OK Already connected to specified master\r\n")
-        try Self.waitLinked(bc)
+        try ReplicationProbe.waitLinked(bc)
         try ac.call("SET", "after", "promotion")
-        try Self.waitCaughtUp(ac, bc)
+        try ReplicationProbe.waitCaughtUp(ac, bc)
         #expect(try bc.call("GET", "after") == .bulk("promotion"))
-        #expect(try Self.info(ac, "sync_partial_ok", section: "stats") == "1")
-        #expect(try Self.info(ac, "sync_full", section: "stats") == "0")
+        #expect(try ReplicationProbe.info(ac, "sync_partial_ok", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(ac, "sync_full", section: "stats") == "0")
     }
 
     @Test func publishReachesSubscribersOfReplicasAndExpiriesFollowTheMaster() throws {
         let master = try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"])
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
         let m = try master.connect(), r = try replica.connect()
-        try Self.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         let sub = try replica.connect()
         _ = try sub.call("SUBSCRIBE", "news")
         #expect(try m.call("PUBLISH", "news", "hello") == .integer(0))
         #expect(try sub.read() == .array([.bulk("message"), .bulk("news"), .bulk("hello")]))
         // The master expires the key and tells the replica with a DEL.
         try m.call("SET", "short", "lived", "PX", "100")
-        try Self.waitCaughtUp(m, r)
+        try ReplicationProbe.waitCaughtUp(m, r)
         try Wait.until(timeoutSeconds: 10, "the expiry reaches the replica") {
             try r.call("EXISTS", "short") == .integer(0) && r.call("DBSIZE") == .integer(0)
         }
@@ -159,11 +137,11 @@ import SentinelCore
         let leaf = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(mid.port)"])
         let m = try master.connect()
         let l = try leaf.connect()
-        try Self.waitLinked(try mid.connect())
-        try Self.waitLinked(l)
+        try ReplicationProbe.waitLinked(try mid.connect())
+        try ReplicationProbe.waitLinked(l)
         try m.call("SELECT", "3")
         try m.call("SET", "deep", "value")
-        try Self.waitCaughtUp(m, l)
+        try ReplicationProbe.waitCaughtUp(m, l)
         try l.call("SELECT", "3")
         #expect(try l.call("GET", "deep") == .bulk("value"))
     }
@@ -175,17 +153,17 @@ import SentinelCore
         let mid = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)", "--repl-diskless-sync-delay", "0"])
         let leaf = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(mid.port)"])
         let m = try master.connect(), mc = try mid.connect(), l = try leaf.connect()
-        try Self.waitLinked(mc)
-        try Self.waitLinked(l)
+        try ReplicationProbe.waitLinked(mc)
+        try ReplicationProbe.waitLinked(l)
         var batch: [UInt8] = []
         for i in 0..<3000 { batch += RESPWriter.encode(command: ["SET", "k\(i % 100)", String(repeating: "v", count: 1 + i % 700)]) }
         try m.send(raw: batch)
         for _ in 0..<3000 { _ = try m.read() }
         #expect(try m.call("WAIT", "1", "10000") == .integer(1))
-        try Self.waitCaughtUp(m, mc)
+        try ReplicationProbe.waitCaughtUp(m, mc)
         try Wait.until(timeoutSeconds: 30, "the leaf's offset equals the middle's") {
-            let a = try Self.info(mc, "master_repl_offset")
-            let b = try Self.info(l, "slave_repl_offset")
+            let a = try ReplicationProbe.info(mc, "master_repl_offset")
+            let b = try ReplicationProbe.info(l, "slave_repl_offset")
             return a != nil && a == b
         }
         #expect(try l.call("STRLEN", "k99") == m.call("STRLEN", "k99"))
@@ -197,7 +175,7 @@ import SentinelCore
         #expect(try m.raw("SET", "a", "1") == "-NOREPLICAS Not enough good replicas to write.\r\n")
         #expect(try m.raw("WAIT", "0", "0") == ":0\r\n")
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
-        try Self.waitLinked(try replica.connect())
+        try ReplicationProbe.waitLinked(try replica.connect())
         try Wait.until(timeoutSeconds: 10, "the master counts a good replica") {
             try m.call("SET", "a", "1") == .simpleString(Array("OK".utf8))
         }
@@ -215,13 +193,13 @@ import SentinelCore
         let dead = TestPorts.next()
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(dead)", "--replica-serve-stale-data", "no"])
         let r = try replica.connect()
-        #expect(try Self.info(r, "master_link_status") == "down")
+        #expect(try ReplicationProbe.info(r, "master_link_status") == "down")
         #expect(try r.raw("GET", "x") == "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n")
         #expect(try r.raw("PING") == "+PONG\r\n")
         // Pointing it at itself is refused by itself (it has no master link) and retried.
         #expect(try r.raw("REPLICAOF", "127.0.0.1", "\(replica.port)") == "+OK\r\n")
         #expect(try r.raw("INFO", "server").contains("redis_version"))
-        #expect(try Self.info(r, "master_link_status") == "down")
+        #expect(try ReplicationProbe.info(r, "master_link_status") == "down")
     }
 }
 
@@ -235,21 +213,21 @@ import SentinelCore
         for i in 0..<300 { try m.call("HSET", "bighash", "f\(i)", "v\(i)") }
         guard let real = try ServerProcess.redisServer(["--replicaof", "127.0.0.1", "\(master.port)"]) else { return }
         let r = try real.connect()
-        try ReplicationTests.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         try ReplicationTests.checkAllTypes(r)
         #expect(try r.call("LLEN", "biglist") == .integer(300))
         #expect(try r.call("HLEN", "bighash") == .integer(300))
         try m.call("SET", "live", "stream")
-        try ReplicationTests.waitCaughtUp(m, r)
+        try ReplicationProbe.waitCaughtUp(m, r)
         #expect(try r.call("GET", "live") == .bulk("stream"))
         // Restart the link: redis-server continues partially.
         try m.call("CLIENT", "KILL", "TYPE", "replica")
         try m.call("SET", "after", "restart")
-        try ReplicationTests.waitLinked(r)
-        try ReplicationTests.waitCaughtUp(m, r)
+        try ReplicationProbe.waitLinked(r)
+        try ReplicationProbe.waitCaughtUp(m, r)
         #expect(try r.call("GET", "after") == .bulk("restart"))
-        #expect(try ReplicationTests.info(m, "sync_partial_ok", section: "stats") == "1")
-        #expect(try ReplicationTests.info(m, "sync_full", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(m, "sync_partial_ok", section: "stats") == "1")
+        #expect(try ReplicationProbe.info(m, "sync_full", section: "stats") == "1")
     }
 
     @Test(arguments: [true, false]) func miniredisReplicaOfRedisServerMaster(diskless: Bool) throws {
@@ -262,14 +240,14 @@ import SentinelCore
         for i in 0..<300 { try m.call("ZADD", "bigz", "\(i)", "m\(i)") }
         let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(real.port)"])
         let r = try replica.connect()
-        try ReplicationTests.waitLinked(r)
+        try ReplicationProbe.waitLinked(r)
         try ReplicationTests.checkAllTypes(r)
         #expect(try r.call("STRLEN", "lzf") == .integer(2400))
         #expect(try r.call("GET", "int") == .bulk("123456"))
         #expect(try r.call("ZCARD", "bigz") == .integer(300))
         try m.call("SET", "live", "stream")
         try m.call("EXPIRE", "s", "1000")
-        try ReplicationTests.waitCaughtUp(m, r)
+        try ReplicationProbe.waitCaughtUp(m, r)
         #expect(try r.call("GET", "live") == .bulk("stream"))
         #expect((try r.call("TTL", "s").integerValue ?? 0) > 900)
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-import SentinelCore
+import TestSupport
 
 /// Our sentinels in the situations the issue lists beyond the plain kill -9: a forced failover,
 /// a replica that must never be promoted, a sentinel restarted in the middle of a failover, and a
@@ -27,7 +27,7 @@ import SentinelCore
         #expect(try HTTP.get(port: fleet.metricsPorts[0], path: "/nope").hasPrefix("HTTP/1.1 404"))
         try Wait.until(timeoutSeconds: 60, "the old master becomes a replica of the new one") {
             let c = try fleet.master.connect()
-            return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+            return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
         }
     }
 
@@ -73,7 +73,7 @@ import SentinelCore
         for r in fleet.replicas where r.port != newPort {
             try Wait.until(timeoutSeconds: 60, "the other replica follows \(newPort)") {
                 let c = try r.connect()
-                return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+                return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
             }
         }
     }

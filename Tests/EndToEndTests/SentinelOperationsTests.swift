@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import SentinelCore
+import TestSupport
 
 /// Running our sentinel for real: passwords on the data nodes, scripts, read-only config files,
 /// and garbage on its port.
@@ -15,7 +16,7 @@ import SentinelCore
         for r in replicas {
             let c = try r.connect()
             try c.call("AUTH", pass)
-            try ReplicationTests.waitLinked(c)
+            try ReplicationProbe.waitLinked(c)
         }
         // Scripts write their arguments to a file, one line per call.
         let dir = master.directory

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SentinelCore
+import TestSupport
 
 /// Our sentinel as a server: start-up from config files (including the shipped example), bad
 /// configs, and the client surface.

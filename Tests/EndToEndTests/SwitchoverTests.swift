@@ -1,7 +1,7 @@
 import Foundation
-import SentinelCore
 import Synchronization
 import Testing
+import TestSupport
 
 /// SENTINEL FAILOVER on a healthy master is a coordinated switchover: writes pause, the chosen
 /// replica catches up, then it is promoted; nothing acknowledged is lost while a client writes
@@ -82,7 +82,7 @@ import Testing
             // come is reported with the logs below.)
             guard let o = try? fleet.master.connect() else { return false }
             o.timeoutSeconds = 2
-            return (try? ReplicationTests.info(o, "master_port")) == "\(newPort)" && (try? ReplicationTests.info(o, "master_link_status")) == "up"
+            return (try? ReplicationProbe.info(o, "master_port")) == "\(newPort)" && (try? ReplicationProbe.info(o, "master_link_status")) == "up"
         }
     }
 

@@ -1,5 +1,5 @@
 import Testing
-import SentinelCore
+import Config
 @testable import miniredis
 
 /// CONFIG REWRITE must write a file that loads back into the configuration the node has: the

@@ -1,5 +1,6 @@
 import Testing
 @testable import SentinelCore
+@testable import RESP
 
 @Suite struct CommandTests {
     typealias F = SentinelFixtures

@@ -1,5 +1,7 @@
 import Testing
 @testable import SentinelCore
+@testable import RESP
+@testable import Config
 
 @Suite struct ConfigTests {
     static let id = "0123456789abcdef0123456789abcdef01234567"

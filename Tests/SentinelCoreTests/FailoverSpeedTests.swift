@@ -1,5 +1,4 @@
 import Testing
-@testable import SentinelCore
 
 /// With zero network delay and down-after 1000 ms, how long from the master's crash to the first
 /// +switch-master (the moment clients subscribed to any sentinel learn the new master)?

@@ -1,5 +1,6 @@
 import Testing
 @testable import SentinelCore
+@testable import RESP
 
 /// A minimal synchronous shell: connects succeed at once (unless the address is dead) and commands
 /// are answered at once by `respond`, in order. A command to a `dead` address resets its

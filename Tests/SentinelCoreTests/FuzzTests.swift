@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import SentinelCore
+@testable import RESP
+@testable import Config
 
 /// Hostile and random inputs: the machine must answer or refuse, never crash.
 @Suite struct FuzzTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import SentinelCore
+@testable import RESP
+@testable import Config
 
 @Suite struct GlobTests {
     @Test func patterns() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SentinelCore
+@testable import RESP
 
 /// Readable failure scenarios on the simulated cluster: 3 data nodes (10.0.0.1 master, .2 and .3
 /// replicas), 3 sentinels (hosts 3, 4, 5 = 10.0.1.1-3), quorum 2, down-after 1 s, failover-timeout

@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Testing
-@testable import SentinelCore
 
 /// The randomized simulation: many seeds, invariants after every step, liveness at the end.
 /// `SIM_SEEDS=10000 swift test --filter SimulationTests` runs more; `SIM_SEED=n` replays one.

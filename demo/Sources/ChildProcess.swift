@@ -1,6 +1,6 @@
 import CSystem
 import Glibc
-import SentinelCore
+import Runtime
 
 /// A server started with posix_spawn, its output in a log file. The demo blocks SIGINT/SIGTERM/
 /// SIGHUP for its signalfd; the child gets an empty mask and default handlers so it can be

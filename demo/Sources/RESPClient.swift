@@ -1,5 +1,5 @@
 import Glibc
-import SentinelCore
+import RESP
 
 /// A small blocking RESP client on loopback: commands are encoded with SentinelCore's
 /// RESPWriter, replies decoded with its RESPParser. Every read has a deadline, so a node that

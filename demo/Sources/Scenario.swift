@@ -1,4 +1,3 @@
-import SentinelCore
 
 /// The failover story, step by step. Each step waits for a condition through the stage (so the
 /// view stays live and Ctrl-C works) and throws a DemoError naming what did not happen.

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 /// What a data node said last time we asked (INFO replication, DBSIZE).
 struct NodeState: Equatable {

@@ -1,5 +1,4 @@
 import Glibc
-import SentinelCore
 
 /// Watches the fleet and shows it: polls every node and sentinel twenty times a second, listens to
 /// every sentinel's events (PSUBSCRIBE *), drives the writer, and draws the panel. Every wait of

@@ -1,4 +1,3 @@
-import SentinelCore
 
 /// A client that writes one key per tick to whatever master the first sentinel names, as a
 /// sentinel-aware application would: while the master is dead its writes fail, after the

@@ -1,3 +1,5 @@
+import RESP
+import Config
 /// Redis Sentinel as a pure, deterministic state machine.
 ///
 /// Every input is an event passed to `handle(_:now:)` with the current monotonic time; every effect

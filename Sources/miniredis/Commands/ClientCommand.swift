@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 /// CLIENT subcommands.
 enum ClientCommand {

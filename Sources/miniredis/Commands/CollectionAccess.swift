@@ -1,4 +1,3 @@
-import SentinelCore
 
 /// Typed access to aggregate values shared by the hash, list, set and sorted-set commands:
 /// read with WRONGTYPE checking, modify in place (creating the key when asked), and delete the

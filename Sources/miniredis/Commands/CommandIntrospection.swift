@@ -1,4 +1,3 @@
-import SentinelCore
 
 /// COMMAND, COMMAND COUNT, COMMAND INFO, COMMAND DOCS, COMMAND LIST.
 enum CommandIntrospection {

@@ -1,4 +1,6 @@
-import SentinelCore
+import RESP
+import Config
+import Runtime
 
 /// CONFIG GET / SET / REWRITE / RESETSTAT, all driven by `ConfigTable`.
 enum ConfigCommand {

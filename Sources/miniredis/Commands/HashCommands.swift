@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum HashCommands {
     static let specs: [CommandSpec] = [

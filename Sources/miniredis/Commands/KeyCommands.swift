@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum KeyCommands {
     static let specs: [CommandSpec] = [

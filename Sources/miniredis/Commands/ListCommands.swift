@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum ListCommands {
     static let specs: [CommandSpec] = [

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 /// Who listens to what: channel → subscribers in subscription order, and pattern subscriptions.
 struct PubSubRegistry {

@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 
 enum ServerCommands {
     static let specs: [CommandSpec] = [

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum SetCommands {
     static let specs: [CommandSpec] = [

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum SortedSetCommands {
     static let specs: [CommandSpec] = [

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum StringCommands {
     static let specs: [CommandSpec] = [

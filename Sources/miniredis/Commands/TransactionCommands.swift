@@ -1,4 +1,3 @@
-import SentinelCore
 
 enum TransactionCommands {
     static let specs: [CommandSpec] = [

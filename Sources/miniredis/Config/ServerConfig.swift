@@ -1,4 +1,6 @@
-import SentinelCore
+import RESP
+import Config
+import Runtime
 
 /// The data node's settings, under Redis's directive names. Each directive has one entry in
 /// `ServerConfig.table`, which drives the config file, the command line, CONFIG GET/SET and

@@ -100,7 +100,7 @@ struct ByteString: Hashable {
 /// Keys, fields and members are byte strings.
 typealias Key = ByteString
 
-import SentinelCore
+import RESP
 
 extension RESPWriter {
     /// A bulk string straight from a byte string's storage, without an intermediate array.

@@ -1,4 +1,4 @@
-import SentinelCore
+import Runtime
 
 /// One of the numbered databases (SELECT n): keys, their expiry times, and the clients that
 /// WATCH them.

@@ -1,5 +1,7 @@
 import Glibc
-import SentinelCore
+import RESP
+import Config
+import Runtime
 
 /// Redis 7's multi-part append-only file: in `appenddirname`, a base file (an RDB snapshot), an
 /// incremental file of RESP commands, and a manifest naming them. Writes are appended in

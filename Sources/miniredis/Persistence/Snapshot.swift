@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import RDB
+import Runtime
 
 /// The one path between the keyspace and the RDB codec: SAVE, BGSAVE, the AOF base file and
 /// replication's full sync all write through `writeSnapshot`, and start-up, replicas and AOF

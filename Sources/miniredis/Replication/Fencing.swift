@@ -1,4 +1,5 @@
-import SentinelCore
+import RESP
+import Runtime
 
 /// Write fencing (not in Redis; docs/fencing.md). A master accepts writes only while at least
 /// `fencing-quorum` sentinels hold an unexpired lease on it.

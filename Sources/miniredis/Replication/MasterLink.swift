@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 
 /// The replica's connection to its master until the stream starts: connect, handshake
 /// (PING, AUTH, REPLCONF listening-port, REPLCONF capa eof capa psync2, PSYNC), then either

@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import RDB
+import Runtime
 
 /// Serving replicas: PSYNC (partial from the backlog or full from a snapshot), REPLCONF, and
 /// the snapshot transfer, on disk (`$len` payload) or diskless (`$EOF:` streamed by a child).

@@ -1,5 +1,5 @@
 import Glibc
-import SentinelCore
+import Runtime
 
 /// Being a replica: following a master (REPLICAOF), loading its snapshot, applying its stream,
 /// acknowledging offsets, and becoming a master again (REPLICAOF NO ONE) with PSYNC2's

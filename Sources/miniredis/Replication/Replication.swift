@@ -1,5 +1,7 @@
 import Glibc
-import SentinelCore
+import RESP
+import RDB
+import Runtime
 
 /// Replication state of this node, master side and replica side: the replication IDs and
 /// offset (PSYNC2), the backlog, the replicas this node feeds, and the link to its own master.

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 enum ReplicationCommands {
     static let specs: [CommandSpec] = [

@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 
 /// One connection to the data node: its input buffer and parser, the replies built for it, and
 /// its session state (selected db, protocol, transaction, subscriptions).

@@ -1,4 +1,3 @@
-import SentinelCore
 
 /// CLIENT PAUSE / UNPAUSE (Redis 6.2+): normal clients' commands are held, not refused, until the
 /// pause ends. In WRITE mode only commands that change the dataset (and EXEC of a transaction

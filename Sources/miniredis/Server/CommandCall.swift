@@ -1,5 +1,3 @@
-import SentinelCore
-
 /// Running one command's handler: the context it gets, and the one place its effects are applied
 /// and its obligations checked (docs/architecture.md, "The shape of a command").
 extension Server {

@@ -1,4 +1,4 @@
-import SentinelCore
+import Runtime
 
 /// Everything a data command may touch: the client's selected keyspace with expiry-aware
 /// lookups, the reply sink, the clock and a few limits. Handlers record what they changed in

@@ -1,5 +1,3 @@
-import SentinelCore
-
 /// How a write reaches replicas and the AOF.
 enum Propagation {
     /// The command as the client sent it.

@@ -1,4 +1,3 @@
-import SentinelCore
 
 /// A data command: strings, keys, hashes, lists, sets, sorted sets. It sees only its context.
 typealias DataHandler = @Sendable (inout CommandContext, [[UInt8]]) -> Void

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 /// Error texts shared by many commands, exactly as Redis words them.
 enum Errors {

@@ -1,5 +1,5 @@
 import Glibc
-import SentinelCore
+import Runtime
 
 extension Server {
     /// Loads the dataset, opens the listeners, and prepares signal handling; logs as Redis does

@@ -1,4 +1,4 @@
-import SentinelCore
+import RESP
 
 /// A client's reply buffer, in a class of its own so that a command context can write into it
 /// without holding the client (and a unit test can hand a context one with no client at all).

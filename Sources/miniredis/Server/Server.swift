@@ -1,5 +1,6 @@
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 
 /// The data node: owns the event loop, the listeners, every client and the keyspace. Everything
 /// runs on the loop's thread, as in Redis: commands execute to completion, in order, with no

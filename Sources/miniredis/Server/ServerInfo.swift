@@ -1,6 +1,7 @@
 import CSystem
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 
 /// The INFO reply: Redis's sections, field names and order, so tools that parse it (sentinels,
 /// redis-cli, exporters) read it unchanged.

@@ -1,4 +1,5 @@
 @testable import SentinelCore
+@testable import RESP
 
 /// Connections: TCP-like, in order, held during partitions, reset on faults.
 extension Cluster {

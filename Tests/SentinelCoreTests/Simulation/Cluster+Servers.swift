@@ -1,4 +1,5 @@
 @testable import SentinelCore
+@testable import RESP
 
 /// The server side: data nodes answering commands and replicating, sentinels answering peers.
 extension Cluster {

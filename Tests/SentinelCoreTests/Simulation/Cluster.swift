@@ -1,4 +1,5 @@
 @testable import SentinelCore
+@testable import RESP
 
 /// Knobs of one simulated deployment.
 struct SimOptions {

@@ -1,4 +1,5 @@
 import SentinelCore
+import RESP
 
 /// A data node as Sentinel sees it: answers PING, INFO (replication fields like Redis),
 /// SUBSCRIBE/PUBLISH, follows SLAVEOF / REPLICAOF inside MULTI/EXEC, replicates with lag, crashes

@@ -1,3 +1,5 @@
+import RESP
+import Config
 /// What the machine decided, as data. The shell performs the actions IN ORDER.
 ///
 /// Ordering contract: a `.persist` must be durable (written and fsynced) before the shell performs

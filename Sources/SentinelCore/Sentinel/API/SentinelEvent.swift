@@ -1,3 +1,4 @@
+import RESP
 /// Everything that can happen to a sentinel, as data. The shell turns I/O into these and calls
 /// `Sentinel.handle(_:now:)`.
 public enum SentinelEvent: Sendable {

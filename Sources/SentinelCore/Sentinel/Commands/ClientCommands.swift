@@ -1,3 +1,4 @@
+import RESP
 /// Commands from the sentinel's own clients that the machine answers.
 extension Sentinel {
     mutating func clientCommand(_ client: ClientID, args raw: [[UInt8]], now: MonotonicMs) {

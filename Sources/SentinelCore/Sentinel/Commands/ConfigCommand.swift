@@ -1,3 +1,4 @@
+import RESP
 /// SENTINEL CONFIG GET pattern / SET param value [param value ...] for the global parameters.
 extension Sentinel {
     static let configParameters = [

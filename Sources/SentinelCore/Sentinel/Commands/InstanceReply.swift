@@ -1,3 +1,4 @@
+import RESP
 /// The instance maps of SENTINEL MASTER(S) / REPLICAS / SENTINELS, fields in Redis's order (clients
 /// index into them). Returned as `.map`; RESPWriter writes a flat array for RESP2 clients.
 extension Sentinel {

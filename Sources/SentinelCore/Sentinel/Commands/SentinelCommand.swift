@@ -1,3 +1,4 @@
+import RESP
 /// SENTINEL subcommands (Redis's sentinelCommand), with Valkey's PRIMARY aliases.
 extension Sentinel {
     mutating func sentinelCommand(_ args: [String], now: MonotonicMs) -> RESPValue {

@@ -1,3 +1,4 @@
+import RESP
 /// SENTINEL SET: change a master's settings at run time. All options are checked before any is
 /// applied, so a bad value leaves nothing half changed (Redis applies the ones before the error).
 extension Sentinel {

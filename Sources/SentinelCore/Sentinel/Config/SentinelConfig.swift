@@ -1,3 +1,4 @@
+import Config
 /// The sentinel's configuration and everything Redis persists in sentinel.conf: the machine starts
 /// from one (`Sentinel.init(config:...)`) and emits one in every `.persist` action.
 public struct SentinelConfig: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import RESP
+import Config
 /// A sentinel.conf problem: which line (1-based) and why.
 public struct SentinelConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int

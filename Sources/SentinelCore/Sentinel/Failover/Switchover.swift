@@ -1,3 +1,4 @@
+import RESP
 /// Coordinated switchover (not in Redis 7.0, whose SENTINEL FAILOVER loses the writes in flight):
 /// when SENTINEL FAILOVER finds the master reachable, the leader pauses its writes
 /// (`CLIENT PAUSE <failover-timeout> WRITE`), reads its offset, waits until the chosen replica

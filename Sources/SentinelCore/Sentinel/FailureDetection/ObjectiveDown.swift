@@ -1,3 +1,4 @@
+import RESP
 /// ODOWN: enough sentinels agree that the master is down (Redis's sentinelCheckObjectivelyDown and
 /// sentinelAskMasterStateToOtherSentinels).
 extension Sentinel {

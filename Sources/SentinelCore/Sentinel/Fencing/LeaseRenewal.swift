@@ -1,3 +1,4 @@
+import RESP
 /// Write fencing, sentinel side (docs/fencing.md). A data node started with `fencing-quorum` > 0
 /// accepts writes as master only while that many sentinels hold a lease on it; its INFO says so
 /// (`fencing_lease_ms`), and from then on this sentinel renews its lease on the master it

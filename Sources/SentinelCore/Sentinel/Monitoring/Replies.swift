@@ -1,3 +1,4 @@
+import RESP
 /// Matching replies to the commands that asked for them.
 extension Sentinel {
     mutating func received(_ value: RESPValue, on link: LinkID, now: MonotonicMs) {

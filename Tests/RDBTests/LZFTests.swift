@@ -1,5 +1,6 @@
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
 
 @Suite struct LZFTests {
     func roundTrip(_ input: [UInt8]) throws {

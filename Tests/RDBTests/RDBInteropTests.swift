@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
+import TestSupport
 
 /// Interop with the real redis-server 7.0: files it writes are read by `RDBReader`; files
 /// `RDBWriter` writes pass redis-check-rdb and load into redis-server with the same contents.

@@ -1,5 +1,5 @@
 import Testing
-@testable import SentinelCore
+@testable import RESP
 
 @Suite struct RESPCommandParserTests {
     func commands(_ text: String, chunk: Int? = nil) throws -> [[String]] {

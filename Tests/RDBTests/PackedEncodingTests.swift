@@ -1,5 +1,6 @@
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
 
 @Suite struct PackedEncodingTests {
     func listpackElements(_ lp: [UInt8]) throws -> [[UInt8]] {

@@ -4,8 +4,8 @@ import SentinelCore
 
 /// The seed of a randomized test: printed so a failure can be replayed, and read from
 /// CRASH_SEED when set (which replays every randomized test with that seed).
-enum CrashSeed {
-    static func make(_ name: String) -> UInt64 {
+public enum CrashSeed {
+    public static func make(_ name: String) -> UInt64 {
         let seed = ProcessInfo.processInfo.environment["CRASH_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: 1...UInt64(UInt32.max))
         print("\(name): seed \(seed) (replay with CRASH_SEED=\(seed))")
@@ -15,19 +15,19 @@ enum CrashSeed {
 
 extension SplitMix64 {
     /// A uniform value in lo...hi.
-    mutating func between(_ lo: Int, _ hi: Int) -> Int { lo + Int(below(Int64(hi - lo + 1))) }
+    public mutating func between(_ lo: Int, _ hi: Int) -> Int { lo + Int(below(Int64(hi - lo + 1))) }
 }
 
 /// What /proc says about a process.
-enum ProcessProbe {
+public enum ProcessProbe {
     /// True while `pid` exists and is not a zombie.
-    static func isAlive(_ pid: pid_t) -> Bool {
+    public static func isAlive(_ pid: pid_t) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
         return !status.contains("State:\tZ") && !status.contains("State:\tX")
     }
 
     /// The resident set size in bytes (VmRSS), or nil when the process is gone.
-    static func rss(_ pid: pid_t) -> Int? {
+    public static func rss(_ pid: pid_t) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
               let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return nil }
@@ -36,15 +36,15 @@ enum ProcessProbe {
 }
 
 /// Raw socket helpers for tests that must control exactly when bytes are read.
-enum RawSocket {
+public enum RawSocket {
     /// Waits up to `timeoutMs` for `fd` to be readable.
-    static func readable(_ fd: Int32, timeoutMs: Int32) -> Bool {
+    public static func readable(_ fd: Int32, timeoutMs: Int32) -> Bool {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, timeoutMs) > 0
     }
 
     /// Reads whatever is available now without waiting; nil on EOF or error.
-    static func drain(_ fd: Int32) -> [UInt8]? {
+    public static func drain(_ fd: Int32) -> [UInt8]? {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -57,7 +57,7 @@ enum RawSocket {
 
     /// Sends what the socket takes now without waiting; the number of bytes sent (0 when full),
     /// or nil when the connection is gone.
-    static func sendSome(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int? {
+    public static func sendSome(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int? {
         guard !bytes.isEmpty else { return 0 }
         let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
         if n >= 0 { return n }
@@ -66,10 +66,10 @@ enum RawSocket {
 }
 
 extension ServerProcess {
-    var pid: pid_t { process.processIdentifier }
+    public var pid: pid_t { process.processIdentifier }
 
     /// The miniredis config file a node was started with (for nodes started from a file).
-    static func miniredisFromFile(_ lines: [String], port: Int? = nil) throws -> ServerProcess {
+    public static func miniredisFromFile(_ lines: [String], port: Int? = nil) throws -> ServerProcess {
         let p = port ?? TestPorts.next()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-conf-\(p)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

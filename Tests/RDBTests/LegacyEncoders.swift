@@ -1,4 +1,4 @@
-@testable import SentinelCore
+@testable import RDB
 
 /// Test-only encoders for the formats the codec only reads (ziplist, zipmap, intset, old RDB
 /// types), so decoders can be checked on hand-built input and against redis-check-rdb.

@@ -1,23 +1,22 @@
 import Foundation
-import SentinelCore
 import Testing
 
 /// A fleet for failover scenarios: one master, replicas, and sentinels of either kind (ours or
 /// Debian's redis-sentinel) over data nodes of either kind (miniredis or redis-server).
-final class FailoverFleet {
-    enum SentinelKind { case ours, redis }
-    enum NodeKind { case miniredis, redisServer }
+public final class FailoverFleet {
+    public enum SentinelKind: Sendable { case ours, redis }
+    public enum NodeKind: Sendable { case miniredis, redisServer }
 
-    let nodeKind: NodeKind
-    let master: ServerProcess
-    var replicas: [ServerProcess]
-    var sentinels: [ServerProcess] = []
+    public let nodeKind: NodeKind
+    public let master: ServerProcess
+    public var replicas: [ServerProcess]
+    public var sentinels: [ServerProcess] = []
     /// The Prometheus port of each of our sentinels (0 for redis-sentinel).
-    var metricsPorts: [Int] = []
-    let masterName = "mymaster"
+    public var metricsPorts: [Int] = []
+    public let masterName = "mymaster"
 
     /// Returns nil when a needed Redis binary is missing outside CI (the test then skips).
-    init?(nodes: NodeKind, sentinels kinds: [SentinelKind], replicas replicaCount: Int = 2,
+    public init?(nodes: NodeKind, sentinels kinds: [SentinelKind], replicas replicaCount: Int = 2,
           replicaExtra: [[String]] = [], nodeExtra: [String] = [], downAfterMs: Int = 1000, quorum: Int = 2) throws {
         nodeKind = nodes
         guard let m = try Self.startNode(nodes, extra: nodeExtra) else { return nil }
@@ -28,7 +27,7 @@ final class FailoverFleet {
             guard let r = try Self.startNode(nodes, extra: extra) else { return nil }
             replicas.append(r)
         }
-        for r in replicas { try ReplicationTests.waitLinked(try r.connect()) }
+        for r in replicas { try ReplicationProbe.waitLinked(try r.connect()) }
         for kind in kinds {
             let metricsPort = kind == .ours ? TestPorts.next() : 0
             guard let s = try Self.startSentinel(kind, masterPort: m.port, downAfterMs: downAfterMs, quorum: quorum, metricsPort: metricsPort) else { return nil }
@@ -37,7 +36,7 @@ final class FailoverFleet {
         }
     }
 
-    static func startNode(_ kind: NodeKind, extra: [String], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess? {
+    public static func startNode(_ kind: NodeKind, extra: [String], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess? {
         switch kind {
         case .miniredis:
             return try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"] + extra, port: port, directory: directory)
@@ -46,7 +45,7 @@ final class FailoverFleet {
         }
     }
 
-    static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int, metricsPort: Int = 0,
+    public static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int, metricsPort: Int = 0,
                               failoverTimeoutMs: Int = 10000) throws -> ServerProcess? {
         let exe: String
         switch kind {
@@ -74,20 +73,20 @@ final class FailoverFleet {
         return s
     }
 
-    func masterPort(from sentinel: ServerProcess) -> Int? {
+    public func masterPort(from sentinel: ServerProcess) -> Int? {
         guard let c = try? sentinel.connect(),
               let reply = try? c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName),
               let parts = reply.elements, parts.count == 2 else { return nil }
         return parts[1].text.flatMap { Int($0) }
     }
 
-    func masterFields(_ sentinel: ServerProcess) throws -> [String: String] {
+    public func masterFields(_ sentinel: ServerProcess) throws -> [String: String] {
         let pairs = try sentinel.connect().call("SENTINEL", "MASTER", masterName).pairs ?? []
         return Dictionary(pairs.map { ($0.0.text ?? "", $0.1.text ?? "") }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Every sentinel knows every replica and every other sentinel.
-    func waitDiscovery(timeoutSeconds: Double = 60) throws {
+    public func waitDiscovery(timeoutSeconds: Double = 60) throws {
         try Wait.until(timeoutSeconds: timeoutSeconds, "sentinels discover replicas and each other") {
             try sentinels.allSatisfy { s in
                 let f = try masterFields(s)
@@ -97,7 +96,7 @@ final class FailoverFleet {
     }
 
     /// Waits until every sentinel names a master other than `old`; returns its port.
-    func waitNewMaster(other old: Int, timeoutSeconds: Double = 60) throws -> Int {
+    public func waitNewMaster(other old: Int, timeoutSeconds: Double = 60) throws -> Int {
         try Wait.until(timeoutSeconds: timeoutSeconds, "all sentinels report a new master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
             let ports = sentinels.map { masterPort(from: $0) }
             return ports.allSatisfy { $0 != nil && $0 != old } && Set(ports).count == 1
@@ -108,7 +107,7 @@ final class FailoverFleet {
     /// The kill -9 scenario: writes acknowledged by WAIT survive, the other replicas follow the
     /// new master, the old master returns as a replica. Every check reconnects, because the
     /// reconfiguration's CLIENT KILL drops client connections (as it should).
-    func runKillScenario() throws {
+    public func runKillScenario() throws {
         try waitDiscovery()
         let m = try master.connect()
         for i in 0..<100 { try m.call("SET", "acked:\(i)", "\(i)") }
@@ -117,12 +116,12 @@ final class FailoverFleet {
         master.kill()
         let newPort = try waitNewMaster(other: oldPort)
         let promoted = try #require(replicas.first { $0.port == newPort })
-        #expect(try ReplicationTests.info(promoted.connect(), "role") == "master")
+        #expect(try ReplicationProbe.info(promoted.connect(), "role") == "master")
         for i in 0..<100 { #expect(try promoted.connect().call("GET", "acked:\(i)") == .bulk("\(i)")) }
         for other in replicas where other.port != newPort {
             try Wait.until(timeoutSeconds: 60, "replica \(other.port) follows the new master") {
                 let c = try other.connect()
-                return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+                return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
             }
         }
         // With write fencing the new master opens when its sentinels have renewed its lease.
@@ -134,7 +133,7 @@ final class FailoverFleet {
         let returned = master
         try Wait.until(timeoutSeconds: 120, "the old master is demoted to a replica of the new master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
             let c = try returned.connect()
-            return try ReplicationTests.info(c, "master_port") == "\(newPort)" && ReplicationTests.info(c, "master_link_status") == "up"
+            return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
         }
         try Wait.until(timeoutSeconds: 30, "the demoted master has the new data") {
             try returned.connect().call("GET", "after") == .bulk("failover")
@@ -143,8 +142,8 @@ final class FailoverFleet {
 }
 
 /// A plain HTTP GET over loopback, for the metrics endpoint.
-enum HTTP {
-    static func get(port: Int, path: String) throws -> String {
+public enum HTTP {
+    public static func get(port: Int, path: String) throws -> String {
         let c = try RedisConnection(port: port)
         try c.send(raw: "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n")
         var text = ""

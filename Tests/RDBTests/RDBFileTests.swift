@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SentinelCore
+@testable import RDB
 
 @Suite struct RDBFileTests {
     @Test func saveIsAtomicAndLoadStreamsItBack() throws {

@@ -1,21 +1,22 @@
 import Foundation
 import Glibc
-import SentinelCore
+import RESP
 
 /// A blocking test client over a real TCP socket: sends raw bytes or commands, reads whole RESP
 /// values (raw bytes too, for byte-exact reply checks). Every read has a deadline so a broken
 /// server fails the test instead of hanging it.
-final class RedisConnection {
-    let fd: Int32
+public final class RedisConnection {
+    public let fd: Int32
     private var buffer: [UInt8] = []
     private let parser = RESPParser()
-    var timeoutSeconds: Double = 10
+    public var timeoutSeconds: Double = 10
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    public init(port: Int, host: String = "127.0.0.1") throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -35,7 +36,7 @@ final class RedisConnection {
 
     deinit { close(fd) }
 
-    func send(raw bytes: [UInt8]) throws {
+    public func send(raw bytes: [UInt8]) throws {
         var off = 0
         while off < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
@@ -44,11 +45,11 @@ final class RedisConnection {
         }
     }
 
-    func send(raw text: String) throws { try send(raw: Array(text.utf8)) }
+    public func send(raw text: String) throws { try send(raw: Array(text.utf8)) }
 
-    func send(_ args: [String]) throws { try send(raw: RESPWriter.encode(command: args)) }
+    public func send(_ args: [String]) throws { try send(raw: RESPWriter.encode(command: args)) }
 
-    func send(bytes args: [[UInt8]]) throws {
+    public func send(bytes args: [[UInt8]]) throws {
         var w = RESPWriter()
         w.command(args)
         try send(raw: w.buffer)
@@ -67,12 +68,12 @@ final class RedisConnection {
     }
 
     /// The next whole reply, parsed.
-    func read() throws -> RESPValue {
+    public func read() throws -> RESPValue {
         try readWithBytes().value
     }
 
     /// The next whole reply and its exact bytes.
-    func readWithBytes() throws -> (value: RESPValue, bytes: [UInt8]) {
+    public func readWithBytes() throws -> (value: RESPValue, bytes: [UInt8]) {
         while true {
             if let (v, next) = try parser.parse(buffer) {
                 let raw = Array(buffer[0..<next])
@@ -84,36 +85,50 @@ final class RedisConnection {
     }
 
     /// The exact bytes of the next reply, as text for readable assertions.
-    func readRaw() throws -> String {
+    public func readRaw() throws -> String {
         String(decoding: try readWithBytes().bytes, as: UTF8.self)
     }
 
     /// Sends a command and returns its reply.
     @discardableResult
-    func call(_ args: String...) throws -> RESPValue {
+    public func call(_ args: String...) throws -> RESPValue {
         try send(args)
         return try read()
     }
 
-    func call(_ args: [String]) throws -> RESPValue {
+    public func call(_ args: [String]) throws -> RESPValue {
         try send(args)
         return try read()
     }
+
+    /// Sends all commands at once, then reads one reply per command.
+    public func pipeline(_ commands: [[[UInt8]]]) throws -> [RESPValue] {
+        var w = RESPWriter()
+        for c in commands { w.command(c) }
+        try send(raw: w.buffer)
+        return try commands.map { _ in try read() }
+    }
+
+    /// Sends a binary-safe command and returns its reply.
+    @discardableResult
+    public func command(_ args: [UInt8]...) throws -> RESPValue { try pipeline([args])[0] }
+    @discardableResult
+    public func command(_ args: String...) throws -> RESPValue { try pipeline([args.map { Array($0.utf8) }])[0] }
 
     /// Sends a command and returns the exact reply bytes as text.
-    func raw(_ args: String...) throws -> String {
+    public func raw(_ args: String...) throws -> String {
         try send(args)
         return try readRaw()
     }
 
     /// Everything received and not yet parsed, as text (for non-RESP peers).
-    func drainBuffer() -> String {
+    public func drainBuffer() -> String {
         defer { buffer.removeAll() }
         return String(decoding: buffer, as: UTF8.self)
     }
 
     /// True when the server closed the connection (after reading anything pending).
-    func isClosedByPeer() throws -> Bool {
+    public func isClosedByPeer() throws -> Bool {
         while true {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&pfd, 1, Int32(timeoutSeconds * 1000)) > 0 else { return false }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
 
 /// Speed of the codec. Runs only with RDB_BENCH=1, best in release mode: `bench/rdb-codec`.
 /// - 1M string keys with 16-byte values (the shape of REFERENCE.md's redis-server measurement:

@@ -1,5 +1,6 @@
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
 
 @Suite struct CRC64Tests {
     @Test func checkValueMatchesRedis() {

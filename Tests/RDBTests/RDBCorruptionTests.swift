@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
 
 /// Bad input must end in a thrown `RDBError`: never a crash, a trap or a huge allocation.
 @Suite struct RDBCorruptionTests {

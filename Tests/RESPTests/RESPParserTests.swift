@@ -1,4 +1,5 @@
 import Testing
+@testable import RESP
 @testable import SentinelCore
 
 /// The codec is fed the same bytes whole, byte by byte, and in random splits: it must give the

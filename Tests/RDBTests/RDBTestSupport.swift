@@ -1,4 +1,4 @@
-@testable import SentinelCore
+import SentinelCore
 
 // Deterministic random numbers come from SentinelCore's SplitMix64.
 

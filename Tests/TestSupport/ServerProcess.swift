@@ -4,9 +4,9 @@ import Glibc
 /// Locates the built binaries and the real Redis tools, and runs servers as child processes in
 /// their own temporary directories. Every process is killed when its owner is released, so a
 /// failing test leaves nothing behind.
-enum Binaries {
+public enum Binaries {
     /// The folder holding the test bundle is the build folder that also holds the executables.
-    static var buildDirectory: URL {
+    public static var buildDirectory: URL {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         // XCTest on Linux runs `<pkg>PackageTests.xctest`; Swift Testing may run it from a helper.
@@ -18,11 +18,11 @@ enum Binaries {
             .appendingPathComponent("../../../.build/debug").standardized
     }
 
-    static var miniredis: String { buildDirectory.appendingPathComponent("miniredis").path }
-    static var sentinel: String { buildDirectory.appendingPathComponent("sentinel").path }
+    public static var miniredis: String { buildDirectory.appendingPathComponent("miniredis").path }
+    public static var sentinel: String { buildDirectory.appendingPathComponent("sentinel").path }
 
     /// A real Redis tool from Debian's packages, or nil when it is not installed.
-    static func redis(_ name: String) -> String? {
+    public static func redis(_ name: String) -> String? {
         for dir in ["/usr/bin", "/usr/local/bin"] {
             let p = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: p) { return p }
@@ -32,7 +32,7 @@ enum Binaries {
 
     /// The interop tests need Debian's Redis. Without it they skip with a printed reason, except
     /// under CI (CI=true), where a skip would hide a missing install step, so they fail.
-    static func requireRedis(_ name: String) throws -> String? {
+    public static func requireRedis(_ name: String) throws -> String? {
         if let p = redis(name) { return p }
         let reason = "\(name) is not installed (apt-get install redis-server redis-tools redis-sentinel)"
         if ProcessInfo.processInfo.environment["CI"] != nil {
@@ -45,14 +45,14 @@ enum Binaries {
 
 /// Ports for end-to-end tests: each test gets its own range so suites run in parallel without
 /// colliding; the base is away from Redis's defaults.
-enum TestPorts {
+public enum TestPorts {
     private static let counter = PortCounter()
-    static func next() -> Int { counter.next() }
+    public static func next() -> Int { counter.next() }
 }
 
-final class PortCounter: Sendable {
+public final class PortCounter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int {
+    public func next() -> Int {
         // Spread by process id so two test processes on one machine do not collide either.
         let base = 20000 + Int(getpid() % 200) * 50
         return value.withLock { v in
@@ -83,15 +83,15 @@ final class PortCounter: Sendable {
 import Synchronization
 
 /// A running server process with its own temporary directory.
-final class ServerProcess {
-    private(set) var process = Process()
-    let port: Int
-    let directory: URL
-    let logURL: URL
-    let executable: String
-    private(set) var arguments: [String]
+public final class ServerProcess {
+    public private(set) var process = Process()
+    public let port: Int
+    public let directory: URL
+    public let logURL: URL
+    public let executable: String
+    public private(set) var arguments: [String]
 
-    init(executable: String, arguments: [String], port: Int, directory: URL? = nil) throws {
+    public init(executable: String, arguments: [String], port: Int, directory: URL? = nil) throws {
         self.port = port
         let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -117,7 +117,7 @@ final class ServerProcess {
 
     /// Starts the same program again in the same directory on the same port (after a crash, or
     /// after `kill`), keeping this object as the owner of the directory; waits until it answers.
-    func restart(arguments newArguments: [String]? = nil) throws {
+    public func restart(arguments newArguments: [String]? = nil) throws {
         kill()
         if let newArguments { arguments = newArguments }
         try launch()
@@ -125,7 +125,7 @@ final class ServerProcess {
     }
 
     /// Starts miniredis on a fresh port with `extra` directives and waits until it answers.
-    static func miniredis(_ extra: [String] = [], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess {
+    public static func miniredis(_ extra: [String] = [], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess {
         let p = port ?? TestPorts.next()
         let s = try ServerProcess(executable: Binaries.miniredis, arguments: ["--port", "\(p)", "--save", ""] + extra, port: p, directory: directory)
         try s.waitUntilReady()
@@ -133,7 +133,7 @@ final class ServerProcess {
     }
 
     /// Starts Debian's redis-server the same way (nil when it is not installed outside CI).
-    static func redisServer(_ extra: [String] = [], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess? {
+    public static func redisServer(_ extra: [String] = [], port: Int? = nil, directory: URL? = nil) throws -> ServerProcess? {
         guard let exe = try Binaries.requireRedis("redis-server") else { return nil }
         let p = port ?? TestPorts.next()
         let s = try ServerProcess(executable: exe, arguments: ["--port", "\(p)", "--save", "", "--appendonly", "no"] + extra, port: p, directory: directory)
@@ -142,7 +142,7 @@ final class ServerProcess {
     }
 
     /// Waits (generously) until the server answers PING.
-    func waitUntilReady(timeoutSeconds: Double = 20) throws {
+    public func waitUntilReady(timeoutSeconds: Double = 20) throws {
         try Wait.until(timeoutSeconds: timeoutSeconds, "server on port \(port) answers PING\n\(logText)") {
             guard process.isRunning, let c = try? RedisConnection(port: port) else { return false }
             c.timeoutSeconds = 2
@@ -150,11 +150,11 @@ final class ServerProcess {
         }
     }
 
-    func connect() throws -> RedisConnection { try RedisConnection(port: port) }
+    public func connect() throws -> RedisConnection { try RedisConnection(port: port) }
 
-    var logText: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    public var logText: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    func kill(signal: Int32 = SIGKILL) {
+    public func kill(signal: Int32 = SIGKILL) {
         if process.isRunning {
             Glibc.kill(process.processIdentifier, signal)
             process.waitUntilExit()
@@ -162,7 +162,7 @@ final class ServerProcess {
     }
 
     /// SIGTERM and wait for a clean exit; returns the exit status.
-    func terminate() -> Int32 {
+    public func terminate() -> Int32 {
         if process.isRunning {
             Glibc.kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
@@ -176,10 +176,10 @@ final class ServerProcess {
     }
 }
 
-enum Wait {
+public enum Wait {
     /// Polls `condition` every 20 ms until it holds or the deadline passes (then throws with
     /// `what`). Tests wait for conditions; they never sleep a fixed time and hope.
-    static func until(timeoutSeconds: Double = 20, _ what: @autoclosure () -> String, _ condition: () throws -> Bool) throws {
+    public static func until(timeoutSeconds: Double = 20, _ what: @autoclosure () -> String, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             if try condition() { return }
@@ -190,9 +190,9 @@ enum Wait {
 }
 
 /// Runs a command-line tool and returns its output.
-enum Tool {
+public enum Tool {
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+    public static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments

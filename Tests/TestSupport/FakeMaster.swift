@@ -1,18 +1,19 @@
 import Foundation
 import Glibc
-import SentinelCore
+import RESP
+import Runtime
 import Synchronization
 
 /// A scripted stand-in for a master, to inject faults a real one never makes on cue: it answers
 /// the replica's handshake and then sends whatever `payload` returns for PSYNC, and closes.
-final class FakeMaster: Sendable {
-    let port: Int
+public final class FakeMaster: Sendable {
+    public let port: Int
     private let listener: Int32
     private let connections = ConnectionCounter()
 
-    var connectionCount: Int { connections.value.load(ordering: .relaxed) }
+    public var connectionCount: Int { connections.value.load(ordering: .relaxed) }
 
-    init(payload: @escaping @Sendable () -> [UInt8]) throws {
+    public init(payload: @escaping @Sendable () -> [UInt8]) throws {
         port = TestPorts.next()
         listener = try Socket.listen(host: "127.0.0.1", port: port)
         // The listening socket is non-blocking (the event loop's kind); poll before accepting.
@@ -63,13 +64,13 @@ final class FakeMaster: Sendable {
     }
 
     /// +FULLRESYNC followed by a `$len` payload made of `body`, announced as `announced` bytes.
-    static func fullResync(body: [UInt8], announced: Int? = nil) -> [UInt8] {
+    public static func fullResync(body: [UInt8], announced: Int? = nil) -> [UInt8] {
         Array("+FULLRESYNC \(String(repeating: "a", count: 40)) 100\r\n$\(announced ?? body.count)\r\n".utf8) + body
     }
 }
 
 /// Shared with the accept thread; the atomic makes the count safe to read from the test.
-final class ConnectionCounter: Sendable {
-    let value = Atomic<Int>(0)
-    let stopped = Atomic<Bool>(false)
+public final class ConnectionCounter: Sendable {
+    public let value = Atomic<Int>(0)
+    public let stopped = Atomic<Bool>(false)
 }

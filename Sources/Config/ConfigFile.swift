@@ -1,5 +1,4 @@
-import Glibc
-
+import RESP
 /// A configuration error that names where it is: Redis refuses to start on a bad line and says
 /// which one; we add the file's name.
 public struct ConfigError: Error, CustomStringConvertible, Sendable {
@@ -92,13 +91,6 @@ public enum ConfigFile {
     /// read as one long line, and a rewrite appending to a last line ending in "\r" joined them.
     public static func splitLines(_ text: String) -> [String] {
         text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(Substring($0)) }
-    }
-
-    public static func read(path: String) throws(ConfigError) -> String {
-        guard let text = FileIO.readText(path) else {
-            throw ConfigError(file: path, reason: "Fatal error, can't open config file '\(path)': \(SystemError.text(errno))")
-        }
-        return text
     }
 
     /// Rewrites a config file the way CONFIG REWRITE does: lines the user wrote are kept with

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import TestSupport
 
 /// Files with the encodings older Redis versions wrote (and 7.0 still loads): built by hand,
 /// read by our reader, and cross-checked with redis-check-rdb and redis-server 7.0.

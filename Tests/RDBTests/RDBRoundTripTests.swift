@@ -2,7 +2,8 @@
 import Glibc
 #endif
 import Testing
-@testable import SentinelCore
+@testable import RDB
+import SentinelCore
 
 /// A source that hands out at most `step` bytes per read, to exercise buffer refills.
 struct DribbleSource: RDBByteSource {
