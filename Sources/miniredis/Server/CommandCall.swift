@@ -8,11 +8,11 @@ extension Server {
         case .data(let handler):
             var ctx = context(for: c)
             handler(&ctx, args)
-            apply(spec, c, &ctx, args)
+            apply(spec, c, ctx, args)
         case .server(let handler):
             var ctx = context(for: c)
             handler(&ctx, self, c, args)
-            apply(spec, c, &ctx, args)
+            apply(spec, c, ctx, args)
         case .legacy(let handler):
             let dirtyBefore = dirty
             handler(self, c, args)
@@ -22,8 +22,7 @@ extension Server {
         }
     }
 
-    /// The context a command of this client runs in, with the server's changed-keys array lent
-    /// to it (`apply` takes it back).
+    /// The context a command of this client runs in.
     @inline(__always)
     func context(for c: Client) -> CommandContext {
         let db = c.db
@@ -37,15 +36,12 @@ extension Server {
         } else {
             mode = !isMaster || writesPaused || isFenced ? .hide : .delete
         }
-        var ctx = CommandContext(db: db, reply: c.output, expiryMode: mode, isMaster: isMaster, maxBulkLength: config.protoMaxBulkLen)
-        swap(&ctx.effects.changedKeys, &changedKeysScratch)
-        return ctx
+        return CommandContext(db: db, reply: c.output, expiryMode: mode, isMaster: isMaster, maxBulkLength: config.protoMaxBulkLen)
     }
 
     /// The one place a command's effects take hold: expired keys' DELs, the dirty counter,
     /// WATCH invalidation and propagation; then, in debug builds, its obligations are checked.
-    /// Gives the lent key array back to the server for the next command.
-    func apply(_ spec: CommandSpec, _ c: Client, _ ctx: inout CommandContext, _ args: [[UInt8]]) {
+    func apply(_ spec: CommandSpec, _ c: Client, _ ctx: CommandContext, _ args: [[UInt8]]) {
         let db = ctx.db
         stats.keyspaceHits += ctx.effects.keyspaceHits
         stats.keyspaceMisses += ctx.effects.keyspaceMisses
@@ -59,7 +55,7 @@ extension Server {
         if ctx.effects.dirty > 0 {
             dirty += ctx.effects.dirty
             if !db.watchers.isEmpty {
-                for key in ctx.effects.changedKeys { touchWatched(db, key) }
+                ctx.effects.forEachChangedKey { touchWatched(db, $0) }
             }
             if spec.flags.contains(.write) {
                 switch ctx.effects.propagation {
@@ -75,7 +71,5 @@ extension Server {
             preconditionFailure(violation)
         }
         #endif
-        swap(&ctx.effects.changedKeys, &changedKeysScratch)
-        changedKeysScratch.removeAll(keepingCapacity: true)
     }
 }

@@ -89,8 +89,7 @@ struct CommandContext {
     /// Records a change to a key: it invalidates WATCHes and counts toward save rules.
     @inline(__always)
     mutating func changed(_ key: Key, count: Int64 = 1) {
-        effects.dirty += count
-        effects.changedKeys.append(key)
+        effects.recordChange(key, count: count)
     }
 
     /// Propagates this form instead of the command as called.

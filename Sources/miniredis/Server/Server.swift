@@ -37,9 +37,6 @@ final class Server {
     var persistence: Persistence!
     /// Commands to send to replicas and the AOF once the running command returns.
     var pendingPropagation: [(Int, [[UInt8]])] = []
-    /// The key array lent to each command's effects (Server.call), reused so recording a
-    /// changed key does not allocate.
-    var changedKeysScratch: [Key] = []
 
     /// Commands read while a client's pending replies exceed this stop being read until it
     /// catches up (see Client.readPaused).
