@@ -18,8 +18,7 @@ final class MetricsEndpoint: EventHandler {
         try server.loop.register(fd, self)
     }
 
-    func recordSwitch(_ payload: String) {
-        guard let name = payload.split(separator: " ").first.map(String.init) else { return }
+    func recordSwitch(master name: String) {
         failovers[name, default: 0] += 1
         lastFailoverMs[name] = EventLoop.monotonicMs()
     }

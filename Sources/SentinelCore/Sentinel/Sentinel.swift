@@ -144,32 +144,32 @@ public struct Sentinel: Sendable {
     /// master's notification script. `detail` follows the instance description, unless `bare`
     /// (Redis events whose format does not start with `%@`: +new-epoch, +vote-for-leader,
     /// +switch-master carry only their detail, but still belong to the master for scripts).
-    mutating func event(_ level: LogLevel, _ type: String, _ path: InstancePath?, _ detail: String = "",
-                        bare: Bool = false, now: MonotonicMs) {
-        var message = ""
-        if let path, !bare {
-            message = describe(path)
-            if !detail.isEmpty { message += " " + detail }
-        } else {
-            message = detail
-        }
-        log(level, "\(type) \(message)")
-        if level != .debug { emit(.publish(channel: type, message: message)) }
+    /// Failover steps carry the running failover's epoch unless `epoch` is given.
+    mutating func event(_ level: LogLevel, _ kind: SentinelNotice.Kind, _ path: InstancePath?, _ detail: String = "",
+                        bare: Bool = false, epoch: UInt64? = nil, candidate: String? = nil, now: MonotonicMs) {
+        var instance: SentinelNotice.Instance?
+        if let path, !bare { instance = noticeInstance(path) }
+        let runEpoch = kind.isFailoverStep ? path.flatMap { masters[$0.master].failover?.epoch } : nil
+        let notice = SentinelNotice(kind: kind, master: path.map { masters[$0.master].name }, instance: instance,
+                                    epoch: epoch ?? runEpoch, candidate: candidate, detail: detail)
+        let message = notice.message
+        log(level, "\(kind.rawValue) \(message)")
+        if level != .debug { emit(.publish(notice)) }
         if level == .warning, let path, let script = masters[path.master].notificationScript {
-            queueScript(path: script, args: [type, message], now: now)
+            queueScript(path: script, args: [kind.rawValue, message], now: now)
         }
     }
 
-    /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
-    func describe(_ path: InstancePath) -> String {
+    /// How Redis names an instance in events: `<role> <name> <ip> <port> [@ <master> <ip> <port>]`.
+    func noticeInstance(_ path: InstancePath) -> SentinelNotice.Instance {
         let m = masters[path.master]
         let inst = self[path]
-        var s = "\(inst.role.rawValue) \(inst.eventName(masterName: m.name)) \(inst.address.host) \(inst.address.port)"
-        if inst.role != .master {
-            s += " @ \(m.name) \(m.node.address.host) \(m.node.address.port)"
-        }
-        return s
+        return SentinelNotice.Instance(role: inst.role, name: inst.eventName(masterName: m.name), address: inst.address,
+                                       master: inst.role == .master ? nil : .init(name: m.name, address: m.node.address))
     }
+
+    /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
+    func describe(_ path: InstancePath) -> String { noticeInstance(path).description }
 
     // MARK: - Lookup
 

@@ -3,54 +3,60 @@ import ServerKit
 
 enum PubSubCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("subscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels.", subscribe),
-        CommandSpec("unsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages posted to channels.", unsubscribe),
-        CommandSpec("psubscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels that match one or more patterns.", psubscribe),
-        CommandSpec("punsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages published to channels that match one or more patterns.", punsubscribe),
-        CommandSpec("publish", 3, [.pubsub, .loading, .stale, .fast], group: "pubsub", "Posts a message to a channel.", publish),
-        CommandSpec("pubsub", -2, [.pubsub, .loading, .stale], group: "pubsub", "A container for Pub/Sub commands.", pubsubCommand),
+        // Replies vary: one reply per channel.
+        CommandSpec("subscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels.", replies: .varies, .server(subscribe)),
+        // Replies vary: one reply per channel.
+        CommandSpec("unsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages posted to channels.", replies: .varies, .server(unsubscribe)),
+        // Replies vary: one reply per pattern.
+        CommandSpec("psubscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels that match one or more patterns.", replies: .varies, .server(psubscribe)),
+        // Replies vary: one reply per pattern.
+        CommandSpec("punsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages published to channels that match one or more patterns.", replies: .varies, .server(punsubscribe)),
+        CommandSpec("publish", 3, [.pubsub, .loading, .stale, .fast], group: "pubsub", "Posts a message to a channel.", .server(publish)),
+        CommandSpec("pubsub", -2, [.pubsub, .loading, .stale], group: "pubsub", "A container for Pub/Sub commands.", .server(pubsubCommand)),
     ]
 
-    static func subscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    // The confirmations (one per name) are ServerKit's framing, written through the sink as
+    // one value: these commands' replies vary.
+    static func subscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         if c.multiQueue != nil { return }
-        PubSub.subscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
+        ctx.reply.whole { PubSub.subscribe(&s.pubsub, c, &c.session.subscriptions, &$0, channels: a.dropFirst()) }
     }
 
-    static func unsubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        PubSub.unsubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
+    static func unsubscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        ctx.reply.whole { PubSub.unsubscribe(&s.pubsub, c, &c.session.subscriptions, &$0, channels: a.dropFirst()) }
     }
 
-    static func psubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        PubSub.psubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, patterns: a.dropFirst())
+    static func psubscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        ctx.reply.whole { PubSub.psubscribe(&s.pubsub, c, &c.session.subscriptions, &$0, patterns: a.dropFirst()) }
     }
 
-    static func punsubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        PubSub.punsubscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, patterns: a.dropFirst())
+    static func punsubscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        ctx.reply.whole { PubSub.punsubscribe(&s.pubsub, c, &c.session.subscriptions, &$0, patterns: a.dropFirst()) }
     }
 
-    static func publish(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func publish(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let receivers = s.publish(channel: a[1], message: a[2])
         // PUBLISH reaches replicas too, so their subscribers hear it (Redis propagates it).
         s.propagate(dbIndex: c.dbIndex, a)
-        c.reply.integer(receivers)
+        ctx.reply.integer(receivers)
     }
 
-    static func pubsubCommand(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func pubsubCommand(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         switch a[1].lowercasedASCII {
         case "channels":
-            guard a.count <= 3 else { return c.reply.error(Errors.arity("pubsub|channels")) }
+            guard a.count <= 3 else { return ctx.reply.error(Errors.arity("pubsub|channels")) }
             let names = s.pubsub.channels.keys.filter { a.count == 2 || Glob.match(a[2], $0) }
-            c.reply.arrayHeader(names.count)
-            for n in names { c.reply.bulk(n) }
+            ctx.reply.arrayHeader(names.count)
+            for n in names { ctx.reply.bulk(n) }
         case "numsub":
-            c.reply.mapHeader(a.count - 2)
+            ctx.reply.mapHeader(a.count - 2)
             for ch in a.dropFirst(2) {
-                c.reply.bulk(ch)
-                c.reply.integer(s.pubsub.subscriberCount(ch))
+                ctx.reply.bulk(ch)
+                ctx.reply.integer(s.pubsub.subscriberCount(ch))
             }
         case "numpat":
-            guard a.count == 2 else { return c.reply.error(Errors.arity("pubsub|numpat")) }
-            c.reply.integer(s.pubsub.distinctPatternCount)
+            guard a.count == 2 else { return ctx.reply.error(Errors.arity("pubsub|numpat")) }
+            ctx.reply.integer(s.pubsub.distinctPatternCount)
         case "help":
             let lines = ["PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                          "CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -58,9 +64,9 @@ enum PubSubCommands {
                          "NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels, excluding",
                          "    pattern subscriptions(default: no channels).",
                          "HELP", "    Print this help."]
-            c.reply.helpLines(lines)
+            ctx.reply.helpLines(lines)
         default:
-            c.reply.error(Errors.unknownSubcommand(a[1], "pubsub"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], "pubsub"))
         }
     }
 }

@@ -25,8 +25,13 @@ final class Client: EventHandler {
 
     var input: ClientInput
 
-    // Output.
-    var reply: RESPWriter
+    // Output. The buffer is an object of its own so a command context can write into it
+    // without the client (ReplySink); `reply` reaches it in place.
+    let output = ReplyBuffer()
+    var reply: RESPWriter {
+        get { output.writer }
+        _modify { yield &output.writer }
+    }
     var sentPos = 0
     var inPendingWrites = false
     /// Set when the client passed the soft output limit; cleared when it drains below it.
@@ -78,7 +83,6 @@ final class Client: EventHandler {
         let authenticated = server.config.requirepass.isEmpty
         self.session = ClientSession(authenticated: authenticated)
         self.input = ClientInput(maxBulkLength: Int(server.config.protoMaxBulkLen), authenticated: authenticated)
-        self.reply = RESPWriter(protocolVersion: 2)
     }
 
     var db: Database { server.databases[dbIndex] }

@@ -74,7 +74,7 @@ extension Sentinel {
         }
         for (option, value) in changes {
             let shown = option.contains("pass") ? "******" : value
-            event(.warning, "+set", .master(m), "\(option) \(shown)", now: now)
+            event(.warning, .set, .master(m), "\(option) \(shown)", now: now)
         }
         needsPersist = true
         return .ok
