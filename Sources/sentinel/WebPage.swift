@@ -187,7 +187,7 @@ enum WebPage {
     render(JSON.parse($("initial-state").textContent));
     setInterval(refresh, 3000);
     const stream = new EventSource("/events");
-    stream.onopen = () => { $("stream").textContent = "● live"; $("stream").className = "live"; refresh(); };
+    stream.onopen = () => { $("stream").textContent = "● live"; $("stream").className = "live"; console.log("sentinel-view: stream open"); refresh(); };
     stream.onerror = () => { $("stream").textContent = "○ reconnecting"; $("stream").className = "lost"; };
     stream.onmessage = (msg) => { addEvent(JSON.parse(msg.data)); refresh(); };
     </script>
