@@ -60,6 +60,16 @@ import TestSupport
         #expect(!s.sentinel.logText.contains("+tilt"))
     }
 
+    /// `http-port` is `metrics-port` under another name: bad values are refused at start-up.
+    @Test func badHTTPPortIsAConfigError() throws {
+        for (directive, value) in [("--http-port", "70000"), ("--http-port", "web"), ("--metrics-port", "-1")] {
+            let r = try Tool.run(Binaries.sentinel, ["--port", "\(TestPorts.next())", directive, value])
+            #expect(r.status == 1)
+            #expect(r.output.contains(directive == "--http-port" ? "Invalid HTTP port" : "Invalid metrics port"), "\(r.output)")
+            #expect(r.output.contains("(command line)"), "\(r.output)")
+        }
+    }
+
     /// 50 half HTTP requests and 50 half RESP commands, then silence: the sentinel keeps
     /// answering PING fast, serves scrapes, does not TILT, and closes the HTTP ones at their
     /// deadline. (The old endpoint polled each new connection for 200 ms: 50 of them froze the
