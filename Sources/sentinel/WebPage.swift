@@ -133,8 +133,10 @@ enum WebPage {
     }
 
     function addEvent(e) {
-      if (seenEvents.has(e.seq)) return;
-      seenEvents.add(e.seq);
+      // seq restarts with the sentinel: the time tells a restarted sentinel's events apart.
+      const key = e.seq + "@" + e.time;
+      if (seenEvents.has(key)) return;
+      seenEvents.add(key);
       const li = document.createElement("li");
       li.dataset.seq = e.seq;
       li.dataset.channel = e.channel;

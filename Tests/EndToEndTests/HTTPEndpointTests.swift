@@ -52,6 +52,21 @@ import TestSupport
         #expect(try RawHTTP.request(port: s.httpPort, path: "/nope").status == 404)
         #expect(try RawHTTP.request(port: s.httpPort, path: "/metrics", method: "POST").status == 405)
         #expect(try RawHTTP.request(port: s.httpPort, path: "/api/state", method: "DELETE").status == 405)
+        #expect(try RawHTTP.request(port: s.httpPort, path: "/", method: "HEAD").body.isEmpty)
+        // A request that arrives in pieces is read incrementally (a PING round trip between the
+        // pieces makes sure the sentinel's loop saw each one on its own).
+        let pieces = try BlockingSocket.connect(port: s.httpPort)
+        defer { close(pieces) }
+        let ping = try s.sentinel.connect()
+        for part in ["GE", "T /metr", "ics HTTP/1.1\r\nHo", "st: x\r\n", "\r\n"] {
+            try BlockingSocket.sendAll(pieces, Array(part.utf8))
+            _ = try RawHTTP.pingMs(ping)
+        }
+        #expect(try BlockingSocket.readLine(pieces) == "HTTP/1.1 200 OK")
+        let garbage = try BlockingSocket.connect(port: s.httpPort)
+        defer { close(garbage) }
+        try BlockingSocket.sendAll(garbage, Array("HELLO\r\n\r\n".utf8))
+        #expect(try BlockingSocket.readLine(garbage).hasPrefix("HTTP/1.1 400"))
         // A head larger than the limit is refused, not buffered.
         let fd = try BlockingSocket.connect(port: s.httpPort)
         defer { close(fd) }
