@@ -49,6 +49,12 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: Data(state.body.utf8)) as? [String: Any])
         let masters = try #require(json["masters"] as? [[String: Any]])
         #expect(masters.first?["address"] as? String == "127.0.0.1:\(s.master.port)")
+        // From the master's cached INFO: miniredis reports `fencing:off` without write fencing.
+        try Wait.until(timeoutSeconds: 20, "the state shows the master's fencing line") {
+            let body = try RawHTTP.request(port: s.httpPort, path: "/api/state").body
+            let m = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["masters"] as? [[String: Any]]
+            return m?.first?["fencing"] as? String == "off"
+        }
         #expect(try RawHTTP.request(port: s.httpPort, path: "/nope").status == 404)
         #expect(try RawHTTP.request(port: s.httpPort, path: "/metrics", method: "POST").status == 405)
         #expect(try RawHTTP.request(port: s.httpPort, path: "/api/state", method: "DELETE").status == 405)
