@@ -14,6 +14,21 @@ final class EventHistory {
     static let capacity = 200
     private(set) var entries: [Entry] = []
     private var nextSeq: UInt64 = 1
+    /// Stream ids are `<incarnation>-<seq>`: seq restarts with the process, and an id from an
+    /// earlier run must not make a reconnecting client skip this run's events.
+    let incarnation: Int64
+
+    init(incarnation: Int64) { self.incarnation = incarnation }
+
+    func streamID(_ e: Entry) -> String { "\(incarnation)-\(e.seq)" }
+
+    /// What a stream reconnecting with `Last-Event-ID: lastID` missed, from the history kept:
+    /// everything after that event if it is one of this run's, else all of it.
+    func missed(after lastID: String) -> [Entry] {
+        let parts = lastID.split(separator: "-")
+        guard parts.count == 2, Int64(parts[0]) == incarnation, let seq = UInt64(parts[1]) else { return entries }
+        return entries.filter { $0.seq > seq }
+    }
 
     @discardableResult
     func append(channel: String, message: String, wallMs: Int64) -> Entry {

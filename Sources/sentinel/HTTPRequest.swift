@@ -2,13 +2,17 @@
 /// reads and asks again; nothing is parsed until the blank line that ends the head arrives, and a
 /// head longer than the limit is refused rather than buffered (the endpoint only serves GETs, so a
 /// body is never read).
-struct HTTPRequestHead: Equatable {
+struct HTTPRequestHead {
     var method: String
     /// The path without the query string.
     var path: String
     var version: String
+    /// Header fields, names lowercased, in order (the event stream reads Last-Event-ID).
+    var headers: [(name: String, value: String)] = []
 
-    enum Outcome: Equatable {
+    func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+
+    enum Outcome {
         case incomplete
         case request(HTTPRequestHead)
         /// Malformed request line: 400.
@@ -21,7 +25,6 @@ struct HTTPRequestHead: Equatable {
     static func parse(_ bytes: [UInt8], limit: Int) -> Outcome {
         guard let end = headEnd(bytes) else { return bytes.count > limit ? .tooLarge : .incomplete }
         if end > limit { return .tooLarge }
-        // The request line is the first line; header fields are not needed by any route.
         let lineEnd = bytes[..<end].firstIndex(of: UInt8(ascii: "\n")) ?? end
         var line = bytes[..<lineEnd]
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
@@ -31,9 +34,18 @@ struct HTTPRequestHead: Equatable {
               parts[0].allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return .bad }
         var target = parts[1]
         if let q = target.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { target = target[..<q] }
-        return .request(HTTPRequestHead(method: String(decoding: parts[0], as: UTF8.self),
-                                        path: String(decoding: target, as: UTF8.self),
-                                        version: String(decoding: parts[2], as: UTF8.self)))
+        var head = HTTPRequestHead(method: String(decoding: parts[0], as: UTF8.self),
+                                   path: String(decoding: target, as: UTF8.self),
+                                   version: String(decoding: parts[2], as: UTF8.self))
+        for field in bytes[min(lineEnd + 1, end)..<end].split(separator: UInt8(ascii: "\n")) {
+            guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = String(decoding: field[..<colon], as: UTF8.self).lowercased()
+            var value = String(decoding: field[field.index(after: colon)...], as: UTF8.self)
+            value = String(value.drop { $0 == " " || $0 == "\t" })
+            while let last = value.last, last == "\r" || last == " " || last == "\t" { value.removeLast() }
+            head.headers.append((name, value))
+        }
+        return .request(head)
     }
 
     /// The index just past the blank line (CRLF CRLF, or bare LF LF as lenient servers accept).

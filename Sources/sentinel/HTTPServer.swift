@@ -31,7 +31,7 @@ final class HTTPServer: EventHandler {
     var loop: EventLoop { server.loop }
     var readBuffer: UnsafeMutableRawBufferPointer { server.readBuffer }
     private var connections: [Int32: HTTPConnection] = [:]
-    let events = EventHistory()
+    let events = EventHistory(incarnation: EventLoop.wallClockMs())
     private var lastKeepAliveMs = EventLoop.monotonicMs()
 
     // Counters for the metrics.
@@ -132,6 +132,10 @@ final class HTTPServer: EventHandler {
             setsockopt(c.fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
             // `retry` tells EventSource how soon to reconnect after the stream ends.
             c.startStream(Array("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n\r\nretry: 2000\n: connected\n\n".utf8))
+            // A reconnecting EventSource says what it saw last: send what it missed, if kept.
+            if let last = head.header("last-event-id") {
+                for e in events.missed(after: last) { c.stream(streamBytes(e)) }
+            }
             return
         default:
             response = HTTPResponse.error("404 Not Found")
@@ -151,8 +155,11 @@ final class HTTPServer: EventHandler {
 
     /// Called for every event the machine publishes: kept for /api/state and pushed to streams.
     func published(channel: String, message: String) {
-        let e = events.append(channel: channel, message: message, wallMs: EventLoop.wallClockMs())
-        let bytes = Array("id: \(e.seq)\ndata: \(e.json)\n\n".utf8)
+        let bytes = streamBytes(events.append(channel: channel, message: message, wallMs: EventLoop.wallClockMs()))
         for c in Array(connections.values) where c.phase == .streaming { c.stream(bytes) }
+    }
+
+    private func streamBytes(_ e: EventHistory.Entry) -> [UInt8] {
+        Array("id: \(events.streamID(e))\ndata: \(e.json)\n\n".utf8)
     }
 }

@@ -157,8 +157,10 @@ import TestSupport
         defer { close(fd) }
         #expect(try s.sentinel.connect().call("SENTINEL", "SET", "mymaster", "down-after-milliseconds", "4321").text == "OK")
         var data: String?
+        var id: String?
         try Wait.until(timeoutSeconds: 10, "a data line for +set") {
             let line = try BlockingSocket.readLine(fd)
+            if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
             if line.hasPrefix("data: "), line.contains("+set") { data = String(line.dropFirst(6)) }
             return data != nil
         }
@@ -167,6 +169,27 @@ import TestSupport
         #expect(event["channel"] as? String == "+set")
         #expect(event["message"] as? String == "master mymaster 127.0.0.1 \(s.master.port) down-after-milliseconds 4321")
         #expect(((event["time"] as? NSNumber)?.int64Value ?? 0) > 1_600_000_000_000)
+
+        // A client reconnecting with Last-Event-ID gets what it missed, in order, then new events.
+        let lastID = try #require(id)
+        let c = try s.sentinel.connect()
+        for v in ["5001", "5002"] { #expect(try c.call("SENTINEL", "SET", "mymaster", "down-after-milliseconds", v).text == "OK") }
+        let again = try RawHTTP.openStream(port: s.httpPort, lastEventID: lastID)
+        defer { close(again) }
+        var replayed: [String] = []
+        try Wait.until(timeoutSeconds: 10, "the missed events are replayed") {
+            let line = try BlockingSocket.readLine(again)
+            if line.hasPrefix("data: ") { replayed.append(line) }
+            return replayed.count == 2
+        }
+        #expect(replayed[0].contains("down-after-milliseconds 5001") && replayed[1].contains("down-after-milliseconds 5002"), "\(replayed)")
+        // An id from another run of the sentinel replays the whole history kept.
+        let stranger = try RawHTTP.openStream(port: s.httpPort, lastEventID: "1-999")
+        defer { close(stranger) }
+        #expect(try BlockingSocket.readLine(stranger).hasPrefix("retry:"))
+        #expect(try BlockingSocket.readLine(stranger) == ": connected")
+        #expect(try BlockingSocket.readLine(stranger) == "")
+        #expect(try BlockingSocket.readLine(stranger).hasPrefix("id: "))
     }
 
     /// An event stream whose reader never reads: its backlog is capped and it is dropped, PING

@@ -33,7 +33,7 @@ public enum RawHTTP {
 
     /// Opens an event stream and reads its response head; returns the descriptor, positioned at
     /// the first event line.
-    public static func openStream(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
+    public static func openStream(port: Int, receiveBuffer: Int32? = nil, lastEventID: String? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if var size = receiveBuffer {
             // Before connect, so the advertised window is small from the start.
@@ -45,7 +45,7 @@ public enum RawHTTP {
         }
         guard rc == 0 else { close(fd); throw RedisConnection.Failure(description: "connect to \(port) failed: errno \(errno)") }
         BlockingSocket.setTimeout(fd, seconds: 30)
-        try BlockingSocket.sendAll(fd, Array("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n".utf8))
+        try BlockingSocket.sendAll(fd, Array("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\(lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? "")\r\n".utf8))
         var head = ""
         while true {
             let line = try BlockingSocket.readLine(fd)
