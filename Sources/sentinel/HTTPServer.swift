@@ -24,6 +24,7 @@ final class HTTPServer: EventHandler {
     /// A comment line on every stream this often, so a peer that vanished is noticed by a failed
     /// write and proxies do not time the stream out.
     static let keepAliveMs: Int64 = 15_000
+    static let acceptPauseMs: Int64 = 500
 
     let fd: Int32
     let port: Int
@@ -39,6 +40,8 @@ final class HTTPServer: EventHandler {
     private(set) var refusedTotal: Int64 = 0
     private(set) var timedOutTotal: Int64 = 0
     private(set) var droppedStreamsTotal: Int64 = 0
+    private(set) var acceptPausesTotal: Int64 = 0
+    private var acceptPaused = false
     var openConnections: Int { connections.count }
     var openStreams: Int { connections.values.count { $0.phase == .streaming } }
 
@@ -56,7 +59,10 @@ final class HTTPServer: EventHandler {
     func readable() {
         // Bounded per wake-up so a connect flood cannot hold the loop.
         for _ in 0..<256 {
-            guard let (conn, _, _) = Socket.accept(fd) else { return }
+            guard let (conn, _, _) = Socket.accept(fd) else {
+                if errno == EMFILE || errno == ENFILE { pauseAccepting() }
+                return
+            }
             if connections.count >= Self.maxConnections {
                 refusedTotal += 1
                 var refusal = HTTPResponse.error("503 Service Unavailable", extraHeaders: "Retry-After: 5\r\n")
@@ -73,6 +79,21 @@ final class HTTPServer: EventHandler {
     }
 
     func writable() {}
+
+    /// Out of descriptors, the pending connection cannot be accepted, and the listener stays
+    /// readable: the level-triggered loop would call us again at once, forever, at full CPU. The
+    /// listener is left alone for a while instead (the kernel keeps the connections queued).
+    private func pauseAccepting() {
+        guard !acceptPaused else { return }
+        acceptPaused = true
+        acceptPausesTotal += 1
+        server.log.warning("HTTP: out of file descriptors, not accepting for \(Self.acceptPauseMs) ms")
+        loop.setInterest(fd, read: false, write: false)
+        loop.addTimer(afterMs: Self.acceptPauseMs) { [unowned self] in
+            self.acceptPaused = false
+            self.loop.setInterest(self.fd, read: true, write: false)
+        }
+    }
 
     func close(_ c: HTTPConnection) {
         guard !c.closed else { return }

@@ -110,6 +110,7 @@ final class MetricsEndpoint {
             gauge("sentinel_http_refused_total", "counter", "HTTP connections refused at the connection or stream cap.", http.refusedTotal)
             gauge("sentinel_http_timeouts_total", "counter", "HTTP connections closed at their deadline.", http.timedOutTotal)
             gauge("sentinel_http_streams_dropped_total", "counter", "Event streams dropped because the peer stopped reading.", http.droppedStreamsTotal)
+            gauge("sentinel_http_accept_pauses_total", "counter", "Times the HTTP port stopped accepting for a while because the process was out of file descriptors.", http.acceptPausesTotal)
         }
         let families = [status, configEpoch, sentinels, replicas, failoversTotal, sinceFailover, okSentinels, okReplicas, quorum,
                         sdownSeconds, odownSeconds, inFailover, leaderEpoch, fenced, replicaLink, replicaLag, sentinelHello] + process

@@ -151,6 +151,61 @@ import TestSupport
         #expect(try Self.maxPing(s.sentinel) < 50)
     }
 
+    /// Out of descriptors (a sentinel run with a limit of 64), the HTTP port stops accepting for a
+    /// while instead of spinning on a listener it cannot drain, and resumes once the silent
+    /// connections reach their deadline.
+    @Test func outOfDescriptorsDoesNotSpin() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit") else {
+            print("SKIPPED: /usr/bin/prlimit (util-linux) is not installed")
+            return
+        }
+        let master = try ServerProcess.miniredis()
+        let port = TestPorts.next()
+        let httpPort = TestPorts.next()
+        // prlimit sets the limit and execs the sentinel, so the process is the sentinel itself.
+        let s = try ServerProcess(executable: "/usr/bin/prlimit", arguments: [
+            "--nofile=64:64", Binaries.sentinel, "--port", "\(port)", "--bind", "127.0.0.1", "--http-port", "\(httpPort)",
+            "--sentinel", "monitor", "mymaster", "127.0.0.1", "\(master.port)", "1",
+        ], port: port)
+        try s.waitUntilReady()
+        let ping = try s.connect()
+        var fds: [Int32] = []
+        defer { for fd in fds { close(fd) } }
+        for _ in 0..<80 { fds.append(try BlockingSocket.connect(port: httpPort)) }
+        try Wait.until(timeoutSeconds: 10, "the sentinel runs out of descriptors") {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(s.process.processIdentifier)/fd"))?.count ?? 0) >= 63
+        }
+        // CPU time over one second with 20 PINGs paced through it (a measuring window, not a
+        // wait for a condition): an idle sentinel uses almost none, a spinning loop all of it.
+        func cpuTicks() throws -> Int {
+            let stat = try String(contentsOfFile: "/proc/\(s.process.processIdentifier)/stat", encoding: .utf8)
+            let fields = stat[stat.range(of: ") ")!.upperBound...].split(separator: " ")
+            return Int(fields[11])! + Int(fields[12])!  // utime, stime (fields 14 and 15)
+        }
+        let before = try cpuTicks()
+        let start = Date()
+        var worst = 0.0
+        for _ in 0..<20 {
+            worst = max(worst, try RawHTTP.pingMs(ping))
+            usleep(50_000)
+        }
+        let used = try cpuTicks() - before
+        print("out of descriptors: \(used) CPU ticks in \(String(format: "%.2f", Date().timeIntervalSince(start))) s (100 a second is a full core), worst PING \(String(format: "%.2f", worst)) ms")
+        #expect(worst < 50)
+        #expect(used < 30, "the sentinel used \(used) ticks in about 1 s")
+        #expect(s.logText.contains("HTTP: out of file descriptors"))
+        // Once the silent connections time out the queued ones are accepted and a scrape works.
+        for fd in fds { close(fd) }
+        fds = []
+        var metrics = ""
+        try Wait.until(timeoutSeconds: 30, "a scrape works again") {
+            metrics = (try? RawHTTP.request(port: httpPort, path: "/metrics", timeoutSeconds: 2).body) ?? ""
+            return metrics.contains("sentinel_http_accept_pauses_total")
+        }
+        #expect((RawHTTP.sample(metrics, "sentinel_http_accept_pauses_total") ?? 0) >= 1)
+        #expect(!s.logText.contains("+tilt"))
+    }
+
     @Test func eventStreamCarriesPublishedEvents() throws {
         let s = try Setup()
         let fd = try RawHTTP.openStream(port: s.httpPort)
