@@ -59,7 +59,7 @@ final class MetricsEndpoint {
         var leaderEpoch = family("sentinel_master_leader_epoch", "gauge", "Epoch of this sentinel's last failover-leader vote for the master, 0 if none.")
         var fenced = family("sentinel_master_fenced", "gauge", "1 when the master reports itself fenced (write fencing), 0 open; absent when it has no fencing.")
         var replicaLink = family("sentinel_replica_link_ok", "gauge", "1 when the replica reports its link to the master up.")
-        var replicaLag = family("sentinel_replica_lag_bytes", "gauge", "Replication offset the replica is behind the master's last reported offset.")
+        var replicaLag = family("sentinel_replica_lag_bytes", "gauge", "Bytes the replica is behind: the master's offset minus the one it lists as acknowledged by the replica, from the same INFO.")
         var sentinelHello = family("sentinel_peer_last_hello_seconds", "gauge", "Seconds since the last hello from the peer sentinel.")
         let masters = ObservedMaster.all(machine, now: now)
         for m in masters {

@@ -11,7 +11,8 @@ struct ObservedMaster {
         var role: String
         var linkOK: Bool
         var offset: Int64
-        /// Bytes behind the master's offset (from the master's cached INFO), nil if unknown.
+        /// Bytes behind the master: its offset minus what it reports the replica acknowledged, both
+        /// from its last INFO; nil if unknown.
         var lag: Int64?
         var priority: Int64
     }
@@ -52,13 +53,12 @@ struct ObservedMaster {
         guard let name = f["name"] else { return nil }
         let flags = f["flags"] ?? ""
         let info = masterInfo(machine, name, now: now)
-        let masterOffset = info["master_repl_offset"].flatMap { Int64($0) }
         let replicas = (machine.observe(["replicas", name], now: now)?.elements ?? []).map { v -> Replica in
             let r = fields(v)
             let offset = Int64(r["slave-repl-offset"] ?? "") ?? 0
             return Replica(address: "\(r["ip"] ?? "?"):\(r["port"] ?? "?")", flags: r["flags"] ?? "",
                            role: r["role-reported"] ?? "?", linkOK: r["master-link-status"] == "ok", offset: offset,
-                           lag: masterOffset.map { Swift.max(0, $0 - offset) }, priority: Int64(r["slave-priority"] ?? "") ?? 0)
+                           lag: info.lag(of: "\(r["ip"] ?? "?"):\(r["port"] ?? "?")"), priority: Int64(r["slave-priority"] ?? "") ?? 0)
         }
         let peers = (machine.observe(["sentinels", name], now: now)?.elements ?? []).map { v -> Peer in
             let s = fields(v)
@@ -71,7 +71,7 @@ struct ObservedMaster {
                               configEpoch: Int64(f["config-epoch"] ?? "") ?? 0, quorum: Int64(f["quorum"] ?? "") ?? 0,
                               failoverState: f["failover-state"], sdownMs: f["s-down-time"].flatMap { Int64($0) },
                               odownMs: f["o-down-time"].flatMap { Int64($0) }, vote: machine.leaderVote(master: name),
-                              fencing: info["fencing"], replicas: replicas, sentinels: peers)
+                              fencing: info.fencing, replicas: replicas, sentinels: peers)
     }
 
     /// The fields of one map reply.
@@ -81,16 +81,43 @@ struct ObservedMaster {
         return out
     }
 
-    /// `key:value` lines of the master's last INFO, as the sentinel cached it.
-    private static func masterInfo(_ machine: Sentinel, _ name: String, now: MonotonicMs) -> [String: String] {
+    /// What the master's last INFO (as the sentinel cached it) says about replication.
+    struct MasterInfo {
+        var offset: Int64?
+        var fencing: String?
+        /// Each replica's acknowledged offset, by `ip:port`, from the master's `slaveN:` lines.
+        var replicaOffsets: [String: Int64] = [:]
+
+        /// Bytes the replica is behind, both offsets from the same INFO (the replicas' own INFOs
+        /// are taken at other moments, up to 10 s apart, which would make a lag of nothing).
+        func lag(of address: String) -> Int64? {
+            guard let offset, let acked = replicaOffsets[address] else { return nil }
+            return Swift.max(0, offset - acked)
+        }
+    }
+
+    private static func masterInfo(_ machine: Sentinel, _ name: String, now: MonotonicMs) -> MasterInfo {
+        var out = MasterInfo()
         guard let reply = machine.observe(["info-cache", name], now: now)?.elements, reply.count == 2,
-              let first = reply[1].elements?.first?.elements, first.count == 2, let text = first[1].text else { return [:] }
-        var out: [String: String] = [:]
+              let first = reply[1].elements?.first?.elements, first.count == 2, let text = first[1].text else { return out }
         // (`\.isNewline`: "\r\n" is one Character, equal to neither "\r" nor "\n".)
         for line in text.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon]
-            if key == "master_repl_offset" || key == "fencing" { out[String(key)] = String(line[line.index(after: colon)...]) }
+            let value = line[line.index(after: colon)...]
+            if key == "master_repl_offset" {
+                out.offset = Int64(value)
+            } else if key == "fencing" {
+                out.fencing = String(value)
+            } else if key.hasPrefix("slave"), key.dropFirst(5).allSatisfy(\.isNumber) {
+                // slave0:ip=127.0.0.1,port=6380,state=online,offset=123,lag=0
+                var f: [Substring: Substring] = [:]
+                for kv in value.split(separator: ",") {
+                    let pair = kv.split(separator: "=", maxSplits: 1)
+                    if pair.count == 2 { f[pair[0]] = pair[1] }
+                }
+                if let ip = f["ip"], let port = f["port"], let o = f["offset"].flatMap({ Int64($0) }) { out.replicaOffsets["\(ip):\(port)"] = o }
+            }
         }
         return out
     }

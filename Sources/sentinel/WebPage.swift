@@ -39,9 +39,10 @@ enum WebPage {
     .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; color:#fff; background:var(--muted); }
     .ok { background:var(--ok); } .sdown { background:var(--warn); } .odown, .tilt, .fenced { background:var(--bad); } .failover { background:var(--info); }
     dl { display:grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap:4px 16px; margin:6px 0 0; }
-    dl div { display:flex; flex-direction:column; } dt { color:var(--muted); font-size:12px; } dd { margin:0; font-weight:600; }
+    dl div { display:flex; flex-direction:column; min-width:0; } dt { color:var(--muted); font-size:12px; } dd { margin:0; font-weight:600; overflow-wrap:anywhere; }
     table { width:100%; border-collapse:collapse; font-size:13px; }
     th, td { text-align:left; padding:4px 8px 4px 0; border-bottom:1px solid var(--line); white-space:nowrap; }
+    td.wrap { white-space:normal; }
     th { color:var(--muted); font-weight:600; font-size:12px; }
     td.mono, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
     .empty { color:var(--muted); font-style:italic; }
@@ -78,6 +79,8 @@ enum WebPage {
     const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c]));
     const ago = (ms) => ms == null ? "—" : ms < 1000 ? ms + " ms" : (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + " s";
     const clock = (t) => new Date(t).toLocaleTimeString([], {hour12:false}) + "." + String(t % 1000).padStart(3, "0");
+    // Flags are comma-joined without spaces (as Redis prints them): spaced so they can wrap.
+    const flags = (f) => esc(String(f ?? "").split(",").join(", "));
     const short = (id) => id && id.length > 12 ? id.slice(0, 12) + "…" : (id || "—");
     const seenEvents = new Set();
 
@@ -93,7 +96,7 @@ enum WebPage {
     function replicaRows(m) {
       if (!m.replicas.length) return `<p class="empty">no replicas known</p>`;
       return `<table><thead><tr><th>address</th><th>role</th><th>flags</th><th>link</th><th>offset</th><th>lag</th></tr></thead><tbody>` +
-        m.replicas.map((r) => `<tr><td class="mono">${esc(r.address)}</td><td>${esc(r.role)}</td><td>${esc(r.flags)}</td>` +
+        m.replicas.map((r) => `<tr><td class="mono">${esc(r.address)}</td><td>${esc(r.role)}</td><td class="wrap">${flags(r.flags)}</td>` +
           `<td><span class="badge ${r.link === "ok" ? "ok" : "odown"}">${esc(r.link)}</span></td><td class="mono">${esc(r.offset)}</td>` +
           `<td class="mono">${r.lag == null ? "—" : esc(r.lag) + " B"}</td></tr>`).join("") + `</tbody></table>`;
     }
@@ -102,7 +105,7 @@ enum WebPage {
       if (!m.sentinels.length) return `<p class="empty">no other sentinels known</p>`;
       return `<table><thead><tr><th>address</th><th>run id</th><th>flags</th><th>last hello</th><th>voted leader</th></tr></thead><tbody>` +
         m.sentinels.map((s) => `<tr><td class="mono">${esc(s.address)}</td><td class="mono" title="${esc(s.runid)}">${esc(short(s.runid))}</td>` +
-          `<td>${esc(s.flags)}</td><td>${esc(ago(s.last_hello_ms))} ago</td>` +
+          `<td class="wrap">${flags(s.flags)}</td><td>${esc(ago(s.last_hello_ms))} ago</td>` +
           `<td class="mono">${s.voted_leader === "?" ? "—" : esc(short(s.voted_leader)) + " (epoch " + esc(s.voted_leader_epoch) + ")"}</td></tr>`).join("") +
         `</tbody></table>`;
     }
@@ -118,7 +121,7 @@ enum WebPage {
           <div><dt>failover</dt><dd>${esc(m.failover_state || "none")}</dd></div>
           <div><dt>leader vote</dt><dd class="mono">${esc(leader)}</dd></div>
           <div><dt>down for</dt><dd>${m.odown_ms != null ? "odown " + esc(ago(m.odown_ms)) : m.sdown_ms != null ? "sdown " + esc(ago(m.sdown_ms)) : "—"}</dd></div>
-          <div><dt>flags</dt><dd>${esc(m.flags)}</dd></div>
+          <div><dt>flags</dt><dd>${flags(m.flags)}</dd></div>
         </dl>
         <h3>Replicas (${m.replicas.length})</h3>${replicaRows(m)}
         <h3>Sentinels (${m.sentinels.length + 1} with this one)</h3>${sentinelRows(m)}

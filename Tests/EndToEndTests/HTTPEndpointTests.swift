@@ -49,11 +49,17 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: Data(state.body.utf8)) as? [String: Any])
         let masters = try #require(json["masters"] as? [[String: Any]])
         #expect(masters.first?["address"] as? String == "127.0.0.1:\(s.master.port)")
-        // From the master's cached INFO: miniredis reports `fencing:off` without write fencing.
-        try Wait.until(timeoutSeconds: 20, "the state shows the master's fencing line") {
-            let body = try RawHTTP.request(port: s.httpPort, path: "/api/state").body
-            let m = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["masters"] as? [[String: Any]]
-            return m?.first?["fencing"] as? String == "off"
+        // From the master's cached INFO: miniredis reports `fencing:off` without write fencing,
+        // and a replica's lag is the master's offset minus the one it lists for that replica.
+        let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(s.master.port)"])
+        try ReplicationProbe.waitLinked(try replica.connect())
+        var last = ""
+        try Wait.until(timeoutSeconds: 40, "the state shows the fencing line and the replica's lag:\n\(last)") {
+            last = try RawHTTP.request(port: s.httpPort, path: "/api/state").body
+            let m = ((try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])?["masters"] as? [[String: Any]])?.first
+            let r = (m?["replicas"] as? [[String: Any]])?.first
+            return m?["fencing"] as? String == "off" && r?["address"] as? String == "127.0.0.1:\(replica.port)"
+                && r?["link"] as? String == "ok" && (r?["lag"] as? NSNumber) != nil
         }
         #expect(try RawHTTP.request(port: s.httpPort, path: "/nope").status == 404)
         #expect(try RawHTTP.request(port: s.httpPort, path: "/metrics", method: "POST").status == 405)
