@@ -9,7 +9,8 @@ import Runtime
 /// - a response must be taken by the peer within `responseDeadlineMs`;
 /// - at most `maxConnections` are open (beyond: a 503 attempt and close), of which at most
 ///   `maxStreams` event streams;
-/// - an event stream whose unsent backlog passes `maxStreamBacklog` is dropped.
+/// - an event stream whose unsent backlog passes `maxStreamBacklog` is dropped;
+/// - out of descriptors, accepting pauses for `acceptPauseMs` rather than spinning.
 /// Nothing received over HTTP reaches the machine: routes only read.
 final class HTTPServer: EventHandler {
     static let maxRequestHead = 8192

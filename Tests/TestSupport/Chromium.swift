@@ -21,9 +21,9 @@ public final class Chromium {
     }
 
     /// Flags every run needs: new headless mode, no sandbox (tests may run as root in a
-    /// container), no GPU, a profile of its own.
+    /// container), no GPU, /tmp rather than a container's small /dev/shm, a profile of its own.
     static func baseArguments(profile: URL) -> [String] {
-        ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+        ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
          "--disable-background-networking", "--disable-sync", "--user-data-dir=\(profile.path)"]
     }
 
