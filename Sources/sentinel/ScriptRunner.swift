@@ -17,8 +17,10 @@ final class ScriptRunner {
         case .success(let pid):
             running.append((pid, job.id, EventLoop.monotonicMs() + job.maxRuntimeMs))
         case .failure(let error):
+            // Reported as Redis's child reports an exec that failed: exit status 2, an error
+            // (never retried), not a time-out (exit status nil).
             server.log.warning("-script-error \(job.path): cannot start: \(error.reason)")
-            server.deliver(.scriptFinished(job.id, exitStatus: nil))
+            server.deliver(.scriptFinished(job.id, exitStatus: 2))
         }
     }
 

@@ -208,6 +208,10 @@ final class SentinelServer {
             c.reply.error("ERR Can't execute '\(name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
             return
         }
+        if name == "sentinel", let error = ScriptPathCheck.setRefusal(args.map(\.utf8Text), config: { machine.snapshot() }) {
+            c.reply.error(error)
+            return
+        }
         pendingArgs[c.id.rawValue] = args
         deliver(.clientCommand(c.id, args: args))
     }

@@ -107,6 +107,10 @@ enum ShellCommands {
         case "info":
             c.reply.verbatim(Array(info(s, sections: args.dropFirst().map { $0.lowercased() }).utf8))
         case "shutdown":
+            // Redis 7's flags: NOSAVE|SAVE, NOW, FORCE, ABORT. A sentinel has nothing to save and
+            // never a shutdown in progress to abort, but a typo or an illegal combination must
+            // get Redis's error and leave it running, not stop it.
+            if let error = shutdownRefusal(args.dropFirst().map { $0.lowercased() }) { return c.reply.error(error) }
             s.shutdown()
         case "acl":
             if args.count == 2 && args[1].lowercased() == "whoami" { return c.reply.bulk("default") }
@@ -115,6 +119,23 @@ enum ShellCommands {
         default:
             c.reply.error(bytes: RedisCompat.unknownCommand(a))
         }
+    }
+
+    /// Why `SHUTDOWN <flags>` must not stop the process, as Redis words it; nil to stop.
+    static func shutdownRefusal(_ flags: [String]) -> String? {
+        var save = false, nosave = false, abort = false, others = false
+        for f in flags {
+            switch f {
+            case "save": save = true
+            case "nosave": nosave = true
+            case "now", "force": others = true
+            case "abort": abort = true
+            default: return "ERR syntax error"
+            }
+        }
+        if (abort && (save || nosave || others)) || (save && nosave) { return "ERR syntax error" }
+        if abort { return "ERR No shutdown in progress." }
+        return nil
     }
 
     static func hello(_ s: SentinelServer, _ c: SentinelClient, _ args: [String]) {

@@ -128,6 +128,7 @@ struct ConfigStore {
         } catch {
             throw ConfigError(file: source(error.line), line: error.line, text: lines[error.line - 1], reason: error.reason)
         }
+        try ScriptPathCheck.checkConfig(lines: lines, source: source)
         try store.shell.apply(parsed.serverDirectives, source: source)
         store.shell.logLevel = parsed.config.logLevel
         return (store, parsed.config)

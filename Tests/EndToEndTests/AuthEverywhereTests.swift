@@ -161,10 +161,3 @@ import TestSupport
         }
     }
 }
-
-extension RedisConnection {
-    func raw(_ args: [String]) throws -> String {
-        try send(args)
-        return try readRaw()
-    }
-}

@@ -121,6 +121,12 @@ public final class RedisConnection {
         return try readRaw()
     }
 
+    /// Sends a command given as an array and returns the exact reply bytes as text.
+    public func raw(_ args: [String]) throws -> String {
+        try send(args)
+        return try readRaw()
+    }
+
     /// Everything received and not yet parsed, as text (for non-RESP peers).
     public func drainBuffer() -> String {
         defer { buffer.removeAll() }

@@ -21,7 +21,8 @@ enum DemoMain {
         let term = Terminal(forcePlain: options.plain)
         let stage = Stage(fleet: fleet, term: term, signals: signals)
         let scenario = Scenario(stage: stage)
-        term.line("working directory: \(fleet.directory)")
+        term.line("working directory (configs and logs): \(fleet.directory)"
+            + (options.keepDir ? " — kept afterwards (--keep)" : " — deleted at exit unless a step fails; --keep keeps it"))
         var status: Int32 = 0
         var keep = options.keepDir
         do {

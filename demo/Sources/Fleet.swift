@@ -32,7 +32,8 @@ final class Fleet {
         }
         directory = String(cString: made)
 
-        let ports = try FreePorts.pick(1 + options.replicas + options.sentinels)
+        let count = 1 + options.replicas + options.sentinels
+        let ports = try options.basePort.map { try FreePorts.consecutive(from: $0, count) } ?? FreePorts.pick(count)
         for i in 0...options.replicas {
             nodes.append(try makeNode(name: "node\(i + 1)", port: ports[i], replicaOf: i == 0 ? nil : ports[0]))
         }

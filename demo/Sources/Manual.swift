@@ -10,8 +10,8 @@ struct Manual {
     func run() throws {
         try scenario.startFleet()
         try scenario.writeKeys()
-        printCommands()
         let keys = KeyboardInput()
+        printCommands(keyboard: keys != nil)
         defer { keys?.restore() }
         stage.phase = keys == nil ? "running until Ctrl-C" : "running: k = kill the master, r = restart stopped nodes, q = quit"
         while true {
@@ -45,13 +45,14 @@ struct Manual {
         }
     }
 
-    private func printCommands() {
+    private func printCommands(keyboard: Bool) {
         let s = fleet.sentinels[0].port
         let m = fleet.nodes[0]
         let r = fleet.nodes[1]
         let say = stage.say
         say("")
-        say("The fleet is up; configs and logs are in \(fleet.directory)")
+        say("The fleet is up; configs and logs are in \(fleet.directory)"
+            + (fleet.options.keepDir ? " (kept at exit: --keep)" : " (deleted at exit; run with --keep to keep them)"))
         for n in fleet.nodes { say("  \(n.port == m.port ? "master " : "replica") \(n.name.padded(6)) 127.0.0.1:\(n.port)  pid \(n.process.pid)") }
         for n in fleet.sentinels { say("  sentinel \(n.name.padded(5)) 127.0.0.1:\(n.port)  pid \(n.process.pid)") }
         say("Try from another terminal, with redis-cli if you have it:")
@@ -63,7 +64,13 @@ struct Manual {
         say("  kill -9 \(m.process.pid)                       # kill the master and watch the failover")
         say("Without redis-cli, bash can send inline commands:")
         say("  exec 3<>/dev/tcp/127.0.0.1/\(s); printf 'SENTINEL get-master-addr-by-name \(fleet.masterName)\\r\\n' >&3; timeout 1 cat <&3; exec 3<&-")
-        say("Here: k = kill the current master, r = restart stopped nodes, q or Ctrl-C = stop everything.")
+        if keyboard {
+            say("Here: k = kill the current master, r = restart stopped nodes, q or Ctrl-C = stop everything.")
+        } else {
+            // Not a terminal (a pipe, a CI job, nohup): no key bindings, only signals end it.
+            say("Standard input is not a terminal, so there are no key bindings: the fleet runs until")
+            say("Ctrl-C or `kill \(getpid())` (SIGINT or SIGTERM), then every process is stopped.")
+        }
         say("")
     }
 }

@@ -8,6 +8,9 @@ struct Options {
     var manual = false
     var binDir: String?
     var keepDir = false
+    /// First of the consecutive ports to use (master, replicas, then sentinels); nil: free
+    /// ports chosen at random.
+    var basePort: Int?
     /// Plain scrolling output even on a terminal.
     var plain = false
 
@@ -32,6 +35,8 @@ struct Options {
       --manual            start the fleet, print commands to try, and wait for Ctrl-C
       --plain             plain scrolling output even on a terminal
       --keep              keep the temporary directory (logs, configs) afterwards
+      --base-port N       use ports N, N+1, ... (master, replicas, then sentinels) instead of
+                          free ports chosen at random; fails if one of them is taken
       --bin-dir DIR       where miniredis and sentinel are (default: next to this program)
       --no-build          (demo/failover only) skip `swift build -c release`
       -h, --help          this text
@@ -62,10 +67,14 @@ struct Options {
             case "--plain": o.plain = true
             case "--keep": o.keepDir = true
             case "--bin-dir": o.binDir = try value("--bin-dir")
+            case "--base-port": o.basePort = try number("--base-port", min: 1)
             case "--no-build": break
             default: throw DemoError("unknown option '\(args[i])' (see --help)")
             }
             i += 1
+        }
+        if let base = o.basePort, base + o.replicas + o.sentinels > 65535 {
+            throw DemoError("--base-port \(base) leaves no room for \(1 + o.replicas + o.sentinels) ports below 65536")
         }
         if o.effectiveQuorum > o.sentinels {
             throw DemoError("--quorum \(o.effectiveQuorum) is more than the \(o.sentinels) sentinels")

@@ -27,9 +27,26 @@ enum FreePorts {
         return ports
     }
 
+    /// `count` consecutive ports from `base`, each checked free; an error names the first
+    /// taken one (the user asked for these ports, so no other is silently used).
+    static func consecutive(from base: Int, _ count: Int) throws -> [Int] {
+        var fds: [Int32] = []
+        defer { fds.forEach { close($0) } }
+        for port in base..<(base + count) {
+            guard let fd = tryBind(port) else {
+                throw DemoError("port \(port) (of --base-port \(base): \(base)-\(base + count - 1)) is in use or cannot be bound on 127.0.0.1")
+            }
+            fds.append(fd)
+        }
+        return Array(base..<(base + count))
+    }
+
     private static func tryBind(_ port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
+        // As the servers bind: a port whose last connections are in TIME_WAIT is free for them.
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
