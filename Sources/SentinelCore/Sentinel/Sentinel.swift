@@ -177,7 +177,10 @@ public struct Sentinel: Sendable {
     // MARK: - Lookup
 
     func masterIndex(named name: String) -> Int? {
-        index.masterByName[name.lowercased()]
+        let found = index.masterByName[name.lowercased()]
+        assert(found == masters.firstIndex { $0.name.lowercased() == name.lowercased() },
+               "master index out of date for \(name)")
+        return found
     }
 
     /// The instance a link belongs to, if that link is still the current one for it.
