@@ -8,7 +8,8 @@ public final class Logger {
     public var level: LogLevel
     /// M master, S replica, C child process, X sentinel.
     public var role: Character
-    private var fd: Int32 = 1
+    /// Where lines go (1: standard output).
+    public private(set) var fd: Int32 = 1
     public var sink: ((LogLevel, String) -> Void)?
 
     public init(level: LogLevel = .notice, role: Character = "M", path: String? = nil) {

@@ -40,6 +40,28 @@ if chdir(config.dir) != 0 {
     exit(1)
 }
 
+if config.daemonize {
+    // Redis's daemonize(): the parent exits at once, the child leads a new session with its
+    // standard streams on /dev/null (log lines then go to the logfile only). Done before any
+    // thread or socket of the server exists, so fork duplicates nothing half-made; the log file
+    // and the directory were checked above, where their errors still reach the terminal.
+    let pid = fork()
+    if pid < 0 { FileHandleOut.stderr("Can't fork into the background: \(SystemError.text(errno))\n"); exit(1) }
+    if pid > 0 { exit(0) }
+    setsid()
+    // Descriptors a launcher left open (a pipe it reads to its end, a socket it watches for our
+    // exit) would keep it waiting for the daemon: close them, before the server opens its own.
+    let limit = min(Int32(sysconf(Int32(_SC_OPEN_MAX))), 65_536)
+    if limit > 3 { for fd in 3..<limit where fd != log.fd { close(fd) } }
+    // Log lines that went to standard output now go nowhere, as Redis's do.
+    let devNull = open("/dev/null", O_RDWR)
+    if devNull >= 0 {
+        dup2(devNull, 0); dup2(devNull, 1); dup2(devNull, 2)
+        if devNull > 2 { close(devNull) }
+    }
+    // As Redis: a daemon always writes a pidfile, /var/run/redis.pid unless one is named.
+    if config.pidfile.isEmpty { config.pidfile = "/var/run/redis.pid" }
+}
 do {
     let server = try Server(config: config, configFile: configFile.map(FileIO.absolute), log: log)
     try server.boot()

@@ -15,8 +15,7 @@ final class MetricsEndpoint {
         self.server = server
     }
 
-    func recordSwitch(_ payload: String) {
-        guard let name = payload.split(separator: " ").first.map(String.init) else { return }
+    func recordSwitch(master name: String) {
         failovers[name, default: 0] += 1
         lastFailoverMs[name] = EventLoop.monotonicMs()
     }

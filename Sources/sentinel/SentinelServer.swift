@@ -115,10 +115,10 @@ final class SentinelServer {
                 links.removeValue(forKey: id)?.close()
             case .send(let id, let args):
                 links[id]?.send(args)
-            case .publish(let channel, let message):
-                if channel == "+switch-master" { metrics?.recordSwitch(message) }
-                http?.published(channel: channel, message: message)
-                publish(channel: channel, message: message)
+            case .publish(let notice):
+                if notice.kind == .switchMaster, let master = notice.master { metrics?.recordSwitch(master: master) }
+                http?.published(channel: notice.channel, message: notice.message)
+                publish(channel: notice.channel, message: notice.message)
             case .log(let level, let text):
                 log.log(level, text)
             case .persist(let config):

@@ -80,7 +80,7 @@ import Testing
                           masterIP: "10.0.0.2", masterPort: 6379, masterConfigEpoch: 3)
         let actions = s.handle(.helloReceived(payload: hello.payload), now: 10)
         let published = actions.compactMap { a -> String? in
-            if case .publish(let ch, let msg) = a { return "\(ch) \(msg)" } else { return nil }
+            if case .publish(let n) = a { return "\(n.channel) \(n.message)" } else { return nil }
         }
         #expect(published.contains("+sentinel sentinel \(Self.id) 10.0.1.9 26379 @ mymaster 10.0.0.1 6379"))
         #expect(published.contains("+new-epoch 3"))

@@ -12,7 +12,7 @@ import Testing
     }
 
     func published(_ s: FakeShell, _ channel: String) -> [String] {
-        s.log.compactMap { if case .publish(let ch, let msg) = $0, ch == channel { return msg } else { return nil } }
+        s.log.compactMap { if case .publish(let n) = $0, n.channel == channel { return n.message } else { return nil } }
     }
 
     @Test func tiltIsEnteredOnAClockJumpAndThenNothingIsJudgedDown() {
@@ -76,7 +76,7 @@ import Testing
         s.dead = [s.master]
         s.tick(for: 8_000)
         let events = s.log.compactMap { action -> String? in
-            if case .publish(let ch, let msg) = action { return "\(ch) \(msg)" } else { return nil }
+            if case .publish(let n) = action { return "\(n.channel) \(n.message)" } else { return nil }
         }
         let order = ["+selected-slave", "+promoted-slave", "+slave-reconf-sent", "-slave-reconf-sent-timeout",
                      "+failover-end", "+switch-master"]

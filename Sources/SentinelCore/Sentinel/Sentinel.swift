@@ -27,6 +27,8 @@ public struct Sentinel: Sendable {
     var sentinelPass: String?
     var logLevel: LogLevel
     var masters: [MasterState] = []
+    /// Name and link lookup into `masters`; rebuilt by `reindex()` whenever the arrays change shape.
+    var index = InstanceIndex()
     var timers = SentinelTimers()
     var random: SplitMix64
 
@@ -89,6 +91,7 @@ public struct Sentinel: Sendable {
             }
             masters.append(m)
         }
+        reindex()
     }
 
     /// The run id this sentinel announces.
@@ -144,50 +147,79 @@ public struct Sentinel: Sendable {
     /// master's notification script. `detail` follows the instance description, unless `bare`
     /// (Redis events whose format does not start with `%@`: +new-epoch, +vote-for-leader,
     /// +switch-master carry only their detail, but still belong to the master for scripts).
-    mutating func event(_ level: LogLevel, _ type: String, _ path: InstancePath?, _ detail: String = "",
-                        bare: Bool = false, now: MonotonicMs) {
-        var message = ""
-        if let path, !bare {
-            message = describe(path)
-            if !detail.isEmpty { message += " " + detail }
-        } else {
-            message = detail
-        }
-        log(level, "\(type) \(message)")
-        if level != .debug { emit(.publish(channel: type, message: message)) }
+    /// Failover steps carry the running failover's epoch unless `epoch` is given.
+    mutating func event(_ level: LogLevel, _ kind: SentinelNotice.Kind, _ path: InstancePath?, _ detail: String = "",
+                        bare: Bool = false, epoch: UInt64? = nil, candidate: String? = nil, now: MonotonicMs) {
+        var instance: SentinelNotice.Instance?
+        if let path, !bare { instance = noticeInstance(path) }
+        let runEpoch = kind.isFailoverStep ? path.flatMap { masters[$0.master].failover?.epoch } : nil
+        let notice = SentinelNotice(kind: kind, master: path.map { masters[$0.master].name }, instance: instance,
+                                    epoch: epoch ?? runEpoch, candidate: candidate, detail: detail)
+        let message = notice.message
+        log(level, "\(kind.rawValue) \(message)")
+        if level != .debug { emit(.publish(notice)) }
         if level == .warning, let path, let script = masters[path.master].notificationScript {
-            queueScript(path: script, args: [type, message], now: now)
+            queueScript(path: script, args: [kind.rawValue, message], now: now)
         }
     }
 
-    /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
-    func describe(_ path: InstancePath) -> String {
+    /// How Redis names an instance in events: `<role> <name> <ip> <port> [@ <master> <ip> <port>]`.
+    func noticeInstance(_ path: InstancePath) -> SentinelNotice.Instance {
         let m = masters[path.master]
         let inst = self[path]
-        var s = "\(inst.role.rawValue) \(inst.eventName(masterName: m.name)) \(inst.address.host) \(inst.address.port)"
-        if inst.role != .master {
-            s += " @ \(m.name) \(m.node.address.host) \(m.node.address.port)"
-        }
-        return s
+        return SentinelNotice.Instance(role: inst.role, name: inst.eventName(masterName: m.name), address: inst.address,
+                                       master: inst.role == .master ? nil : .init(name: m.name, address: m.node.address))
     }
+
+    /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
+    func describe(_ path: InstancePath) -> String { noticeInstance(path).description }
 
     // MARK: - Lookup
 
     func masterIndex(named name: String) -> Int? {
-        masters.firstIndex { $0.name.lowercased() == name.lowercased() }
+        let found = index.masterByName[name.lowercased()]
+        assert(found == masters.firstIndex { $0.name.lowercased() == name.lowercased() },
+               "master index out of date for \(name)")
+        return found
     }
 
     /// The instance a link belongs to, if that link is still the current one for it.
     func path(of link: LinkID) -> InstancePath? {
-        guard let m = masterIndex(named: link.master) else { return nil }
-        func owns(_ l: InstanceLink) -> Bool { l.command.id == link || l.pubsub?.id == link }
+        let found = index.linkOwner[link.incarnation].flatMap { contains($0) && owns(self[$0].link, link) ? $0 : nil }
+        // The index must agree with the arrays; debug builds (the tests) check it on every lookup.
+        assert(found == scannedPath(of: link), "instance index out of date for \(link)")
+        return found
+    }
+
+    /// Rebuilds the lookup maps from the arrays: called after any change that adds, removes or
+    /// replaces masters, replicas or sentinels (positions move) or replaces a whole InstanceLink.
+    mutating func reindex() {
+        index = InstanceIndex(masters)
+    }
+
+    private func owns(_ l: InstanceLink, _ link: LinkID) -> Bool {
+        l.command.id == link || l.pubsub?.id == link
+    }
+
+    private func contains(_ path: InstancePath) -> Bool {
+        guard masters.indices.contains(path.master) else { return false }
+        switch path {
+        case .master: return true
+        case .replica(let m, let r): return masters[m].replicas.indices.contains(r)
+        case .sentinel(let m, let s): return masters[m].sentinels.indices.contains(s)
+        }
+    }
+
+    /// The lookup by scan that the index replaces, kept as the debug check of the index.
+    private func scannedPath(of link: LinkID) -> InstancePath? {
+        guard let m = masters.firstIndex(where: { $0.name.lowercased() == link.master.lowercased() }) else { return nil }
         switch link.role {
         case .master:
-            return owns(masters[m].node.link) ? .master(m) : nil
+            return owns(masters[m].node.link, link) ? .master(m) : nil
         case .replica:
-            return masters[m].replicas.firstIndex { owns($0.link) }.map { .replica(m, $0) }
+            return masters[m].replicas.firstIndex { owns($0.link, link) }.map { .replica(m, $0) }
         case .sentinel:
-            return masters[m].sentinels.firstIndex { owns($0.link) }.map { .sentinel(m, $0) }
+            return masters[m].sentinels.firstIndex { owns($0.link, link) }.map { .sentinel(m, $0) }
         }
     }
 
@@ -224,7 +256,8 @@ public struct Sentinel: Sendable {
     }
 }
 
-/// Where an instance lives in the state. Indexes are only valid until the arrays change.
+/// Where an instance lives in the state. Indexes are only valid until the arrays change; the
+/// `InstanceIndex` maps are rebuilt (`reindex()`) whenever they do.
 enum InstancePath: Hashable, Sendable {
     case master(Int)
     case replica(Int, Int)

@@ -7,22 +7,22 @@ enum ClientCommand {
         name.allSatisfy { $0 >= 33 && $0 <= 126 }
     }
 
-    static func client(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func client(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let sub = a[1].lowercasedASCII
         switch sub {
         case "setname":
-            guard a.count == 3 else { return c.reply.error(Errors.arity("client|setname")) }
+            guard a.count == 3 else { return ctx.reply.error(Errors.arity("client|setname")) }
             guard validName(a[2]) else {
-                return c.reply.error("ERR Client names cannot contain spaces, newlines or special characters.")
+                return ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.")
             }
             c.name = a[2]
-            c.reply.ok()
+            ctx.reply.ok()
         case "getname":
-            c.name.isEmpty ? c.reply.nullBulk() : c.reply.bulk(c.name)
+            c.name.isEmpty ? ctx.reply.nullBulk() : ctx.reply.bulk(c.name)
         case "id":
-            c.reply.integer(c.id)
+            ctx.reply.integer(c.id)
         case "info":
-            c.reply.verbatim(Array((c.infoLine(nowMs: s.nowMs) + "\n").utf8))
+            ctx.reply.verbatim(Array((c.infoLine(nowMs: s.nowMs) + "\n").utf8))
         case "list":
             var filterType: String?
             var ids: Set<Int64>?
@@ -32,20 +32,20 @@ enum ClientCommand {
                 case "type" where i + 1 < a.count:
                     let t = a[i + 1].lowercasedASCII
                     guard ["normal", "master", "replica", "slave", "pubsub"].contains(t) else {
-                        return c.reply.error("ERR Unknown client type '\(a[i + 1].utf8Text)'")
+                        return ctx.reply.error("ERR Unknown client type '\(a[i + 1].utf8Text)'")
                     }
                     filterType = t == "slave" ? "replica" : t
                     i += 2
                 case "id" where i + 1 < a.count:
                     var set = Set<Int64>()
                     for raw in a[(i + 1)...] {
-                        guard let n = Numbers.int64(raw), n > 0 else { return c.reply.error("ERR Invalid client ID") }
+                        guard let n = Numbers.int64(raw), n > 0 else { return ctx.reply.error("ERR Invalid client ID") }
                         set.insert(n)
                     }
                     ids = set
                     i = a.count
                 default:
-                    return c.reply.error(Errors.syntax)
+                    return ctx.reply.error(Errors.syntax)
                 }
             }
             let now = s.nowMs
@@ -55,44 +55,44 @@ enum ClientCommand {
                 if let ids, !ids.contains(client.id) { continue }
                 text += client.infoLine(nowMs: now) + "\n"
             }
-            c.reply.verbatim(Array(text.utf8))
+            ctx.reply.verbatim(Array(text.utf8))
         case "setinfo":
-            guard a.count == 4 else { return c.reply.error(Errors.arity("client|setinfo")) }
+            guard a.count == 4 else { return ctx.reply.error(Errors.arity("client|setinfo")) }
             let attr = a[2].lowercasedASCII
             guard a[3].allSatisfy({ $0 > 32 && $0 < 127 }) || a[3].isEmpty else {
-                return c.reply.error("ERR \(attr) cannot contain spaces, newlines or special characters.")
+                return ctx.reply.error("ERR \(attr) cannot contain spaces, newlines or special characters.")
             }
             switch attr {
             case "lib-name": c.libName = a[3].utf8Text
             case "lib-ver": c.libVersion = a[3].utf8Text
-            default: return c.reply.error("ERR Unrecognized option '\(a[2].utf8Text)'")
+            default: return ctx.reply.error("ERR Unrecognized option '\(a[2].utf8Text)'")
             }
-            c.reply.ok()
+            ctx.reply.ok()
         case "kill":
-            kill(s, c, a)
+            kill(&ctx, s, c, a)
         case "pause":
-            guard a.count == 3 || a.count == 4 else { return c.reply.error(Errors.arity("client|pause")) }
-            guard let timeout = Numbers.int64(a[2]) else { return c.reply.error("ERR timeout is not an integer or out of range") }
-            guard timeout >= 0 else { return c.reply.error("ERR timeout is negative") }
+            guard a.count == 3 || a.count == 4 else { return ctx.reply.error(Errors.arity("client|pause")) }
+            guard let timeout = Numbers.int64(a[2]) else { return ctx.reply.error("ERR timeout is not an integer or out of range") }
+            guard timeout >= 0 else { return ctx.reply.error("ERR timeout is negative") }
             var mode = ClientPause.Mode.all
             if a.count == 4 {
                 switch a[3].lowercasedASCII {
                 case "write": mode = .write
                 case "all": mode = .all
-                default: return c.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL")
+                default: return ctx.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL")
                 }
             }
             s.clientPause(timeoutMs: timeout, mode: mode)
-            c.reply.ok()
+            ctx.reply.ok()
         case "unpause":
-            guard a.count == 2 else { return c.reply.error(Errors.arity("client|unpause")) }
-            c.reply.ok()
+            guard a.count == 2 else { return ctx.reply.error(Errors.arity("client|unpause")) }
+            ctx.reply.ok()
             s.clientUnpause()
         case "reply":
-            guard a.count == 3, ["on", "off", "skip"].contains(a[2].lowercasedASCII) else { return c.reply.error(Errors.syntax) }
-            c.reply.ok()
+            guard a.count == 3, ["on", "off", "skip"].contains(a[2].lowercasedASCII) else { return ctx.reply.error(Errors.syntax) }
+            ctx.reply.ok()
         case "no-evict", "no-touch":
-            c.reply.ok()
+            ctx.reply.ok()
         case "help":
             let lines = ["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                          "GETNAME", "    Return the name of the current connection.",
@@ -106,9 +106,9 @@ enum ClientCommand {
                          "SETNAME <name>", "    Assign the name <name> to the current connection.",
                          "SETINFO <option> <value>", "    Set client meta attr (LIB-NAME, LIB-VER).",
                          "HELP", "    Print this help."]
-            c.reply.helpLines(lines)
+            ctx.reply.helpLines(lines)
         default:
-            c.reply.error(Errors.unknownSubcommand(a[1], "client"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], "client"))
         }
     }
 
@@ -123,17 +123,17 @@ enum ClientCommand {
     /// CLIENT KILL ip:port (old form, +OK or error) or CLIENT KILL <filter> <value> ...
     /// (new form, count of killed). The new form skips the caller unless SKIPME no: the
     /// promotion's `CLIENT KILL TYPE normal` from a sentinel must not cut its own link.
-    static func kill(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func kill(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         if a.count == 3 {
             let addr = a[2].utf8Text
             guard let victim = s.clients.values.first(where: { "\($0.address):\($0.port)" == addr }) else {
-                return c.reply.error("ERR No such client")
+                return ctx.reply.error("ERR No such client")
             }
-            c.reply.ok()
+            ctx.reply.ok()
             if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
             return
         }
-        guard a.count % 2 == 0 else { return c.reply.error(Errors.syntax) }
+        guard a.count % 2 == 0 else { return ctx.reply.error(Errors.syntax) }
         var type: String?, id: Int64?, addr: String?, laddr: String?
         var skipMe = true
         for i in stride(from: 2, to: a.count, by: 2) {
@@ -142,11 +142,11 @@ enum ClientCommand {
             case "type":
                 let t = v.lowercasedASCII
                 guard ["normal", "master", "replica", "slave", "pubsub"].contains(t) else {
-                    return c.reply.error("ERR Unknown client type '\(v.utf8Text)'")
+                    return ctx.reply.error("ERR Unknown client type '\(v.utf8Text)'")
                 }
                 type = t == "slave" ? "replica" : t
             case "id":
-                guard let n = Numbers.int64(v), n > 0 else { return c.reply.error("ERR client-id should be greater than 0") }
+                guard let n = Numbers.int64(v), n > 0 else { return ctx.reply.error("ERR client-id should be greater than 0") }
                 id = n
             case "addr": addr = v.utf8Text
             case "laddr": laddr = v.utf8Text
@@ -154,10 +154,10 @@ enum ClientCommand {
                 switch v.lowercasedASCII {
                 case "yes": skipMe = true
                 case "no": skipMe = false
-                default: return c.reply.error(Errors.syntax)
+                default: return ctx.reply.error(Errors.syntax)
                 }
             case "user", "maxage": break
-            default: return c.reply.error(Errors.syntax)
+            default: return ctx.reply.error(Errors.syntax)
             }
         }
         var killed = 0
@@ -174,6 +174,6 @@ enum ClientCommand {
             }
             killed += 1
         }
-        c.reply.integer(killed)
+        ctx.reply.integer(killed)
     }
 }

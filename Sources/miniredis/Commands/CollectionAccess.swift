@@ -2,39 +2,39 @@
 /// Typed access to aggregate values shared by the hash, list, set and sorted-set commands:
 /// read with WRONGTYPE checking, modify in place (creating the key when asked), and delete the
 /// key when the aggregate becomes empty, as Redis never stores empty aggregates.
-extension Server {
+extension CommandContext {
     enum Lookup<T> {
         case missing
         case wrongType
         case found(T)
     }
 
-    func readHash(_ c: Client, _ key: [UInt8]) -> Lookup<HashTable<[UInt8]>> {
-        switch lookupRead(c, key) {
+    mutating func readHash(_ key: [UInt8]) -> Lookup<HashTable<[UInt8]>> {
+        switch lookupRead(key) {
         case nil: .missing
         case .hash(let h)?: .found(h)
         default: .wrongType
         }
     }
 
-    func readList(_ c: Client, _ key: [UInt8]) -> Lookup<Deque<[UInt8]>> {
-        switch lookupRead(c, key) {
+    mutating func readList(_ key: [UInt8]) -> Lookup<Deque<[UInt8]>> {
+        switch lookupRead(key) {
         case nil: .missing
         case .list(let l)?: .found(l)
         default: .wrongType
         }
     }
 
-    func readSet(_ c: Client, _ key: [UInt8]) -> Lookup<HashTable<Void>> {
-        switch lookupRead(c, key) {
+    mutating func readSet(_ key: [UInt8]) -> Lookup<HashTable<Void>> {
+        switch lookupRead(key) {
         case nil: .missing
         case .set(let v)?: .found(v)
         default: .wrongType
         }
     }
 
-    func readZSet(_ c: Client, _ key: [UInt8]) -> Lookup<SortedSet> {
-        switch lookupRead(c, key) {
+    mutating func readZSet(_ key: [UInt8]) -> Lookup<SortedSet> {
+        switch lookupRead(key) {
         case nil: .missing
         case .zset(let z)?: .found(z)
         default: .wrongType
@@ -45,16 +45,15 @@ extension Server {
     /// missing (nil: a missing key yields `.missing` and nothing is created). `extract` pulls
     /// the typed storage out of a value (nil: wrong type) and `wrap` puts it back. When the
     /// storage is empty afterwards the key is deleted.
-    func modifyAggregate<T, R>(
-        _ c: Client, _ key: Key,
+    mutating func modifyAggregate<T, R>(
+        _ key: Key,
         create: (() -> T)?,
         extract: (Value) -> T?,
         wrap: (T) -> Value,
         isEmpty: (T) -> Bool,
         _ body: (inout T) -> R
     ) -> Lookup<R> {
-        let db = c.db
-        guard let existing = lookupWrite(c, key) else {
+                guard let existing = lookupWrite(key) else {
             guard let create else { return .missing }
             var fresh = create()
             let r = body(&fresh)
@@ -76,48 +75,48 @@ extension Server {
         return .found(result!)
     }
 
-    func modifyHash<R>(_ c: Client, _ key: Key, create: Bool, _ body: (inout HashTable<[UInt8]>) -> R) -> Lookup<R> {
-        modifyAggregate(c, key, create: create ? { HashTable() } : nil,
+    mutating func modifyHash<R>(_ key: Key, create: Bool, _ body: (inout HashTable<[UInt8]>) -> R) -> Lookup<R> {
+        modifyAggregate(key, create: create ? { HashTable() } : nil,
                         extract: { if case .hash(let h) = $0 { h } else { nil } },
                         wrap: { .hash($0) }, isEmpty: { $0.count == 0 }, body)
     }
 
-    func modifyList<R>(_ c: Client, _ key: Key, create: Bool, _ body: (inout Deque<[UInt8]>) -> R) -> Lookup<R> {
-        modifyAggregate(c, key, create: create ? { Deque() } : nil,
+    mutating func modifyList<R>(_ key: Key, create: Bool, _ body: (inout Deque<[UInt8]>) -> R) -> Lookup<R> {
+        modifyAggregate(key, create: create ? { Deque() } : nil,
                         extract: { if case .list(let l) = $0 { l } else { nil } },
                         wrap: { .list($0) }, isEmpty: { $0.isEmpty }, body)
     }
 
-    func modifySet<R>(_ c: Client, _ key: Key, create: Bool, _ body: (inout HashTable<Void>) -> R) -> Lookup<R> {
-        modifyAggregate(c, key, create: create ? { HashTable() } : nil,
+    mutating func modifySet<R>(_ key: Key, create: Bool, _ body: (inout HashTable<Void>) -> R) -> Lookup<R> {
+        modifyAggregate(key, create: create ? { HashTable() } : nil,
                         extract: { if case .set(let v) = $0 { v } else { nil } },
                         wrap: { .set($0) }, isEmpty: { $0.count == 0 }, body)
     }
 
-    func modifyZSet<R>(_ c: Client, _ key: Key, create: Bool, _ body: (inout SortedSet) -> R) -> Lookup<R> {
-        modifyAggregate(c, key, create: create ? { SortedSet() } : nil,
+    mutating func modifyZSet<R>(_ key: Key, create: Bool, _ body: (inout SortedSet) -> R) -> Lookup<R> {
+        modifyAggregate(key, create: create ? { SortedSet() } : nil,
                         extract: { if case .zset(let z) = $0 { z } else { nil } },
                         wrap: { .zset($0) }, isEmpty: { $0.count == 0 }, body)
     }
 
     /// The reply of a command that removed (or added) `n` elements: 0 for a missing key,
     /// WRONGTYPE, or n, recording the change when there was one.
-    func replyChangedCount(_ c: Client, _ key: Key, _ r: Lookup<Int>) {
+    mutating func replyChangedCount(_ key: Key, _ r: Lookup<Int>) {
         switch r {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
+        case .missing: reply.integer(0)
+        case .wrongType: reply.error(Errors.wrongType)
         case .found(let n):
-            if n > 0 { keyChanged(c, key) }
-            c.reply.integer(n)
+            if n > 0 { changed(key) }
+            reply.integer(n)
         }
     }
 
     /// The reply of a read that answers an integer: 0 for a missing key, WRONGTYPE, or the value.
-    func replyInteger<T>(_ c: Client, _ r: Lookup<T>, _ value: (T) -> Int) {
+    mutating func replyInteger<T>(_ r: Lookup<T>, _ value: (T) -> Int) {
         switch r {
-        case .missing: c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
-        case .found(let v): c.reply.integer(value(v))
+        case .missing: reply.integer(0)
+        case .wrongType: reply.error(Errors.wrongType)
+        case .found(let v): reply.integer(value(v))
         }
     }
 }

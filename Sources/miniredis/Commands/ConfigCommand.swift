@@ -4,10 +4,10 @@ import Runtime
 
 /// CONFIG GET / SET / REWRITE / RESETSTAT, all driven by `ConfigTable`.
 enum ConfigCommand {
-    static func config(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func config(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         switch a[1].lowercasedASCII {
         case "get":
-            guard a.count >= 3 else { return c.reply.error(Errors.arity("config|get")) }
+            guard a.count >= 3 else { return ctx.reply.error(Errors.arity("config|get")) }
             var seen = Set<String>()
             var pairs: [(String, String)] = []
             for patternBytes in a.dropFirst(2) {
@@ -26,41 +26,41 @@ enum ConfigCommand {
                     pairs.append((e.name, e.get(s.config)))
                 }
             }
-            c.reply.mapHeader(pairs.count)
-            for (k, v) in pairs { c.reply.bulk(k); c.reply.bulk(v) }
+            ctx.reply.mapHeader(pairs.count)
+            for (k, v) in pairs { ctx.reply.bulk(k); ctx.reply.bulk(v) }
         case "set":
-            guard a.count >= 4, a.count % 2 == 0 else { return c.reply.error(Errors.arity("config|set")) }
+            guard a.count >= 4, a.count % 2 == 0 else { return ctx.reply.error(Errors.arity("config|set")) }
             var updated = s.config
             var names: Set<String> = []
             for i in stride(from: 2, to: a.count, by: 2) {
                 let name = a[i].lowercasedASCII
                 guard let e = ConfigTable.entry(name) else {
-                    return c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(a[i].utf8Text)'")
+                    return ctx.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(a[i].utf8Text)'")
                 }
                 guard !names.contains(e.name) else {
-                    return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
+                    return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
                 }
                 names.insert(e.name)
                 if e.immutable {
-                    return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
+                    return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
                 }
                 if let reason = ConfigTable.setAtRunTime(&updated, e, a[i + 1].utf8Text) {
-                    return c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
+                    return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
                 }
             }
             if let err = s.applyConfigChange(from: s.config, to: updated, names: names) {
-                return c.reply.error("ERR CONFIG SET failed - \(err)")
+                return ctx.reply.error("ERR CONFIG SET failed - \(err)")
             }
-            c.reply.ok()
+            ctx.reply.ok()
         case "rewrite":
-            guard let path = s.configFile else { return c.reply.error("ERR The server is running without a config file") }
+            guard let path = s.configFile else { return ctx.reply.error("ERR The server is running without a config file") }
             if let err = s.rewriteConfig(path: path) {
-                return c.reply.error("ERR Rewriting config file: \(err)")
+                return ctx.reply.error("ERR Rewriting config file: \(err)")
             }
-            c.reply.ok()
+            ctx.reply.ok()
         case "resetstat":
             s.stats = Server.Stats()
-            c.reply.ok()
+            ctx.reply.ok()
         case "help":
             let lines = ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                          "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
@@ -68,9 +68,9 @@ enum ConfigCommand {
                          "RESETSTAT", "    Reset statistics reported by the INFO command.",
                          "REWRITE", "    Rewrite the configuration file.",
                          "HELP", "    Print this help."]
-            c.reply.helpLines(lines)
+            ctx.reply.helpLines(lines)
         default:
-            c.reply.error(Errors.unknownSubcommand(a[1], "config"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], "config"))
         }
     }
 }

@@ -16,15 +16,19 @@ struct PubSubRegistry {
 
 enum PubSubCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("subscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels.", subscribe),
-        CommandSpec("unsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages posted to channels.", unsubscribe),
-        CommandSpec("psubscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels that match one or more patterns.", psubscribe),
-        CommandSpec("punsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages published to channels that match one or more patterns.", punsubscribe),
-        CommandSpec("publish", 3, [.pubsub, .loading, .stale, .fast], group: "pubsub", "Posts a message to a channel.", publish),
-        CommandSpec("pubsub", -2, [.pubsub, .loading, .stale], group: "pubsub", "A container for Pub/Sub commands.", pubsubCommand),
+        // Replies vary: one reply per channel.
+        CommandSpec("subscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels.", replies: .varies, .server(subscribe)),
+        // Replies vary: one reply per channel.
+        CommandSpec("unsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages posted to channels.", replies: .varies, .server(unsubscribe)),
+        // Replies vary: one reply per pattern.
+        CommandSpec("psubscribe", -2, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Listens for messages published to channels that match one or more patterns.", replies: .varies, .server(psubscribe)),
+        // Replies vary: one reply per pattern.
+        CommandSpec("punsubscribe", -1, [.pubsub, .noscript, .loading, .stale], group: "pubsub", "Stops listening to messages published to channels that match one or more patterns.", replies: .varies, .server(punsubscribe)),
+        CommandSpec("publish", 3, [.pubsub, .loading, .stale, .fast], group: "pubsub", "Posts a message to a channel.", .server(publish)),
+        CommandSpec("pubsub", -2, [.pubsub, .loading, .stale], group: "pubsub", "A container for Pub/Sub commands.", .server(pubsubCommand)),
     ]
 
-    static func subscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func subscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         if c.multiQueue != nil { return }
         for ch in a.dropFirst() {
             let key = Key(ch)
@@ -32,20 +36,20 @@ enum PubSubCommands {
                 c.channels.insert(key)
                 s.pubsub.channels[key, default: []].append(c)
             }
-            c.reply.pushHeader(3)
-            c.reply.bulk("subscribe")
-            c.reply.bulk(ch)
-            c.reply.integer(c.subscriptionCount)
+            ctx.reply.pushHeader(3)
+            ctx.reply.bulk("subscribe")
+            ctx.reply.bulk(ch)
+            ctx.reply.integer(c.subscriptionCount)
         }
     }
 
-    static func unsubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func unsubscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let targets = a.count > 1 ? a.dropFirst().map { Key($0) } : Array(c.channels)
         if targets.isEmpty {
-            c.reply.pushHeader(3)
-            c.reply.bulk("unsubscribe")
-            c.reply.nullBulk()
-            c.reply.integer(c.subscriptionCount)
+            ctx.reply.pushHeader(3)
+            ctx.reply.bulk("unsubscribe")
+            ctx.reply.nullBulk()
+            ctx.reply.integer(c.subscriptionCount)
             return
         }
         for key in targets {
@@ -53,33 +57,33 @@ enum PubSubCommands {
                 s.pubsub.channels[key]?.removeAll { $0 === c }
                 if s.pubsub.channels[key]?.isEmpty == true { s.pubsub.channels[key] = nil }
             }
-            c.reply.pushHeader(3)
-            c.reply.bulk("unsubscribe")
-            c.reply.bulk(key.bytes)
-            c.reply.integer(c.subscriptionCount)
+            ctx.reply.pushHeader(3)
+            ctx.reply.bulk("unsubscribe")
+            ctx.reply.bulk(key.bytes)
+            ctx.reply.integer(c.subscriptionCount)
         }
     }
 
-    static func psubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func psubscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         for p in a.dropFirst() {
             if !c.patterns.contains(p) {
                 c.patterns.append(p)
                 s.pubsub.patterns.append((p, c))
             }
-            c.reply.pushHeader(3)
-            c.reply.bulk("psubscribe")
-            c.reply.bulk(p)
-            c.reply.integer(c.subscriptionCount)
+            ctx.reply.pushHeader(3)
+            ctx.reply.bulk("psubscribe")
+            ctx.reply.bulk(p)
+            ctx.reply.integer(c.subscriptionCount)
         }
     }
 
-    static func punsubscribe(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func punsubscribe(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let targets = a.count > 1 ? Array(a.dropFirst()) : c.patterns
         if targets.isEmpty {
-            c.reply.pushHeader(3)
-            c.reply.bulk("punsubscribe")
-            c.reply.nullBulk()
-            c.reply.integer(c.subscriptionCount)
+            ctx.reply.pushHeader(3)
+            ctx.reply.bulk("punsubscribe")
+            ctx.reply.nullBulk()
+            ctx.reply.integer(c.subscriptionCount)
             return
         }
         for p in targets {
@@ -87,36 +91,36 @@ enum PubSubCommands {
                 c.patterns.remove(at: i)
                 s.pubsub.patterns.removeAll { $0.client === c && $0.pattern == p }
             }
-            c.reply.pushHeader(3)
-            c.reply.bulk("punsubscribe")
-            c.reply.bulk(p)
-            c.reply.integer(c.subscriptionCount)
+            ctx.reply.pushHeader(3)
+            ctx.reply.bulk("punsubscribe")
+            ctx.reply.bulk(p)
+            ctx.reply.integer(c.subscriptionCount)
         }
     }
 
-    static func publish(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func publish(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let receivers = s.publish(channel: a[1], message: a[2])
         // PUBLISH reaches replicas too, so their subscribers hear it (Redis propagates it).
         s.propagate(dbIndex: c.dbIndex, a)
-        c.reply.integer(receivers)
+        ctx.reply.integer(receivers)
     }
 
-    static func pubsubCommand(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func pubsubCommand(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         switch a[1].lowercasedASCII {
         case "channels":
-            guard a.count <= 3 else { return c.reply.error(Errors.arity("pubsub|channels")) }
+            guard a.count <= 3 else { return ctx.reply.error(Errors.arity("pubsub|channels")) }
             let names = s.pubsub.channels.keys.filter { a.count == 2 || Glob.match(a[2], $0.bytes) }
-            c.reply.arrayHeader(names.count)
-            for n in names { c.reply.bulk(n.bytes) }
+            ctx.reply.arrayHeader(names.count)
+            for n in names { ctx.reply.bulk(n.bytes) }
         case "numsub":
-            c.reply.mapHeader(a.count - 2)
+            ctx.reply.mapHeader(a.count - 2)
             for ch in a.dropFirst(2) {
-                c.reply.bulk(ch)
-                c.reply.integer(s.pubsub.channels[Key(ch)]?.count ?? 0)
+                ctx.reply.bulk(ch)
+                ctx.reply.integer(s.pubsub.channels[Key(ch)]?.count ?? 0)
             }
         case "numpat":
-            guard a.count == 2 else { return c.reply.error(Errors.arity("pubsub|numpat")) }
-            c.reply.integer(Set(s.pubsub.patterns.map { Key($0.pattern) }).count)
+            guard a.count == 2 else { return ctx.reply.error(Errors.arity("pubsub|numpat")) }
+            ctx.reply.integer(Set(s.pubsub.patterns.map { Key($0.pattern) }).count)
         case "help":
             let lines = ["PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                          "CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -124,9 +128,9 @@ enum PubSubCommands {
                          "NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels, excluding",
                          "    pattern subscriptions(default: no channels).",
                          "HELP", "    Print this help."]
-            c.reply.helpLines(lines)
+            ctx.reply.helpLines(lines)
         default:
-            c.reply.error(Errors.unknownSubcommand(a[1], "pubsub"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], "pubsub"))
         }
     }
 }

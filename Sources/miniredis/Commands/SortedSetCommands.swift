@@ -2,18 +2,18 @@ import RESP
 
 enum SortedSetCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("zadd", -4, [.write, .denyoom, .fast], keys: (1, 1, 1), group: "sorted-set", "Adds one or more members to a sorted set, or updates their scores.", zadd),
-        CommandSpec("zincrby", 4, [.write, .denyoom, .fast], keys: (1, 1, 1), group: "sorted-set", "Increments the score of a member in a sorted set.", zincrby),
-        CommandSpec("zrange", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a range of indexes.", zrange),
-        CommandSpec("zscore", 3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the score of a member in a sorted set.", zscore),
-        CommandSpec("zrank", 3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the index of a member in a sorted set ordered by ascending scores.", zrank),
-        CommandSpec("zrem", -3, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Removes one or more members from a sorted set.", zrem),
-        CommandSpec("zcard", 2, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the number of members in a sorted set.", zcard),
-        CommandSpec("zpopmin", -2, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the lowest-scoring members from a sorted set after removing them.", zpopmin),
+        CommandSpec("zadd", -4, [.write, .denyoom, .fast], keys: (1, 1, 1), group: "sorted-set", "Adds one or more members to a sorted set, or updates their scores.", .data(zadd)),
+        CommandSpec("zincrby", 4, [.write, .denyoom, .fast], keys: (1, 1, 1), group: "sorted-set", "Increments the score of a member in a sorted set.", .data(zincrby)),
+        CommandSpec("zrange", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a range of indexes.", .data(zrange)),
+        CommandSpec("zscore", 3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the score of a member in a sorted set.", .data(zscore)),
+        CommandSpec("zrank", 3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the index of a member in a sorted set ordered by ascending scores.", .data(zrank)),
+        CommandSpec("zrem", -3, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Removes one or more members from a sorted set.", .data(zrem)),
+        CommandSpec("zcard", 2, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the number of members in a sorted set.", .data(zcard)),
+        CommandSpec("zpopmin", -2, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the lowest-scoring members from a sorted set after removing them.", .data(zpopmin)),
     ]
 
     /// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
-    static func zadd(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func zadd(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
         var nx = false, xx = false, gt = false, lt = false, ch = false, incr = false
         var i = 2
         optionLoop: while i < a.count {
@@ -29,21 +29,21 @@ enum SortedSetCommands {
             i += 1
         }
         let pairs = a.count - i
-        guard pairs > 0, pairs % 2 == 0 else { return c.reply.error(Errors.syntax) }
-        if nx && xx { return c.reply.error("ERR XX and NX options at the same time are not compatible") }
+        guard pairs > 0, pairs % 2 == 0 else { return ctx.reply.error(Errors.syntax) }
+        if nx && xx { return ctx.reply.error("ERR XX and NX options at the same time are not compatible") }
         if (gt && nx) || (lt && nx) || (gt && lt) {
-            return c.reply.error("ERR GT, LT, and/or NX options at the same time are not compatible")
+            return ctx.reply.error("ERR GT, LT, and/or NX options at the same time are not compatible")
         }
-        if incr && pairs > 2 { return c.reply.error("ERR INCR option supports a single increment-element pair") }
+        if incr && pairs > 2 { return ctx.reply.error("ERR INCR option supports a single increment-element pair") }
         var elements: [(Double, [UInt8])] = []
         for j in stride(from: i, to: a.count, by: 2) {
-            guard let score = Numbers.double(a[j]) else { return c.reply.error(Errors.notFloat) }
+            guard let score = Numbers.double(a[j]) else { return ctx.reply.error(Errors.notFloat) }
             elements.append((score, a[j + 1]))
         }
         let key = Key(a[1])
         var nanResult = false
         var incrResult: Double?
-        let r = s.modifyZSet(c, key, create: !xx) { z -> (added: Int, changed: Int) in
+        let r = ctx.modifyZSet(key, create: !xx) { z -> (added: Int, changed: Int) in
             var added = 0, changed = 0
             for (score, member) in elements {
                 let current = z.score(Key(member))
@@ -70,41 +70,41 @@ enum SortedSetCommands {
         }
         switch r {
         case .missing:
-            incr ? c.reply.nullBulk() : c.reply.integer(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
+            incr ? ctx.reply.nullBulk() : ctx.reply.integer(0)
+        case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let (added, changed)):
-            if nanResult { return c.reply.error("ERR resulting score is not a number (NaN)") }
-            if added + changed > 0 { s.keyChanged(c, key) }
+            if nanResult { return ctx.reply.error("ERR resulting score is not a number (NaN)") }
+            if added + changed > 0 { ctx.changed(key) }
             if incr {
-                if let v = incrResult { c.reply.double(v) } else { c.reply.nullBulk() }
+                if let v = incrResult { ctx.reply.double(v) } else { ctx.reply.nullBulk() }
             } else {
-                c.reply.integer(ch ? added + changed : added)
+                ctx.reply.integer(ch ? added + changed : added)
             }
         }
     }
 
-    static func zincrby(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        guard let delta = Numbers.double(a[2]) else { return c.reply.error(Errors.notFloat) }
+    static func zincrby(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let delta = Numbers.double(a[2]) else { return ctx.reply.error(Errors.notFloat) }
         let key = Key(a[1])
         var nan = false
-        let r = s.modifyZSet(c, key, create: true) { z -> Double in
+        let r = ctx.modifyZSet(key, create: true) { z -> Double in
             let v = (z.score(Key(a[3])) ?? 0) + delta
             if v.isNaN { nan = true; return v }
             z.set(a[3], score: v)
             return v
         }
         switch r {
-        case .missing: c.reply.nullBulk()
-        case .wrongType: c.reply.error(Errors.wrongType)
+        case .missing: ctx.reply.nullBulk()
+        case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let v):
-            if nan { return c.reply.error("ERR resulting score is not a number (NaN)") }
-            s.keyChanged(c, key)
-            c.reply.double(v)
+            if nan { return ctx.reply.error("ERR resulting score is not a number (NaN)") }
+            ctx.changed(key)
+            ctx.reply.double(v)
         }
     }
 
     /// ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset count] [WITHSCORES]
-    static func zrange(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func zrange(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
         var byScore = false, rev = false, withScores = false
         var limit: (offset: Int, count: Int)?
         var i = 4
@@ -115,24 +115,24 @@ enum SortedSetCommands {
             case "withscores": withScores = true
             case "limit":
                 guard i + 2 < a.count, let o = Numbers.int64(a[i + 1]), let n = Numbers.int64(a[i + 2]) else {
-                    return c.reply.error(Errors.syntax)
+                    return ctx.reply.error(Errors.syntax)
                 }
                 limit = (Int(o), Int(n))
                 i += 2
-            case "bylex": return c.reply.error("ERR BYLEX is not supported by this server")
-            default: return c.reply.error(Errors.syntax)
+            case "bylex": return ctx.reply.error("ERR BYLEX is not supported by this server")
+            default: return ctx.reply.error(Errors.syntax)
             }
             i += 1
         }
         if limit != nil && !byScore {
-            return c.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+            return ctx.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
         }
         var picked: [(score: Double, member: [UInt8])] = []
         if byScore {
             guard let lo = ScoreBound(a[rev ? 3 : 2]), let hi = ScoreBound(a[rev ? 2 : 3]) else {
-                return c.reply.error("ERR min or max is not a float")
+                return ctx.reply.error("ERR min or max is not a float")
             }
-            guard case .found(let z) = lookupOrReply(s, c, a[1]) else { return }
+            guard case .found(let z) = lookupOrReply(&ctx, a[1]) else { return }
             var matches = z.ordered.filter { lo.allowsAbove($0.score) && hi.allowsBelow($0.score) }
             if rev { matches.reverse() }
             if let (offset, count) = limit {
@@ -143,100 +143,100 @@ enum SortedSetCommands {
             }
             picked = matches
         } else {
-            guard let start = Numbers.int64(a[2]), let stop = Numbers.int64(a[3]) else { return c.reply.error(Errors.notInteger) }
-            guard case .found(let z) = lookupOrReply(s, c, a[1]) else { return }
-            guard let r = ListCommands.range(start: start, stop: stop, count: z.count) else { return c.reply.arrayHeader(0) }
+            guard let start = Numbers.int64(a[2]), let stop = Numbers.int64(a[3]) else { return ctx.reply.error(Errors.notInteger) }
+            guard case .found(let z) = lookupOrReply(&ctx, a[1]) else { return }
+            guard let r = ListCommands.range(start: start, stop: stop, count: z.count) else { return ctx.reply.arrayHeader(0) }
             let n = z.count
             picked = r.map { rev ? z.ordered[n - 1 - $0] : z.ordered[$0] }
         }
-        writeScored(c, picked, withScores: withScores)
+        writeScored(&ctx, picked, withScores: withScores)
     }
 
     /// Found, or the reply for a missing key (empty array) or wrong type already written.
-    private static func lookupOrReply(_ s: Server, _ c: Client, _ key: [UInt8]) -> Server.Lookup<SortedSet> {
-        let r = s.readZSet(c, key)
+    private static func lookupOrReply(_ ctx: inout CommandContext, _ key: [UInt8]) -> CommandContext.Lookup<SortedSet> {
+        let r = ctx.readZSet(key)
         switch r {
-        case .missing: c.reply.arrayHeader(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
+        case .missing: ctx.reply.arrayHeader(0)
+        case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found: break
         }
         return r
     }
 
     /// Members with scores: flat in RESP2, [member, score] pairs in RESP3.
-    static func writeScored(_ c: Client, _ items: [(score: Double, member: [UInt8])], withScores: Bool) {
-        if withScores && c.resp >= 3 {
-            c.reply.arrayHeader(items.count)
+    static func writeScored(_ ctx: inout CommandContext, _ items: [(score: Double, member: [UInt8])], withScores: Bool) {
+        if withScores && ctx.reply.protocolVersion >= 3 {
+            ctx.reply.arrayHeader(items.count)
             for e in items {
-                c.reply.arrayHeader(2)
-                c.reply.bulk(e.member)
-                c.reply.double(e.score)
+                ctx.reply.arrayHeader(2)
+                ctx.reply.bulk(e.member)
+                ctx.reply.double(e.score)
             }
             return
         }
-        c.reply.arrayHeader(withScores ? items.count * 2 : items.count)
+        ctx.reply.arrayHeader(withScores ? items.count * 2 : items.count)
         for e in items {
-            c.reply.bulk(e.member)
-            if withScores { c.reply.double(e.score) }
+            ctx.reply.bulk(e.member)
+            if withScores { ctx.reply.double(e.score) }
         }
     }
 
-    static func zscore(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readZSet(c, a[1]) {
-        case .missing: c.reply.nullBulk()
-        case .wrongType: c.reply.error(Errors.wrongType)
+    static func zscore(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        switch ctx.readZSet(a[1]) {
+        case .missing: ctx.reply.nullBulk()
+        case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let z):
-            if let v = z.score(Key(a[2])) { c.reply.double(v) } else { c.reply.nullBulk() }
+            if let v = z.score(Key(a[2])) { ctx.reply.double(v) } else { ctx.reply.nullBulk() }
         }
     }
 
-    static func zrank(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch s.readZSet(c, a[1]) {
-        case .missing: c.reply.nullBulk()
-        case .wrongType: c.reply.error(Errors.wrongType)
+    static func zrank(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        switch ctx.readZSet(a[1]) {
+        case .missing: ctx.reply.nullBulk()
+        case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let z):
-            if let r = z.rank(a[2]) { c.reply.integer(r) } else { c.reply.nullBulk() }
+            if let r = z.rank(a[2]) { ctx.reply.integer(r) } else { ctx.reply.nullBulk() }
         }
     }
 
-    static func zrem(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func zrem(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
         let key = Key(a[1])
-        let r = s.modifyZSet(c, key, create: false) { z -> Int in
+        let r = ctx.modifyZSet(key, create: false) { z -> Int in
             var n = 0
             for m in a.dropFirst(2) where z.remove(m) { n += 1 }
             return n
         }
-        s.replyChangedCount(c, key, r)
+        ctx.replyChangedCount(key, r)
     }
 
-    static func zcard(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        s.replyInteger(c, s.readZSet(c, a[1])) { z in z.count }
+    static func zcard(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        ctx.replyInteger(ctx.readZSet(a[1])) { z in z.count }
     }
 
-    static func zpopmin(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        guard a.count <= 3 else { return c.reply.error(Errors.syntax) }
+    static func zpopmin(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard a.count <= 3 else { return ctx.reply.error(Errors.syntax) }
         var count = 1
         if a.count == 3 {
-            guard let n = Numbers.int64(a[2]) else { return c.reply.error(Errors.notInteger) }
-            guard n >= 0 else { return c.reply.error("ERR value is out of range, must be positive") }
+            guard let n = Numbers.int64(a[2]) else { return ctx.reply.error(Errors.notInteger) }
+            guard n >= 0 else { return ctx.reply.error("ERR value is out of range, must be positive") }
             count = Int(Swift.min(n, Int64(Int32.max)))
         }
         let key = Key(a[1])
-        let r = s.modifyZSet(c, key, create: false) { z in z.popMin(count) }
+        let r = ctx.modifyZSet(key, create: false) { z in z.popMin(count) }
         switch r {
-        case .missing: c.reply.arrayHeader(0)
-        case .wrongType: c.reply.error(Errors.wrongType)
+        case .missing: ctx.reply.arrayHeader(0)
+        case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let popped):
             if !popped.isEmpty {
-                s.keyChanged(c, key)
-                s.propagateOverride = [[Array("ZREM".utf8), a[1]] + popped.map(\.member)]
+                ctx.changed(key)
+                ctx.propagate(as: [Array("ZREM".utf8), a[1]] + popped.map(\.member))
             }
             // Without COUNT the reply is one flat pair even in RESP3, as Redis replies.
             if a.count == 2 {
-                c.reply.arrayHeader(popped.count * 2)
-                for e in popped { c.reply.bulk(e.member); c.reply.double(e.score) }
+                ctx.reply.arrayHeader(popped.count * 2)
+                for e in popped { ctx.reply.bulk(e.member); ctx.reply.double(e.score) }
             } else {
-                writeScored(c, popped, withScores: true)
+                writeScored(&ctx, popped, withScores: true)
             }
         }
     }

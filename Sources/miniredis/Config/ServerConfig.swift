@@ -25,6 +25,8 @@ struct ServerConfig: Sendable {
     var loglevel = LogLevel.notice
     var logfile = ""
     var pidfile = ""
+    /// Fork into the background at start-up, as Redis's `daemonize yes`.
+    var daemonize = false
     var databases = 16
     var protoMaxBulkLen: Int64 = 512 * 1024 * 1024
     var clientQueryBufferLimit: Int64 = 1024 * 1024 * 1024
@@ -128,7 +130,7 @@ enum ConfigTable {
     }()
 
     static let ignoredDefaults: [String: String] = [
-        "daemonize": "no", "supervised": "no", "tcp-backlog": "511", "unixsocket": "", "unixsocketperm": "0",
+        "supervised": "no", "tcp-backlog": "511", "unixsocket": "", "unixsocketperm": "0",
         "maxmemory": "0", "maxmemory-policy": "noeviction", "maxmemory-samples": "5",
         "lazyfree-lazy-eviction": "no", "lazyfree-lazy-expire": "no", "lazyfree-lazy-server-del": "no",
         "lazyfree-lazy-user-del": "no", "lazyfree-lazy-user-flush": "no", "replica-lazy-flush": "no",
@@ -150,7 +152,7 @@ enum ConfigTable {
         "oom-score-adj": "no", "oom-score-adj-values": "0 200 800", "disable-thp": "yes",
         "repl-diskless-sync-max-replicas": "0", "enable-protected-configs": "no", "enable-debug-command": "no",
         "enable-module-command": "no", "acllog-max-len": "128", "lfu-log-factor": "10", "lfu-decay-time": "1",
-        "active-expire-effort": "1", "activedefrag": "no", "cluster-enabled": "no", "latency-tracking": "yes",
+        "active-expire-effort": "1", "activedefrag": "no", "latency-tracking": "yes",
         "shutdown-timeout": "10", "shutdown-on-sigint": "default", "shutdown-on-sigterm": "default",
         "sanitize-dump-payload": "no", "propagation-error-behavior": "ignore", "replica-ignore-disk-write-errors": "no",
         "maxmemory-clients": "0", "tracking-table-max-keys": "1000000", "client-query-buffer-limit-fake": "",
@@ -158,8 +160,8 @@ enum ConfigTable {
 
     static func yesNo(_ b: Bool) -> String { b ? "yes" : "no" }
 
-    static func boolEntry(_ name: String, aliases: [String] = [], _ kp: WritableKeyPath<ServerConfig, Bool> & Sendable) -> ConfigEntry {
-        ConfigEntry(name: name, aliases: aliases, set: { c, a in
+    static func boolEntry(_ name: String, aliases: [String] = [], immutable: Bool = false, _ kp: WritableKeyPath<ServerConfig, Bool> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, aliases: aliases, immutable: immutable, set: { c, a in
             guard a.count == 1 else { return "wrong number of arguments" }
             guard let b = ConfigFile.bool(a[0]) else { return "argument must be 'yes' or 'no'" }
             c[keyPath: kp] = b
@@ -243,6 +245,13 @@ enum ConfigTable {
         }, get: { $0.loglevel.name }),
         stringEntry("logfile", immutable: true, \.logfile),
         stringEntry("pidfile", immutable: true, \.pidfile),
+        boolEntry("daemonize", immutable: true, \.daemonize),
+        // Refused rather than ignored: a node started as a cluster node that comes up
+        // standalone would take writes for every slot.
+        ConfigEntry(name: "cluster-enabled", immutable: true, set: { _, a in
+            guard a.count == 1, let on = ConfigFile.bool(a[0]) else { return "argument must be 'yes' or 'no'" }
+            return on ? "cluster mode is not supported by miniredis yet: cluster-enabled yes would start a standalone node (remove the line, or run redis-server for a cluster)" : nil
+        }, get: { _ in "no" }),
         intEntry("databases", immutable: true, min: 1, max: 10_000, \.databases),
         memoryEntry("proto-max-bulk-len", min: 1024 * 1024, \.protoMaxBulkLen),
         memoryEntry("client-query-buffer-limit", min: 1024 * 1024, \.clientQueryBufferLimit),

@@ -218,23 +218,23 @@ final class Persistence {
 
 enum PersistenceCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("save", 1, [.admin, .noscript, .noMulti], group: "server", "Synchronously saves the database(s) to disk.", { s, c, _ in
-            if let err = s.persistence.saveSync() { c.reply.error("ERR \(err)") } else { c.reply.ok() }
+        CommandSpec("save", 1, [.admin, .noscript, .noMulti], group: "server", "Synchronously saves the database(s) to disk.", .server { ctx, s, c, _ in
+            if let err = s.persistence.saveSync() { ctx.reply.error("ERR \(err)") } else { ctx.reply.ok() }
         }),
-        CommandSpec("bgsave", -1, [.admin, .noscript], group: "server", "Asynchronously saves the database(s) to disk.", { s, c, a in
-            if a.count > 2 || (a.count == 2 && a[1].lowercasedASCII != "schedule") { return c.reply.error(Errors.syntax) }
-            if let err = s.persistence.backgroundSave(reason: "BGSAVE") { c.reply.error("ERR \(err)") } else { c.reply.simple("Background saving started") }
+        CommandSpec("bgsave", -1, [.admin, .noscript], group: "server", "Asynchronously saves the database(s) to disk.", .server { ctx, s, c, a in
+            if a.count > 2 || (a.count == 2 && a[1].lowercasedASCII != "schedule") { return ctx.reply.error(Errors.syntax) }
+            if let err = s.persistence.backgroundSave(reason: "BGSAVE") { ctx.reply.error("ERR \(err)") } else { ctx.reply.simple("Background saving started") }
         }),
-        CommandSpec("lastsave", 1, [.loading, .stale, .fast], group: "server", "Returns the Unix timestamp of the last successful save to disk.", { s, c, _ in
-            c.reply.integer(s.lastSaveUnix)
+        CommandSpec("lastsave", 1, [.loading, .stale, .fast], group: "server", "Returns the Unix timestamp of the last successful save to disk.", .server { ctx, s, c, _ in
+            ctx.reply.integer(s.lastSaveUnix)
         }),
-        CommandSpec("bgrewriteaof", 1, [.admin, .noscript, .noMulti], group: "server", "Asynchronously rewrites the append-only file to disk.", { s, c, _ in
-            guard s.config.appendonly else { return c.reply.simple("Background append only file rewriting started") }
+        CommandSpec("bgrewriteaof", 1, [.admin, .noscript, .noMulti], group: "server", "Asynchronously rewrites the append-only file to disk.", .server { ctx, s, c, _ in
+            guard s.config.appendonly else { return ctx.reply.simple("Background append only file rewriting started") }
             do {
                 try s.persistence.aof.startFromCurrentDataset()
-                c.reply.simple("Background append only file rewriting started")
+                ctx.reply.simple("Background append only file rewriting started")
             } catch {
-                c.reply.error("ERR \(error)")
+                ctx.reply.error("ERR \(error)")
             }
         }),
     ]

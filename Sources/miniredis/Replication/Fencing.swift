@@ -63,28 +63,28 @@ extension Server {
 enum FencingCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("fencing", -2, [.admin, .noscript, .loading, .stale, .fast], group: "server",
-                    "Renews a sentinel's write lease on this master (not in Redis).", fencing),
+                    "Renews a sentinel's write lease on this master (not in Redis).", .server(fencing)),
     ]
 
     /// FENCING RENEW <sentinel-id> <token> [<lease-ms>]: replies the next token (an integer).
     /// Token 0 asks for a first token without granting anything. The lease is the shorter of
     /// fencing-lease-ms and the one the sentinel asks for: a sentinel times its own waits with the
     /// lease it knows, so a lease raised by CONFIG SET since it last read INFO cannot outlast them.
-    static func fencing(_ s: Server, _ c: Client, _ a: [[UInt8]]) {
+    static func fencing(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         switch a[1].utf8Text.lowercased() {
         case "renew":
-            guard a.count == 4 || a.count == 5 else { return c.reply.error(Errors.arity("fencing|renew")) }
-            guard let token = Numbers.int64(a[3]), token >= 0 else { return c.reply.error(Errors.notInteger) }
+            guard a.count == 4 || a.count == 5 else { return ctx.reply.error(Errors.arity("fencing|renew")) }
+            guard let token = Numbers.int64(a[3]), token >= 0 else { return ctx.reply.error(Errors.notInteger) }
             var leaseMs = Int64(s.config.fencingLeaseMs)
             if a.count == 5 {
-                guard let asked = Numbers.int64(a[4]), asked > 0 else { return c.reply.error(Errors.notInteger) }
+                guard let asked = Numbers.int64(a[4]), asked > 0 else { return ctx.reply.error(Errors.notInteger) }
                 leaseMs = min(leaseMs, asked)
             }
             let id = a[2].utf8Text
-            guard !id.isEmpty, id.utf8.count <= 64 else { return c.reply.error("ERR invalid sentinel id") }
-            c.reply.integer(s.fencing.renew(id: id, token: token, leaseMs: leaseMs, now: EventLoop.boottimeMs()))
+            guard !id.isEmpty, id.utf8.count <= 64 else { return ctx.reply.error("ERR invalid sentinel id") }
+            ctx.reply.integer(s.fencing.renew(id: id, token: token, leaseMs: leaseMs, now: EventLoop.boottimeMs()))
         case "help":
-            c.reply.helpLines([
+            ctx.reply.helpLines([
                 "FENCING <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "RENEW <sentinel-id> <token> [<lease-ms>]",
                 "    Renew the sentinel's write lease from <token> (the reply of its previous renewal; 0 for a first one).",
@@ -93,7 +93,7 @@ enum FencingCommands {
                 "    Print this help.",
             ])
         default:
-            c.reply.error(Errors.unknownSubcommand(a[1], "fencing"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], "fencing"))
         }
     }
 }

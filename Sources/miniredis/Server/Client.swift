@@ -29,8 +29,13 @@ final class Client: EventHandler {
     var queryPos = 0
     var parser: RESPCommandParser
 
-    // Output.
-    var reply: RESPWriter
+    // Output. The buffer is an object of its own so a command context can write into it
+    // without the client (ReplySink); `reply` reaches it in place.
+    let output = ReplyBuffer()
+    var reply: RESPWriter {
+        get { output.writer }
+        _modify { yield &output.writer }
+    }
     var sentPos = 0
     var inPendingWrites = false
     /// Set when the client passed the soft output limit; cleared when it drains below it.
@@ -81,7 +86,6 @@ final class Client: EventHandler {
         self.authenticated = server.config.requirepass.isEmpty
         self.parser = RESPCommandParser(maxBulkLength: Int(server.config.protoMaxBulkLen))
         self.parser.unauthenticatedLimits = !authenticated
-        self.reply = RESPWriter(protocolVersion: 2)
     }
 
     var db: Database { server.databases[dbIndex] }

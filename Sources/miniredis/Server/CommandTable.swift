@@ -1,5 +1,18 @@
 
-typealias CommandHandler = @Sendable (Server, Client, [[UInt8]]) -> Void
+/// A data command: strings, keys, hashes, lists, sets, sorted sets. It sees only its context.
+typealias DataHandler = @Sendable (inout CommandContext, [[UInt8]]) -> Void
+/// A command about the server or the connection (CONFIG, INFO, REPLICAOF, CLIENT, WAIT, MULTI…):
+/// its context plus explicit handles to the server and the client.
+typealias ServerHandler = @Sendable (inout CommandContext, Server, Client, [[UInt8]]) -> Void
+/// The shape every handler had before contexts: the whole server, replying and marking `dirty`
+/// itself. Kept for the commands not converted yet.
+typealias LegacyHandler = @Sendable (Server, Client, [[UInt8]]) -> Void
+
+enum CommandHandler: Sendable {
+    case data(DataHandler)
+    case server(ServerHandler)
+    case legacy(LegacyHandler)
+}
 
 /// Command flags, with the names COMMAND INFO prints.
 struct CommandFlags: OptionSet, Sendable {
@@ -50,9 +63,10 @@ final class CommandSpec: Sendable {
     let step: Int
     let group: String
     let summary: String
+    let replies: ReplyRule
     let handler: CommandHandler
 
-    init(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: (Int, Int, Int) = (0, 0, 0), group: String, _ summary: String, _ handler: @escaping CommandHandler) {
+    init(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: (Int, Int, Int) = (0, 0, 0), group: String, _ summary: String, replies: ReplyRule = .once, _ handler: CommandHandler) {
         self.name = name
         self.arity = arity
         self.flags = flags
@@ -61,7 +75,12 @@ final class CommandSpec: Sendable {
         self.step = keys.2
         self.group = group
         self.summary = summary
+        self.replies = replies
         self.handler = handler
+    }
+
+    convenience init(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: (Int, Int, Int) = (0, 0, 0), group: String, _ summary: String, _ legacy: @escaping LegacyHandler) {
+        self.init(name, arity, flags, keys: keys, group: group, summary, replies: .varies, .legacy(legacy))
     }
 
     func arityOK(_ count: Int) -> Bool { arity > 0 ? count == arity : count >= -arity }

@@ -94,22 +94,6 @@ extension Server {
         return nil
     }
 
-    /// Calls the handler; a write that changed the dataset is propagated as it was called unless
-    /// the handler chose a different form (`propagateAs`).
-    func call(_ spec: CommandSpec, _ c: Client, _ args: [[UInt8]]) {
-        let dirtyBefore = dirty
-        propagateOverride = nil
-        spec.handler(self, c, args)
-        if spec.flags.contains(.write) && dirty != dirtyBefore {
-            if let override = propagateOverride {
-                for cmd in override { propagate(dbIndex: c.dbIndex, cmd) }
-            } else {
-                propagate(dbIndex: c.dbIndex, args)
-            }
-        }
-        propagateOverride = nil
-    }
-
     /// Queues a command for replicas and the AOF. Commands queued while one top-level command
     /// runs leave together, wrapped in MULTI/EXEC when there are several, so replicas apply
     /// them atomically as Redis 7 does.
@@ -136,53 +120,6 @@ extension Server {
         }
         replication.feed(dbIndex: db, [Array("EXEC".utf8)])
         persistence.feedAOF(dbIndex: db, [Array("EXEC".utf8)])
-    }
-
-    // MARK: Key lookup with expiry
-
-    /// Expires the key if its time has passed. On a master the key is deleted (and a DEL
-    /// propagated); a replica leaves deletion to its master but reports the key as gone to normal
-    /// clients. Returns true when the key is logically expired.
-    @discardableResult
-    func expireIfNeeded(_ db: Database, _ key: Key, client: Client?) -> Bool {
-        guard db.expires.count > 0, let at = db.expireAt(key) else { return false }
-        if client?.kind == .master { return false }
-        guard at <= unixMs else { return false }
-        if !replication.isMaster || writesPaused || isFenced { return true }
-        expireKey(db, key)
-        return true
-    }
-
-    /// The value for a read, counting hits and misses.
-    @inline(__always)
-    func lookupRead(_ c: Client, _ keyBytes: [UInt8]) -> Value? {
-        let key = Key(keyBytes)
-        let db = c.db
-        if expireIfNeeded(db, key, client: c) {
-            stats.keyspaceMisses += 1
-            return nil
-        }
-        if let v = db.dict[key] {
-            stats.keyspaceHits += 1
-            return v
-        }
-        stats.keyspaceMisses += 1
-        return nil
-    }
-
-    /// The value for a write (no hit/miss counting).
-    @inline(__always)
-    func lookupWrite(_ c: Client, _ key: Key) -> Value? {
-        let db = c.db
-        if expireIfNeeded(db, key, client: c) { return nil }
-        return db.dict[key]
-    }
-
-    /// Records a change to a key: invalidates WATCHes and counts toward save rules.
-    @inline(__always)
-    func keyChanged(_ c: Client, _ key: Key, changes: Int64 = 1) {
-        dirty += changes
-        if !c.db.watchers.isEmpty { touchWatched(c.db, key) }
     }
 
     // MARK: WATCH

@@ -7,12 +7,15 @@ extension Server {
     func boot() throws(SystemError) {
         log.notice("oO0OoO0OoO0Oo miniredis is starting oO0OoO0OoO0Oo")
         log.notice("miniredis version=\(ServerInfo.version), bits=64, pid=\(getpid()), just started")
+        for warning in IgnoredDirectives.warnings(config.ignored) { log.warning(warning) }
         if !config.pidfile.isEmpty {
             var text = "\(getpid())\n"
             let fd = open(config.pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd >= 0 {
                 text.withUTF8 { _ = FileIO.writeAll(fd, UnsafeRawBufferPointer($0)) }
                 close(fd)
+            } else {
+                log.warning("Failed to write PID file: \(SystemError.text(errno))")
             }
         }
         try start()

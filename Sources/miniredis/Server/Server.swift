@@ -16,7 +16,6 @@ final class Server {
     var listeners: [Listener] = []
     var nextClientID: Int64 = 1
     let commands = CommandTable.standard
-    var rng = SystemRandomNumberGenerator()
     let runID: String
     let startedAtMs: Int64
     var shuttingDown = false
@@ -38,8 +37,6 @@ final class Server {
     var persistence: Persistence!
     /// Commands to send to replicas and the AOF once the running command returns.
     var pendingPropagation: [(Int, [[UInt8]])] = []
-    /// Set by a handler that propagates a different form of itself (SET EX → SET PXAT).
-    var propagateOverride: [[[UInt8]]]?
 
     /// Commands read while a client's pending replies exceed this stop being read until it
     /// catches up (see Client.readPaused).

@@ -254,9 +254,9 @@ final class Cluster {
                 queue.push(ready, .pump(conn: c, toServer: true))
             case .reply(let client, let value): sendToClient(Int(client.rawValue), value)
             case .notHandled(let client): sendToClient(Int(client.rawValue), .error(Array("ERR unknown command".utf8)))
-            case .publish(let channel, let message):
-                published.append((now, j, channel, message))
-                checker.observe(sentinel: j, channel: channel, message: message, cluster: self)
+            case .publish(let notice):
+                published.append((now, j, notice.channel, notice.message))
+                checker.observe(sentinel: j, notice, cluster: self)
             case .log(_, let line): remember("[\(now)] s\(j) \(line)")
             case .persist(let config): sentinels[j].persisted = config
             case .candidateSelected(_, let replica, let eligible):
@@ -287,7 +287,7 @@ final class Cluster {
         guard sentinels.allSatisfy(\.alive) else { return false }
         let views = announcedMasters()
         guard let a = views.first, views.allSatisfy({ $0 == a }) else { return false }
-        guard sentinels.allSatisfy({ $0.machine!.masters[0].failoverState == .none }) else { return false }
+        guard sentinels.allSatisfy({ $0.machine!.masters[0].failover == nil }) else { return false }
         guard let m = host(at: a), m < nodes.count, nodes[m].alive, nodes[m].role == .master else { return false }
         // With fencing, the master must also be open for writes: sentinels renew its lease.
         if options.fencingQuorum > 0 && !nodes[m].isOpen(nowMs: now) { return false }

@@ -45,34 +45,35 @@ struct InvariantChecker {
         }
     }
 
-    mutating func observe(sentinel j: Int, channel: String, message: String, cluster: Cluster) {
+    /// Reads the machine's typed notices: who was elected and voted for whom in which epoch, and
+    /// which replica was selected and promoted.
+    mutating func observe(sentinel j: Int, _ notice: SentinelNotice, cluster: Cluster) {
         guard let s = cluster.sentinels[j].machine else { return }
-        switch channel {
-        case "+elected-leader":
+        switch notice.kind {
+        case .electedLeader:
             elections += 1
-            let epoch = s.masters[0].failoverEpoch
+            guard let epoch = notice.epoch else { return fail("s\(j) +elected-leader without an epoch") }
             if let other = leaders[epoch], other != s.id {
                 fail("two leaders in epoch \(epoch): \(other) and \(s.id) (s\(j))")
             }
             leaders[epoch] = s.id
-        case "+vote-for-leader":
-            let parts = message.split(separator: " ")
-            guard parts.count >= 2, let epoch = UInt64(parts[parts.count - 1]) else {
-                fail("malformed +vote-for-leader \(message)")
-                return
+        case .voteForLeader:
+            guard let epoch = notice.epoch, let candidate = notice.candidate else {
+                return fail("s\(j) +vote-for-leader without epoch or candidate: \(notice)")
             }
-            let candidate = String(parts[parts.count - 2])
             let key = "\(s.id) \(epoch)"
             if let earlier = votes[key], earlier != candidate {
                 fail("s\(j) voted twice in epoch \(epoch): \(earlier) then \(candidate)")
             }
             votes[key] = candidate
-        case "+promoted-slave":
+        case .selectedSlave:
+            // Right after the candidateSelected action that observeSelection checked.
+            guard let epoch = notice.epoch, let replica = notice.instance?.address else { return }
+            selected["\(s.id) \(epoch)"] = replica
+        case .promotedSlave:
             promotions += 1
-            let parts = message.split(separator: " ")
-            guard parts.count >= 4, let port = Int(parts[3]) else { return }
-            let address = Address(host: String(parts[2]), port: port)
-            let key = "\(s.id) \(s.masters[0].failoverEpoch)"
+            guard let epoch = notice.epoch, let address = notice.instance?.address else { return }
+            let key = "\(s.id) \(epoch)"
             if selected[key] != address {
                 fail("s\(j) promoted \(address) but selected \(selected[key].map(\.description) ?? "nothing")")
             }
@@ -83,7 +84,6 @@ struct InvariantChecker {
     /// The promoted replica must be an eligible candidate with the best priority and, among those,
     /// the highest offset known at selection.
     mutating func observeSelection(sentinel j: Int, replica: Address, eligible: [ReplicaCandidate], cluster: Cluster) {
-        guard let s = cluster.sentinels[j].machine else { return }
         guard let chosen = eligible.first(where: { $0.address == replica }) else {
             fail("s\(j) selected \(replica) which was not eligible")
             return
@@ -93,6 +93,5 @@ struct InvariantChecker {
             fail("s\(j) selected \(chosen) although \(other) was better")
         }
         if chosen.priority == 0 { fail("s\(j) selected a priority-0 replica") }
-        selected["\(s.id) \(s.masters[0].failoverEpoch)"] = replica
     }
 }

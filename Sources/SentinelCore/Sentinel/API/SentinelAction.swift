@@ -16,8 +16,9 @@ public enum SentinelAction: Sendable, CustomStringConvertible {
     case close(LinkID)
     /// Send one command on an open link (RESP array of bulk strings).
     case send(LinkID, [String])
-    /// Publish to the sentinel's own pub/sub clients: channel is the event type ("+sdown").
-    case publish(channel: String, message: String)
+    /// Publish to the sentinel's own pub/sub clients `notice.message` on `notice.channel`, the
+    /// event type ("+sdown"). The notice says the same as data.
+    case publish(SentinelNotice)
     case log(LogLevel, String)
     /// Write this state to the config file (see the ordering contract above).
     case persist(SentinelConfig)
@@ -40,7 +41,7 @@ public enum SentinelAction: Sendable, CustomStringConvertible {
         case .connect(let l): return "connect \(l)"
         case .close(let l): return "close \(l)"
         case .send(let l, let args): return "send \(l): \(args.joined(separator: " "))"
-        case .publish(let ch, let msg): return "publish \(ch) \(msg)"
+        case .publish(let n): return "publish \(n.channel) \(n.message)"
         case .log(let level, let msg): return "log \(level) \(msg)"
         case .persist(let c): return "persist epoch=\(c.currentEpoch) masters=\(c.masters.count)"
         case .runScript(let j): return "run-script #\(j.id.rawValue) \(j.path) \(j.args.joined(separator: " "))"

@@ -16,7 +16,7 @@ extension Sentinel {
         add("flags", flags(path))
         add("link-pending-commands", Int64(inst.link.pendingCommands))
         add("link-refcount", 1)
-        if inst.role == .master && m.failoverInProgress { add("failover-state", m.failoverState.description) }
+        if inst.role == .master, let run = m.failover { add("failover-state", run.phase.name) }
         add("last-ping-sent", inst.link.actPingMs.map { now - $0 } ?? 0)
         add("last-ok-ping-reply", now - inst.link.lastAvailMs)
         add("last-ping-reply", now - inst.link.lastPongMs)

@@ -47,9 +47,10 @@ extension Sentinel {
         case "remove":
             guard rest.count == 1 else { return .wrongArity("sentinel|remove") }
             guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
-            event(.warning, "-monitor", .master(m), now: now)
+            event(.warning, .monitorRemoved, .master(m), now: now)
             for p in paths(of: m) { closeAllLinks(of: self[p]) }
             masters.remove(at: m)
+            reindex()
             needsPersist = true
             return .ok
         case "set":
@@ -111,25 +112,20 @@ extension Sentinel {
     mutating func resetMasters(matching pattern: String, now: MonotonicMs) -> Int {
         var count = 0
         for m in masters.indices where Glob.match(pattern, masters[m].name, caseInsensitive: true) {
-            if masters[m].failoverState >= .reconfSlaves {
+            if masters[m].failover?.promotionConfirmed == true {
                 // Past the promotion the new master exists; finishing the switch is the safe reset.
-                masters[m].failoverState = .updateConfig
                 switchToPromotedReplica(m, now: now)
             }
-            cancelSwitchover(m)
-            masters[m].electedAtMs = nil
+            endFailover(m, .reset, now: now)
             for p in paths(of: m) { closeAllLinks(of: self[p]) }
             let address = masters[m].node.address
             masters[m].replicas = []
             masters[m].sentinels = []
             masters[m].node = InstanceState(role: .master, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
-            masters[m].failoverState = .none
+            reindex()
             masters[m].odownSinceMs = nil
-            masters[m].promotedAddress = nil
-            masters[m].forceFailover = false
-            masters[m].freshInfoRequestedMs = nil
             masters[m].leader = nil
-            event(.warning, "+reset-master", .master(m), now: now)
+            event(.warning, .resetMaster, .master(m), now: now)
             count += 1
         }
         if count > 0 { needsPersist = true }
@@ -144,8 +140,7 @@ extension Sentinel {
             return .err("NOGOODSLAVE No suitable replica to promote")
         }
         log(.warning, "Executing user requested FAILOVER of '\(masters[m].name)'")
-        startFailover(m, now: now)
-        masters[m].forceFailover = true
+        startFailover(m, forced: true, now: now)
         return .ok
     }
 
@@ -155,7 +150,7 @@ extension Sentinel {
         let usable = 1 + masters[m].sentinels.filter { !$0.isSubjectivelyDown && !$0.link.disconnected }.count
         var problems: [String] = []
         if usable < masters[m].quorum { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master") }
-        if usable < voters / 2 + 1 { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover") }
+        if usable < Quorum.majority(of: voters) { problems.append("\(usable) usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover") }
         if problems.isEmpty {
             return .simple("OK \(usable) usable Sentinels. Quorum and failover authorization can be reached")
         }
@@ -179,7 +174,8 @@ extension Sentinel {
         config.downAfterMs = timers.defaultDownAfterMs
         config.failoverTimeoutMs = timers.defaultFailoverTimeoutMs
         masters.append(MasterState(config: config, now: now))
-        event(.warning, "+monitor", .master(masters.count - 1), "quorum \(quorum)", now: now)
+        reindex()
+        event(.warning, .monitor, .master(masters.count - 1), "quorum \(quorum)", now: now)
         needsPersist = true
         return .ok
     }

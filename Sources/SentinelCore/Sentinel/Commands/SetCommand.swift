@@ -65,6 +65,7 @@ extension Sentinel {
         }
         let authChanged = master.authPass != masters[m].authPass || master.authUser != masters[m].authUser
         masters[m] = master
+        reindex()
         if authChanged {
             // New credentials only apply to new connections.
             for p in paths(of: m) where !p.isSentinel {
@@ -74,7 +75,7 @@ extension Sentinel {
         }
         for (option, value) in changes {
             let shown = option.contains("pass") ? "******" : value
-            event(.warning, "+set", .master(m), "\(option) \(shown)", now: now)
+            event(.warning, .set, .master(m), "\(option) \(shown)", now: now)
         }
         needsPersist = true
         return .ok

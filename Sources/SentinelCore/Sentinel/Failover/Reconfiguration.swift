@@ -20,14 +20,14 @@ extension Sentinel {
 
     /// Redis's sentinelFailoverReconfNextSlave: at most parallel-syncs replicas syncing at a time.
     mutating func failoverReconfNextSlave(_ m: Int, now: MonotonicMs) {
-        guard let promoted = masters[m].promotedAddress else { return }
+        guard let promoted = masters[m].failover?.promoted else { return }
         // A replica that got SLAVEOF but never started syncing is given up on, so one broken
         // replica cannot hold the failover. Checked for every replica before counting the ones in
         // progress: Redis checks inside the sending loop, which does not run while parallel-syncs
         // replicas are in progress, so with parallel-syncs 1 a stuck replica never times out there.
         for r in masters[m].replicas.indices where masters[m].replicas[r].reconf == .sent
             && now - masters[m].replicas[r].reconfSentMs > timers.slaveReconfTimeoutMs {
-            event(.notice, "-slave-reconf-sent-timeout", .replica(m, r), now: now)
+            event(.notice, .slaveReconfSentTimeout, .replica(m, r), now: now)
             masters[m].replicas[r].reconf = .done
         }
         var inProgress = masters[m].replicas.filter { $0.reconf == .sent || $0.reconf == .inProgress }.count
@@ -39,7 +39,7 @@ extension Sentinel {
             if sendSlaveOf(.replica(m, r), to: promoted) {
                 masters[m].replicas[r].reconf = .sent
                 masters[m].replicas[r].reconfSentMs = now
-                event(.notice, "+slave-reconf-sent", .replica(m, r), now: now)
+                event(.notice, .slaveReconfSent, .replica(m, r), now: now)
                 inProgress += 1
             }
         }
@@ -54,21 +54,22 @@ extension Sentinel {
             !$0.promoted && $0.reconf != .done && !$0.isSubjectivelyDown
         }.count
         var timedOut = false
-        if now - masters[m].failoverStateChangeMs > masters[m].failoverTimeoutMs {
+        if failoverPhaseAgeMs(m, now: now) > masters[m].failoverTimeoutMs {
             notReconfigured = 0
             timedOut = true
-            event(.warning, "+failover-end-for-timeout", .master(m), now: now)
+            event(.warning, .failoverEndForTimeout, .master(m), now: now)
         }
         guard notReconfigured == 0 else { return }
-        event(.warning, "+failover-end", .master(m), now: now)
-        setFailoverState(m, .updateConfig, now: now)
-        guard timedOut, let promoted = masters[m].promotedAddress else { return }
+        event(.warning, .failoverEnd, .master(m), now: now)
+        guard let promoted = masters[m].failover?.promoted else { return }
+        advanceFailover(m, to: .updateConfig(promoted: promoted), now: now)
+        guard timedOut else { return }
         for r in masters[m].replicas.indices {
             let replica = masters[m].replicas[r]
             if replica.promoted || replica.reconf == .done || replica.reconf == .sent { continue }
             if sendSlaveOf(.replica(m, r), to: promoted) {
                 masters[m].replicas[r].reconf = .sent
-                event(.notice, "+slave-reconf-sent-be", .replica(m, r), now: now)
+                event(.notice, .slaveReconfSentBestEffort, .replica(m, r), now: now)
             }
         }
     }

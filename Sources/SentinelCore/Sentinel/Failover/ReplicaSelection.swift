@@ -95,7 +95,7 @@ extension Sentinel {
     /// least M + k - N come from nodes that hold it, so the (M + k - N)-th highest fresh offset is
     /// a floor every acknowledged write lies under; with fewer answers there is no floor (nil).
     static func acknowledgedFloor(freshOffsets: [Int64], dataNodes n: Int) -> (answered: Int, needed: Int, floor: Int64?) {
-        let majority = n / 2 + 1
+        let majority = Quorum.majority(of: n)
         let needed = n - majority + 1
         let k = freshOffsets.count
         guard k >= needed else { return (k, needed, nil) }
@@ -103,11 +103,19 @@ extension Sentinel {
     }
 
     mutating func failoverSelectSlave(_ m: Int, now: MonotonicMs) {
-        if masters[m].freshInfoRequestedMs == nil {
+        guard let run = masters[m].failover, case .selectSlave(let round) = run.phase else { return }
+        let freshFromSeq: UInt64
+        if let round {
+            if masters[m].replicas.contains(where: { $0.freshInfoAskedMs != nil }),
+               now - round.requestedMs < timers.freshInfoTimeoutMs {
+                return
+            }
+            freshFromSeq = round.firstSeq
+        } else {
             // Write fencing: the old master must be fenced before its replicas' offsets are read.
             if fenceWaitRemainingMs(m, now: now) > 0 { return }
-            masters[m].freshInfoRequestedMs = now
-            masters[m].freshInfoSeq = infoSeq + 1
+            freshFromSeq = infoSeq + 1
+            advanceFailover(m, to: .selectSlave(freshInfo: .init(requestedMs: now, firstSeq: freshFromSeq)), now: now)
             // With fencing every reachable replica's offset counts, even one that cannot be chosen.
             let askAll = fencingLeaseMs(m) > 0
             var asked = 0
@@ -120,12 +128,8 @@ extension Sentinel {
                 }
             }
             if asked > 0 { return }
-        } else if let requested = masters[m].freshInfoRequestedMs,
-                  masters[m].replicas.contains(where: { $0.freshInfoAskedMs != nil }),
-                  now - requested < timers.freshInfoTimeoutMs {
-            return
         }
-        var selection = selectReplica(m, freshFromSeq: masters[m].freshInfoSeq, now: now)
+        var selection = selectReplica(m, freshFromSeq: freshFromSeq, now: now)
         // Fresh offsets are an improvement on Redis, not a new way to fail: if no candidate
         // answered in time (a loaded host), choose on the last INFO as Redis does. Not with
         // fencing, whose guarantee needs offsets read after the old master was fenced.
@@ -137,7 +141,7 @@ extension Sentinel {
             }
         }
         for r in masters[m].replicas.indices { masters[m].replicas[r].freshInfoAskedMs = nil }
-        masters[m].freshInfoRequestedMs = nil
+        advanceFailover(m, to: .selectSlave(freshInfo: nil), now: now)
         for (r, reason) in selection.rejected {
             let address = masters[m].replicas[r].address
             out.append(.candidateRejected(master: masters[m].name, replica: address, reason: reason))
@@ -148,19 +152,18 @@ extension Sentinel {
             // master that is alive but fenced), asked again every fresh-info round, within
             // failover-timeout. If the writes it lacks are only on a priority-0 replica or the
             // dead master, it never will: promoting it could lose acknowledged writes.
-            if selection.behindFloor && now - masters[m].failoverStateChangeMs < masters[m].failoverTimeoutMs {
+            if selection.behindFloor && failoverPhaseAgeMs(m, now: now) < masters[m].failoverTimeoutMs {
                 return
             }
-            event(.warning, "-failover-abort-no-good-slave", .master(m), now: now)
-            abortFailover(m, now: now)
+            event(.warning, .failoverAbortNoGoodSlave, .master(m), now: now)
+            endFailover(m, .aborted, now: now)
             return
         }
         let address = masters[m].replicas[chosen].address
         out.append(.candidateSelected(master: masters[m].name, replica: address, eligible: selection.eligible))
-        event(.warning, "+selected-slave", .replica(m, chosen), now: now)
+        event(.warning, .selectedSlave, .replica(m, chosen), now: now)
         masters[m].replicas[chosen].promoted = true
-        masters[m].promotedAddress = address
-        setFailoverState(m, .sendSlaveofNoOne, now: now)
-        event(.notice, "+failover-state-send-slaveof-noone", .replica(m, chosen), now: now)
+        advanceFailover(m, to: .sendSlaveofNoOne(promoted: address, switchover: nil), now: now)
+        event(.notice, .failoverStateSendSlaveofNoOne, .replica(m, chosen), now: now)
     }
 }

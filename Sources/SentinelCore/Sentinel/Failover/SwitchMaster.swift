@@ -3,16 +3,16 @@
 extension Sentinel {
     mutating func switchToPromotedReplica(_ m: Int, now: MonotonicMs) {
         let old = masters[m].node.address
-        let new = masters[m].promotedAddress ?? old
-        event(.warning, "+switch-master", .master(m), "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", bare: true, now: now)
+        let new = masters[m].failover?.promoted ?? old
+        event(.warning, .switchMaster, .master(m), "\(masters[m].name) \(old.host) \(old.port) \(new.host) \(new.port)", bare: true,
+              epoch: masters[m].configEpoch, now: now)
         resetMasterAndChangeAddress(m, to: new, now: now)
     }
 
     /// Redis's sentinelResetMasterAndChangeAddress: the master becomes `new`; its replicas and the old
     /// master are known as replicas of it; links are reopened; peers are kept.
     mutating func resetMasterAndChangeAddress(_ m: Int, to new: Address, now: MonotonicMs) {
-        cancelSwitchover(m)
-        masters[m].electedAtMs = nil
+        endFailover(m, .switched, now: now)
         let old = masters[m].node.address
         var addresses = masters[m].replicas.map(\.address).filter { !$0.matches(host: new.host, port: new.port) }
         if !old.matches(host: new.host, port: new.port) && !addresses.contains(old) { addresses.append(old) }
@@ -31,20 +31,16 @@ extension Sentinel {
             r.formerMaster = a == old
             return r
         }
-        masters[m].failoverState = .none
-        masters[m].failoverStateChangeMs = now
-        masters[m].failoverStartMs = nil
+        reindex()
+        masters[m].nextFailoverGate = nil
         masters[m].odownSinceMs = nil
-        masters[m].forceFailover = false
-        masters[m].promotedAddress = nil
-        masters[m].freshInfoRequestedMs = nil
         masters[m].leader = nil
         for s in masters[m].sentinels.indices {
             masters[m].sentinels[s].masterDownReported = false
             masters[m].sentinels[s].leader = nil
         }
         needsPersist = true
-        for r in masters[m].replicas.indices { event(.notice, "+slave", .replica(m, r), now: now) }
+        for r in masters[m].replicas.indices { event(.notice, .slave, .replica(m, r), now: now) }
         for p in paths(of: m) where !(p.isSentinel) { reconnect(p, now: now) }
     }
 }

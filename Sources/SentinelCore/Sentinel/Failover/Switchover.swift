@@ -15,8 +15,9 @@ struct SwitchoverState: Sendable {
 extension Sentinel {
     /// Called at SEND_SLAVEOF_NOONE: true when the promotion may be sent now.
     mutating func switchoverReady(_ m: Int, promoted p: Int, now: MonotonicMs) -> Bool {
-        guard masters[m].forceFailover else { return true }
-        guard let sw = masters[m].switchover else {
+        guard let run = masters[m].failover, run.forced,
+              case .sendSlaveofNoOne(let promoted, let current) = run.phase else { return true }
+        guard let sw = current else {
             let master = masters[m].node
             // An unreachable master cannot be paused: a plain forced failover, as in Redis.
             guard master.link.command.isConnected, !master.isSubjectivelyDown else { return true }
@@ -25,21 +26,22 @@ extension Sentinel {
             let pauseMs = min(masters[m].failoverTimeoutMs, SentinelLimits.switchoverCatchUpMs) + masters[m].failoverTimeoutMs
             send(.master(m), .command, ["CLIENT", "PAUSE", String(pauseMs), "WRITE"], expect: .switchoverPause)
             send(.master(m), .command, ["INFO"], expect: .info)
-            masters[m].switchover = SwitchoverState(pausedAtMs: now, infoSeq: infoSeq)
-            event(.notice, "+switchover-pause-writes", .master(m), now: now)
+            let paused = SwitchoverState(pausedAtMs: now, infoSeq: infoSeq)
+            advanceFailover(m, to: .sendSlaveofNoOne(promoted: promoted, switchover: paused), now: now)
+            event(.notice, .switchoverPauseWrites, .master(m), now: now)
             return false
         }
         var state = sw
         let master = masters[m].node
         if state.targetOffset == nil, master.answeredInfoSeq >= sw.infoSeq {
             state.targetOffset = master.masterReplOffset
-            masters[m].switchover = state
+            advanceFailover(m, to: .sendSlaveofNoOne(promoted: promoted, switchover: state), now: now)
         }
         if let target = state.targetOffset {
             let replica = masters[m].replicas[p]
             // The same history as the paused master, or the offset means nothing.
             if replica.answeredInfoSeq > sw.infoSeq, replica.replID == master.replID, replica.replOffset >= target {
-                event(.notice, "+switchover-replica-in-sync", .replica(m, p), "offset \(replica.replOffset)", now: now)
+                event(.notice, .switchoverReplicaInSync, .replica(m, p), "offset \(replica.replOffset)", now: now)
                 return true
             }
             if !replica.link.command.pending.contains(.info) {
@@ -48,8 +50,8 @@ extension Sentinel {
         }
         // The replica could not catch up: give the master its writes back and stay as we were.
         if now - sw.pausedAtMs > min(masters[m].failoverTimeoutMs, SentinelLimits.switchoverCatchUpMs) {
-            event(.warning, "-failover-abort-switchover-timeout", .master(m), now: now)
-            abortFailover(m, now: now)
+            event(.warning, .failoverAbortSwitchoverTimeout, .master(m), now: now)
+            endFailover(m, .aborted, now: now)
         }
         return false
     }
@@ -57,26 +59,17 @@ extension Sentinel {
     /// After the promotion is confirmed: the old master follows the new one (the transaction
     /// closes its paused clients) and is unpaused.
     mutating func finishSwitchover(_ m: Int, to promoted: Address, now: MonotonicMs) {
-        guard masters[m].switchover != nil else { return }
         if sendSlaveOf(.master(m), to: promoted) {
             send(.master(m), .command, ["CLIENT", "UNPAUSE"], expect: .ignored)
-            event(.notice, "+switchover-demoted-old-master", .master(m), now: now)
+            event(.notice, .switchoverDemotedOldMaster, .master(m), now: now)
         }
-        masters[m].switchover = nil
     }
 
     /// The master refused CLIENT PAUSE (Redis < 6.2, ACL, a renamed command): it keeps accepting
     /// writes, so promoting now could lose them. Give up.
     mutating func switchoverPauseReply(_ value: RESPValue, _ m: Int, now: MonotonicMs) {
-        guard value.isError, masters[m].switchover != nil, masters[m].failoverState == .sendSlaveofNoOne else { return }
-        event(.warning, "-failover-abort-switchover-pause-refused", .master(m), value.text ?? "", now: now)
-        abortFailover(m, now: now)
-    }
-
-    /// On abort: unpause the master if we paused it.
-    mutating func cancelSwitchover(_ m: Int) {
-        guard masters[m].switchover != nil else { return }
-        send(.master(m), .command, ["CLIENT", "UNPAUSE"], expect: .ignored)
-        masters[m].switchover = nil
+        guard value.isError, case .sendSlaveofNoOne(_, _?)? = masters[m].failover?.phase else { return }
+        event(.warning, .failoverAbortSwitchoverPauseRefused, .master(m), value.text ?? "", now: now)
+        endFailover(m, .aborted, now: now)
     }
 }

@@ -12,10 +12,10 @@ extension Sentinel {
         if odown && masters[m].odownSinceMs == nil {
             masters[m].odownSinceMs = now
             masters[m].node.lastDownStartMs = now
-            event(.warning, "+odown", .master(m), "#quorum \(votes)/\(masters[m].quorum)", now: now)
+            event(.warning, .odown, .master(m), "#quorum \(votes)/\(masters[m].quorum)", now: now)
         } else if !odown && masters[m].odownSinceMs != nil {
             masters[m].odownSinceMs = nil
-            event(.warning, "-odown", .master(m), now: now)
+            event(.warning, .odownEnded, .master(m), now: now)
         }
     }
 
@@ -62,10 +62,13 @@ extension Sentinel {
         // for exactly this.
         guard !isInTilt else { return }
         checkObjectivelyDown(m, now: now)
-        if masters[m].failoverState == .none {
+        switch masters[m].failover?.phase {
+        case nil:
             if startFailoverIfNeeded(m, now: now) { askMasterStateToOtherSentinels(m, force: true, now: now) }
-        } else if masters[m].failoverState == .waitStart {
+        case .waitStart?:
             failoverStateMachine(m, now: now)
+        default:
+            break
         }
     }
 }

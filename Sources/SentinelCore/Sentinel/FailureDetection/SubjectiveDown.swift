@@ -2,6 +2,7 @@
 /// sentinelCheckSubjectivelyDown).
 extension Sentinel {
     mutating func checkSubjectivelyDown(_ path: InstancePath, now: MonotonicMs) {
+        // A snapshot to judge from, read again after a close; changes are made in place.
         var inst = self[path]
         var elapsedMs: Int64 = 0
         if let act = inst.link.actPingMs {
@@ -39,16 +40,14 @@ extension Sentinel {
         let leaseWithheld = inst.role == .master && leaseWithheldTooLong(path.master, now: now)
         if elapsedMs > inst.downAfterMs || masterClaimsReplica || rebootTooLong || leaseWithheld {
             if inst.sdownSinceMs == nil {
-                inst.sdownSinceMs = now
-                inst.lastDownStartMs = now
-                self[path] = inst
-                event(.warning, "+sdown", path, now: now)
+                self[path].sdownSinceMs = now
+                self[path].lastDownStartMs = now
+                event(.warning, .sdown, path, now: now)
             }
         } else if inst.sdownSinceMs != nil {
-            inst.sdownSinceMs = nil
-            inst.scriptKillSent = false
-            self[path] = inst
-            event(.warning, "-sdown", path, now: now)
+            self[path].sdownSinceMs = nil
+            self[path].scriptKillSent = false
+            event(.warning, .sdownEnded, path, now: now)
         }
     }
 }

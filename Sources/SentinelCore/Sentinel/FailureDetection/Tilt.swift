@@ -9,7 +9,7 @@ extension Sentinel {
         if deltaMs < 0 || deltaMs > timers.tiltTriggerMs {
             tiltSinceMs = now
             tiltSinceWallMs = wallClockMs
-            event(.warning, "+tilt", nil, "#tilt mode entered", now: now)
+            event(.warning, .tilt, nil, "#tilt mode entered", now: now)
         }
     }
 
@@ -18,7 +18,7 @@ extension Sentinel {
         guard let since = tiltSinceMs else { return false }
         if now - since < timers.tiltPeriodMs { return true }
         tiltSinceMs = nil
-        event(.warning, "-tilt", nil, "#tilt mode exited", now: now)
+        event(.warning, .tiltEnded, nil, "#tilt mode exited", now: now)
         return false
     }
 }

@@ -102,7 +102,7 @@ extension Sentinel {
     /// Rule 4: how long the leader must still wait before reading offsets (0: go on).
     func fenceWaitRemainingMs(_ m: Int, now: MonotonicMs) -> Int64 {
         let leaseMs = fencingLeaseMs(m)
-        guard leaseMs > 0, !masters[m].forceFailover, let elected = masters[m].electedAtMs else { return 0 }
+        guard leaseMs > 0, !masters[m].forceFailover, let elected = masters[m].failover?.electedAtMs else { return 0 }
         // A small margin for the rates of two monotonic clocks and the tick.
         let until = elected + leaseMs + leaseMs / 16 + 10
         return max(0, until - now)

@@ -23,26 +23,15 @@ struct MasterState: Sendable {
     var leaderEpoch: UInt64
 
     var odownSinceMs: MonotonicMs?
-    var failoverState: FailoverState = .none
-    var failoverEpoch: UInt64 = 0
-    var failoverStateChangeMs: MonotonicMs = 0
-    /// Start of the last failover attempt (or "do not start before" after voting for another), with
-    /// Redis's random desync added.
-    var failoverStartMs: MonotonicMs?
-    var failoverDelayLoggedMs: MonotonicMs?
-    /// Not in Redis: when the leader asked the candidates for a fresh INFO at SELECT_SLAVE.
-    var freshInfoRequestedMs: MonotonicMs?
-    /// The first INFO sequence number that counts as fresh for that selection.
-    var freshInfoSeq: UInt64 = 0
-    var forceFailover = false
-    /// The replica chosen at SELECT_SLAVE, by address.
-    var promotedAddress: Address?
-    /// When this sentinel was elected leader of the running failover.
-    var electedAtMs: MonotonicMs?
+    /// Our failover attempt, while one runs.
+    var failover: FailoverRun?
+    /// Outlives the runs: when our next failover may start (after our last attempt, or after voting
+    /// for another candidate). nil until then, and again after the master's address changes.
+    var nextFailoverGate: NextFailoverGate?
+    /// The gate the "Next failover delay" warning was last logged for (logged once per gate).
+    var delayLoggedFor: NextFailoverGate?
     /// Write fencing: our lease renewals (docs/fencing.md).
     var lease = LeaseState()
-    /// A coordinated switchover (SENTINEL FAILOVER on a reachable master) in progress.
-    var switchover: SwitchoverState?
 
     init(config: MasterConfig, now: MonotonicMs) {
         name = config.name
@@ -60,19 +49,23 @@ struct MasterState: Sendable {
         leaderEpoch = config.leaderEpoch
     }
 
-    var failoverInProgress: Bool { failoverState != .none }
+    var failoverInProgress: Bool { failover != nil }
+    /// SENTINEL FAILOVER is running (no election, no fencing waits).
+    var forceFailover: Bool { failover?.forced ?? false }
+    /// A coordinated switchover (SENTINEL FAILOVER on a reachable master) in progress.
+    var switchover: SwitchoverState? { failover?.switchover }
     var isObjectivelyDown: Bool { odownSinceMs != nil }
 
     func replicaIndex(_ address: Address) -> Int? {
         replicas.firstIndex { $0.address.matches(host: address.host, port: address.port) }
     }
 
-    var promotedIndex: Int? { promotedAddress.flatMap { replicaIndex($0) } }
+    var promotedIndex: Int? { failover?.promoted.flatMap { replicaIndex($0) } }
 
     /// The master address clients should use: the promoted replica once the failover reached the
     /// replica reconfiguration stage (the promotion is then confirmed), else the master.
     var currentAddress: Address {
-        if failoverState >= .reconfSlaves, let p = promotedAddress { return p }
+        if let run = failover, run.promotionConfirmed, let p = run.promoted { return p }
         return node.address
     }
 

@@ -29,22 +29,24 @@ extension Sentinel {
                 closeAllLinks(of: masters[m].sentinels[moved])
                 masters[m].sentinels[moved].address = address
                 masters[m].sentinels[moved].link = InstanceLink(hasPubsub: false, now: now)
-                event(.notice, "+sentinel-address-switch", .master(m), "ip \(address.host) port \(address.port) for \(hello.runID)", now: now)
+                reindex()
+                event(.notice, .sentinelAddressSwitch, .master(m), "ip \(address.host) port \(address.port) for \(hello.runID)", now: now)
                 s = moved
             } else {
                 // Another run id at this address: that entry is stale (a restarted peer with a new
                 // id, or a copy of a config file); the address belongs to the newcomer.
                 if let stale = masters[m].sentinels.firstIndex(where: { $0.address == address }) {
-                    event(.notice, "+sentinel-invalid-addr", .sentinel(m, stale), now: now)
+                    event(.notice, .sentinelInvalidAddr, .sentinel(m, stale), now: now)
                     closeAllLinks(of: masters[m].sentinels[stale])
                     masters[m].sentinels.remove(at: stale)
+                    reindex()
                 }
                 guard masters[m].sentinels.count < SentinelLimits.maxKnownSentinelsPerMaster else { return }
                 var peer = InstanceState(role: .sentinel, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
                 peer.runID = hello.runID
                 masters[m].sentinels.append(peer)
                 s = masters[m].sentinels.count - 1
-                event(.notice, "+sentinel", .sentinel(m, s!), now: now)
+                event(.notice, .sentinel, .sentinel(m, s!), now: now)
             }
             needsPersist = true
         }
@@ -53,7 +55,7 @@ extension Sentinel {
         if hello.currentEpoch > currentEpoch {
             currentEpoch = hello.currentEpoch
             needsPersist = true
-            event(.warning, "+new-epoch", .master(m), String(currentEpoch), bare: true, now: now)
+            event(.warning, .newEpoch, .master(m), String(currentEpoch), bare: true, epoch: currentEpoch, now: now)
         }
 
         if masters[m].configEpoch < hello.masterConfigEpoch {
@@ -66,9 +68,10 @@ extension Sentinel {
             let current = masters[m].currentAddress
             if !current.matches(host: hello.masterIP, port: hello.masterPort) || masters[m].failoverInProgress {
                 let new = Address(host: hello.masterIP, port: hello.masterPort)
-                event(.warning, "+config-update-from", .sentinel(m, s!), now: now)
-                event(.warning, "+switch-master", .master(m),
-                      "\(masters[m].name) \(current.host) \(current.port) \(new.host) \(new.port)", bare: true, now: now)
+                event(.warning, .configUpdateFrom, .sentinel(m, s!), epoch: masters[m].configEpoch, now: now)
+                event(.warning, .switchMaster, .master(m),
+                      "\(masters[m].name) \(current.host) \(current.port) \(new.host) \(new.port)", bare: true,
+                      epoch: masters[m].configEpoch, now: now)
                 callClientReconfigScript(m, role: "observer", state: "start", from: current, to: new, now: now)
                 // A failover of ours that lost to a newer configuration is superseded.
                 resetMasterAndChangeAddress(m, to: new, now: now)

@@ -4,16 +4,50 @@ extension Sentinel {
     mutating func refreshInfo(_ path: InstancePath, _ text: String, now: MonotonicMs) {
         let report = InfoReport.parse(text)
         let m = path.master
-        var inst = self[path]
+        let (rebooted, roleChanged) = Self.record(report, text, in: &self[path],
+                                                  freshFromSeq: masters[m].failover?.freshInfo?.firstSeq,
+                                                  watchReboots: masters[m].masterRebootDownAfterPeriodMs > 0, now: now)
+        let role = self[path].role
+
+        if rebooted { event(.notice, .reboot, path, now: now) }
+        if roleChanged, let reported = report.role {
+            event(.verbose, reported == role ? .roleChange : .roleChangeIncoherent, path,
+                  "new reported role is \(reported == .master ? "master" : "slave")", now: now)
+        }
+        if role == .master && report.role == .master {
+            discoverReplicas(m, report.replicas, now: now)
+        }
+
+        // In TILT the state is refreshed but nothing is acted upon: our timers cannot be trusted.
+        if isInTilt { return }
+
+        if role == .replica, report.role == .master {
+            replicaReportsMaster(path, now: now)
+        }
+        if role == .replica, report.role == .replica {
+            replicaReportsReplica(path, now: now)
+        }
+        switch masters[m].failover?.phase {
+        case .selectSlave?, .sendSlaveofNoOne(_, _?)?:
+            failoverStateMachine(m, now: now)
+        default:
+            break
+        }
+    }
+
+    /// What an INFO reply says about the instance, recorded in place. Returns whether it rebooted
+    /// (a new run id) and whether its reported role changed.
+    static func record(_ report: InfoReport, _ text: String, in inst: inout InstanceState, freshFromSeq: UInt64?,
+                       watchReboots: Bool, now: MonotonicMs) -> (rebooted: Bool, roleChanged: Bool) {
         inst.lastInfo = text
         inst.infoRefreshMs = now
         // Only the answer to the fresh INFO itself (or a later one) ends the wait for it.
-        if inst.answeredInfoSeq >= masters[m].freshInfoSeq { inst.freshInfoAskedMs = nil }
+        if let seq = freshFromSeq, inst.answeredInfoSeq >= seq { inst.freshInfoAskedMs = nil }
         var rebooted = false
         if let run = report.runID, inst.runID != run {
             rebooted = inst.runID != nil
             inst.runID = run
-            if inst.role == .master && masters[m].masterRebootDownAfterPeriodMs > 0 && rebooted {
+            if inst.role == .master && watchReboots && rebooted {
                 inst.rebootSinceMs = now
             }
         }
@@ -43,31 +77,7 @@ extension Sentinel {
             roleChanged = true
         }
         if report.role == .replica && inst.formerMaster { inst.formerMaster = false }
-        self[path] = inst
-
-        if rebooted { event(.notice, "+reboot", path, now: now) }
-        if roleChanged, let role = report.role {
-            let coherent = role == inst.role
-            event(.verbose, coherent ? "+role-change" : "-role-change", path,
-                  "new reported role is \(role == .master ? "master" : "slave")", now: now)
-        }
-        if inst.role == .master && report.role == .master {
-            discoverReplicas(m, report.replicas, now: now)
-        }
-
-        // In TILT the state is refreshed but nothing is acted upon: our timers cannot be trusted.
-        if isInTilt { return }
-
-        if inst.role == .replica, report.role == .master {
-            replicaReportsMaster(path, now: now)
-        }
-        if inst.role == .replica, report.role == .replica {
-            replicaReportsReplica(path, now: now)
-        }
-        if masters[m].failoverState == .selectSlave
-            || (masters[m].failoverState == .sendSlaveofNoOne && masters[m].switchover != nil) {
-            failoverStateMachine(m, now: now)
-        }
+        return (rebooted, roleChanged)
     }
 
     /// New replicas listed by a master are added (+slave) and persisted.
@@ -77,7 +87,7 @@ extension Sentinel {
             guard !masters[m].node.address.matches(host: address.host, port: address.port) else { continue }
             masters[m].replicas.append(
                 InstanceState(role: .replica, address: address, downAfterMs: masters[m].node.downAfterMs, now: now))
-            event(.notice, "+slave", .replica(m, masters[m].replicas.count - 1), now: now)
+            event(.notice, .slave, .replica(m, masters[m].replicas.count - 1), now: now)
             needsPersist = true
         }
     }
@@ -85,7 +95,7 @@ extension Sentinel {
     mutating func replicaReportsMaster(_ path: InstancePath, now: MonotonicMs) {
         let m = path.master
         let inst = self[path]
-        if inst.promoted && masters[m].failoverState == .waitPromotion {
+        if inst.promoted, case .waitPromotion? = masters[m].failover?.phase {
             promotionConfirmed(m, path, now: now)
             return
         }
@@ -99,7 +109,7 @@ extension Sentinel {
         guard inst.formerMaster || patient else { return }
         let target = masters[m].node.address
         if sendSlaveOf(path, to: target) {
-            event(.notice, "+convert-to-slave", path, now: now)
+            event(.notice, .convertToSlave, path, now: now)
         }
     }
 
@@ -115,20 +125,20 @@ extension Sentinel {
             let waitMs = masters[m].failoverTimeoutMs
             if masterLooksSane(m, now: now), noDownFor(inst, waitMs, now: now),
                now - inst.replicaConfChangeMs > waitMs, sendSlaveOf(path, to: master) {
-                event(.notice, "+fix-slave-config", path, now: now)
+                event(.notice, .fixSlaveConfig, path, now: now)
             }
         }
         guard inst.reconf == .sent || inst.reconf == .inProgress,
-              let promoted = masters[m].promotedAddress else { return }
+              let promoted = masters[m].failover?.promoted else { return }
         let pointsAtPromoted = inst.reportedMasterPort == promoted.port
             && inst.reportedMasterHost.map { promoted.matches(host: $0, port: promoted.port) } == true
         if inst.reconf == .sent && pointsAtPromoted {
             self[path].reconf = .inProgress
-            event(.notice, "+slave-reconf-inprog", path, now: now)
+            event(.notice, .slaveReconfInProgress, path, now: now)
         }
         if self[path].reconf == .inProgress && inst.masterLinkUp && pointsAtPromoted {
             self[path].reconf = .done
-            event(.notice, "+slave-reconf-done", path, now: now)
+            event(.notice, .slaveReconfDone, path, now: now)
             failoverStateMachine(m, now: now)
         }
     }

@@ -6,28 +6,27 @@ extension Sentinel {
     /// Redis's sentinelReconnectInstance: reopen missing connections, at most once per ping period
     /// so a dead instance is not hammered with connection attempts.
     mutating func reconnect(_ path: InstancePath, now: MonotonicMs) {
-        var inst = self[path]
-        guard inst.link.disconnected else { return }
-        if let last = inst.link.lastReconnectMs, now - last < timers.pingPeriodMs { return }
-        inst.link.lastReconnectMs = now
-        let name = masters[path.master].name
-        if inst.link.command.state == .disconnected {
-            let id = newLinkID(name, inst, .command)
-            inst.link.command = LinkEndpoint(id: id, state: .connecting)
+        guard self[path].link.disconnected else { return }
+        if let last = self[path].link.lastReconnectMs, now - last < timers.pingPeriodMs { return }
+        self[path].link.lastReconnectMs = now
+        if self[path].link.command.state == .disconnected {
+            let id = newLinkID(path, .command)
+            self[path].link.command = LinkEndpoint(id: id, state: .connecting)
+            index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
-        if let pubsub = inst.link.pubsub, pubsub.state == .disconnected {
-            let id = newLinkID(name, inst, .pubsub)
-            inst.link.pubsub = LinkEndpoint(id: id, state: .connecting)
+        if self[path].link.pubsub?.state == .disconnected {
+            let id = newLinkID(path, .pubsub)
+            self[path].link.pubsub = LinkEndpoint(id: id, state: .connecting)
+            index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
-        self[path] = inst
     }
 
-    mutating func newLinkID(_ master: String, _ inst: InstanceState, _ kind: LinkKind) -> LinkID {
+    mutating func newLinkID(_ path: InstancePath, _ kind: LinkKind) -> LinkID {
         defer { nextLinkIncarnation += 1 }
-        return LinkID(master: master, role: inst.role, address: inst.address, kind: kind,
-                      incarnation: nextLinkIncarnation)
+        return LinkID(master: masters[path.master].name, role: self[path].role, address: self[path].address,
+                      kind: kind, incarnation: nextLinkIncarnation)
     }
 
     mutating func linkConnected(_ link: LinkID, localIP: String?, now: MonotonicMs) {
@@ -36,25 +35,22 @@ extension Sentinel {
             out.append(.close(link))
             return
         }
-        var inst = self[path]
-        if inst.link.command.id == link {
-            inst.link.command.state = .connected
-            inst.link.command.pending = []
-            inst.infoRequests = []
-            inst.link.command.connectedAtMs = now
-            inst.link.localIP = localIP
-            self[path] = inst
+        if self[path].link.command.id == link {
+            self[path].link.command.state = .connected
+            self[path].link.command.pending = []
+            self[path].infoRequests = []
+            self[path].link.command.connectedAtMs = now
+            self[path].link.localIP = localIP
             sendHandshake(path, .command, now: now)
             sendPing(path, now: now)
             // Not in Redis: ask INFO at once on a new connection, so a returning instance (an old
             // master coming back as master) is seen within one round trip instead of up to 10 s.
-            if inst.role != .sentinel { send(path, .command, ["INFO"], expect: .info) }
-        } else if inst.link.pubsub?.id == link {
-            inst.link.pubsub?.state = .connected
-            inst.link.pubsub?.pending = []
-            inst.link.pubsub?.connectedAtMs = now
-            inst.link.pubsubLastActivityMs = now
-            self[path] = inst
+            if self[path].role != .sentinel { send(path, .command, ["INFO"], expect: .info) }
+        } else if self[path].link.pubsub?.id == link {
+            self[path].link.pubsub?.state = .connected
+            self[path].link.pubsub?.pending = []
+            self[path].link.pubsub?.connectedAtMs = now
+            self[path].link.pubsubLastActivityMs = now
             sendHandshake(path, .pubsub, now: now)
             send(path, .pubsub, ["SUBSCRIBE", Self.helloChannel], expect: .subscribe)
         }
@@ -76,38 +72,42 @@ extension Sentinel {
     /// timer.
     mutating func linkDown(_ link: LinkID, reason: String, now: MonotonicMs) {
         guard let path = path(of: link) else { return }
-        var inst = self[path]
         var wasConnected = false
-        if inst.link.command.id == link {
-            wasConnected = inst.link.command.isConnected
-            inst.link.command = LinkEndpoint()
-        } else if inst.link.pubsub?.id == link {
-            wasConnected = inst.link.pubsub!.isConnected
-            inst.link.pubsub = LinkEndpoint()
+        index.linkOwner[link.incarnation] = nil
+        if self[path].link.command.id == link {
+            wasConnected = self[path].link.command.isConnected
+            self[path].link.command = LinkEndpoint()
+        } else if self[path].link.pubsub?.id == link {
+            wasConnected = self[path].link.pubsub!.isConnected
+            self[path].link.pubsub = LinkEndpoint()
         }
         // Not in Redis: an established connection that drops (CLIENT KILL during a reconfiguration,
         // a restart) is reopened at the next tick; the once-per-second pacing only applies to
         // failed attempts. Otherwise a healthy instance whose connections were killed would look
         // unreachable for a second and could be judged SDOWN.
-        if wasConnected { inst.link.lastReconnectMs = nil }
-        self[path] = inst
+        if wasConnected { self[path].link.lastReconnectMs = nil }
         log(.debug, "link \(link) down: \(reason)")
     }
 
     /// Closes one connection of an instance (stale link, reset, removal).
     mutating func closeLink(_ path: InstancePath, _ kind: LinkKind) {
-        var inst = self[path]
         switch kind {
         case .command:
-            if let id = inst.link.command.id { out.append(.close(id)) }
-            inst.link.command = LinkEndpoint()
+            if let id = self[path].link.command.id {
+                out.append(.close(id))
+                index.linkOwner[id.incarnation] = nil
+            }
+            self[path].link.command = LinkEndpoint()
         case .pubsub:
-            if let id = inst.link.pubsub?.id { out.append(.close(id)) }
-            if inst.link.pubsub != nil { inst.link.pubsub = LinkEndpoint() }
+            if let id = self[path].link.pubsub?.id {
+                out.append(.close(id))
+                index.linkOwner[id.incarnation] = nil
+            }
+            if self[path].link.pubsub != nil { self[path].link.pubsub = LinkEndpoint() }
         }
-        self[path] = inst
     }
 
+    /// Only emits the closes: the caller replaces or removes the instance, then calls `reindex()`.
     mutating func closeAllLinks(of inst: InstanceState) {
         if let id = inst.link.command.id { out.append(.close(id)) }
         if let id = inst.link.pubsub?.id { out.append(.close(id)) }
@@ -117,26 +117,24 @@ extension Sentinel {
     /// nodes honour rename-command. Returns false when the link is down.
     @discardableResult
     mutating func send(_ path: InstancePath, _ kind: LinkKind, _ args: [String], expect: PendingRequest) -> Bool {
-        var inst = self[path]
         var args = args
-        if inst.role != .sentinel, let first = args.first {
+        if self[path].role != .sentinel, let first = args.first {
             args[0] = masters[path.master].commandName(first)
         }
         switch kind {
         case .command:
-            guard inst.link.command.isConnected, let id = inst.link.command.id else { return false }
-            inst.link.command.pending.append(expect)
+            guard self[path].link.command.isConnected, let id = self[path].link.command.id else { return false }
+            self[path].link.command.pending.append(expect)
             if expect == .info {
                 infoSeq += 1
-                inst.infoRequests.append(infoSeq)
+                self[path].infoRequests.append(infoSeq)
             }
             emit(.send(id, args))
         case .pubsub:
-            guard let p = inst.link.pubsub, p.isConnected, let id = p.id else { return false }
-            inst.link.pubsub!.pending.append(expect)
+            guard let p = self[path].link.pubsub, p.isConnected, let id = p.id else { return false }
+            self[path].link.pubsub!.pending.append(expect)
             emit(.send(id, args))
         }
-        self[path] = inst
         return true
     }
 }

@@ -42,10 +42,8 @@ extension Sentinel {
 
     mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {
         guard send(path, .command, ["PING"], expect: .ping) else { return }
-        var inst = self[path]
-        inst.link.lastPingMs = now
-        if inst.link.actPingMs == nil { inst.link.actPingMs = now }
-        self[path] = inst
+        self[path].link.lastPingMs = now
+        if self[path].link.actPingMs == nil { self[path].link.actPingMs = now }
     }
 
     /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel

@@ -40,8 +40,7 @@ extension Sentinel {
     }
 
     mutating func pingReply(_ value: RESPValue, _ path: InstancePath, now: MonotonicMs) {
-        var inst = self[path]
-        inst.link.lastPongMs = now
+        self[path].link.lastPongMs = now
         let text = value.text ?? ""
         let valid: Bool
         switch value {
@@ -50,16 +49,14 @@ extension Sentinel {
         default: valid = false
         }
         if valid {
-            inst.link.lastAvailMs = now
-            inst.link.actPingMs = nil
-            inst.awaitingFirstChance = false
+            self[path].link.lastAvailMs = now
+            self[path].link.actPingMs = nil
+            self[path].awaitingFirstChance = false
             // A rebooted master that answers PONG serves again.
-            if text == "PONG" { inst.rebootSinceMs = nil }
-            self[path] = inst
+            if text == "PONG" { self[path].rebootSinceMs = nil }
         } else {
-            self[path] = inst
             // A master busy in a script cannot answer; kill the script once, as Redis does.
-            if value.isError, text.hasPrefix("BUSY"), inst.isSubjectivelyDown, !inst.scriptKillSent {
+            if value.isError, text.hasPrefix("BUSY"), self[path].isSubjectivelyDown, !self[path].scriptKillSent {
                 if send(path, .command, ["SCRIPT", "KILL"], expect: .ignored) {
                     self[path].scriptKillSent = true
                 }

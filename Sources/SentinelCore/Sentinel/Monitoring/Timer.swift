@@ -6,7 +6,7 @@ extension Sentinel {
         var m = 0
         while m < masters.count {
             for path in paths(of: m) { handleInstance(path, now: now) }
-            if masters[m].failoverState == .updateConfig { switchToPromotedReplica(m, now: now) }
+            if case .updateConfig? = masters[m].failover?.phase { switchToPromotedReplica(m, now: now) }
             m += 1
         }
         runPendingScripts(now: now)

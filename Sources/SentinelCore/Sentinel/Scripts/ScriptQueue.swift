@@ -74,9 +74,9 @@ extension Sentinel {
             entry.notBeforeMs = now + timers.scriptRetryDelayMs << Int64(entry.retries - 1)
             scripts.entries.append(entry)
         case nil:
-            event(.warning, "-script-timeout", nil, line, now: now)
+            event(.warning, .scriptTimeout, nil, line, now: now)
         case let status?:
-            event(.warning, "-script-error", nil, "\(line) \(status)", now: now)
+            event(.warning, .scriptError, nil, "\(line) \(status)", now: now)
         }
     }
 }
