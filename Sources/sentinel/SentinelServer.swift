@@ -24,6 +24,8 @@ final class SentinelServer {
     var totalCommands: Int64 = 0
     lazy var scripts = ScriptRunner(server: self)
     var metrics: MetricsEndpoint?
+    /// The HTTP side (metrics, web view, event stream) when `metrics-port` / `http-port` is set.
+    var http: HTTPServer?
     var signalWatcher: SignalWatcher?
     /// One read buffer for every socket: reads happen one at a time on the loop's thread, and
     /// a fresh zeroed 16 KB array per read was a tenth of the sentinel's instructions.
@@ -55,8 +57,9 @@ final class SentinelServer {
             listeners.append(l)
         }
         if shell.metricsPort > 0 {
-            metrics = try MetricsEndpoint(server: self, port: shell.metricsPort, host: shell.bind.first.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } ?? "127.0.0.1")
-            log.notice("Prometheus metrics on port \(shell.metricsPort) (GET /metrics)")
+            metrics = MetricsEndpoint(server: self)
+            http = try HTTPServer(server: self, port: shell.metricsPort, host: shell.bind.first.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } ?? "127.0.0.1")
+            log.notice("HTTP on port \(shell.metricsPort): GET /metrics (Prometheus), / (web view), /api/state, /events")
         }
         signalWatcher = try SignalWatcher(loop: loop) { [unowned self] sig in
             self.log.warning("Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
@@ -116,6 +119,7 @@ final class SentinelServer {
                 links[id]?.send(args)
             case .publish(let notice):
                 if notice.kind == .switchMaster, let master = notice.master { metrics?.recordSwitch(master: master) }
+                http?.published(channel: notice.channel, message: notice.message)
                 publish(channel: notice.channel, message: notice.message)
             case .log(let level, let text):
                 log.log(level, text)

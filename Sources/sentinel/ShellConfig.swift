@@ -17,7 +17,8 @@ struct ShellConfig {
     var pidfile = ""
     var logLevel = LogLevel.notice
     var maxclients = 10000
-    /// Optional Prometheus text endpoint (off by default).
+    /// Optional HTTP port (off by default): metrics, web view, JSON state, event stream.
+    /// `metrics-port` and `http-port` set it alike.
     var metricsPort = 0
     /// The config file given on the command line (nil: none, state kept in memory only).
     var configPath: String?
@@ -65,8 +66,10 @@ struct ShellConfig {
             case "maxclients":
                 guard v.count == 1, let n = Int(v[0]), n > 0 else { throw fail("Invalid max clients limit") }
                 maxclients = n
-            case "metrics-port":
-                guard v.count == 1, let p = Int(v[0]), (0...65535).contains(p) else { throw fail("Invalid metrics port") }
+            case "metrics-port", "http-port":
+                // One listener under two names (docs/configuration.md): the last line wins,
+                // as for any repeated directive.
+                guard v.count == 1, let p = Int(v[0]), (0...65535).contains(p) else { throw fail("Invalid \(name == "http-port" ? "HTTP" : "metrics") port") }
                 metricsPort = p
             case "daemonize":
                 guard v.first?.lowercased() == "no" else { throw fail("daemonize yes is not supported: run the sentinel under a supervisor") }

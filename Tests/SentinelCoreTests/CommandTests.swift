@@ -133,6 +133,23 @@ import Testing
         #expect(F.command(&s, "SENTINEL", "FAILOVER", "mymaster").0?.text?.hasPrefix("NOGOODSLAVE") == true)
     }
 
+    /// Removing a master moves the ones after it in the array: name and link lookups must follow.
+    @Test func lookupsFollowARemovalThatMovesMasters() {
+        var s = Sentinel(config: F.config(), seed: 1, now: 0)
+        #expect(F.command(&s, "SENTINEL", "MONITOR", "other", "10.0.0.9", "6379", "1").0 == .simpleString(Array("OK".utf8)))
+        let connects = s.handle(.tick(wallClockMs: 1_000), now: 1_000).compactMap { a -> LinkID? in
+            if case .connect(let id) = a, id.master == "other", id.kind == .command { return id } else { return nil }
+        }
+        #expect(connects.count == 1)
+        #expect(F.command(&s, "SENTINEL", "REMOVE", "mymaster").0 == .simpleString(Array("OK".utf8)))
+        #expect(F.command(&s, "SENTINEL", "MASTER", "mymaster").0?.isError == true)
+        #expect(F.command(&s, "SENTINEL", "MASTER", "OTHER").0?.isError == false)
+        guard let link = connects.first else { return }
+        let actions = s.handle(.linkConnected(link, localIP: "10.0.0.2"), now: 1_100)
+        #expect(actions.contains { if case .send(link, ["PING"]) = $0 { return true } else { return false } })
+        #expect(!actions.contains { if case .close = $0 { return true } else { return false } })
+    }
+
     @Test func roleInfoAndPublish() {
         var s = Sentinel(config: F.config(), seed: 1, now: 0)
         #expect(F.command(&s, "ROLE").0 == .array([.bulk("sentinel"), .array([.bulk("mymaster")])]))

@@ -27,6 +27,8 @@ public struct Sentinel: Sendable {
     var sentinelPass: String?
     var logLevel: LogLevel
     var masters: [MasterState] = []
+    /// Name and link lookup into `masters`; rebuilt by `reindex()` whenever the arrays change shape.
+    var index = InstanceIndex()
     var timers = SentinelTimers()
     var random: SplitMix64
 
@@ -89,6 +91,7 @@ public struct Sentinel: Sendable {
             }
             masters.append(m)
         }
+        reindex()
     }
 
     /// The run id this sentinel announces.
@@ -174,20 +177,49 @@ public struct Sentinel: Sendable {
     // MARK: - Lookup
 
     func masterIndex(named name: String) -> Int? {
-        masters.firstIndex { $0.name.lowercased() == name.lowercased() }
+        let found = index.masterByName[name.lowercased()]
+        assert(found == masters.firstIndex { $0.name.lowercased() == name.lowercased() },
+               "master index out of date for \(name)")
+        return found
     }
 
     /// The instance a link belongs to, if that link is still the current one for it.
     func path(of link: LinkID) -> InstancePath? {
-        guard let m = masterIndex(named: link.master) else { return nil }
-        func owns(_ l: InstanceLink) -> Bool { l.command.id == link || l.pubsub?.id == link }
+        let found = index.linkOwner[link.incarnation].flatMap { contains($0) && owns(self[$0].link, link) ? $0 : nil }
+        // The index must agree with the arrays; debug builds (the tests) check it on every lookup.
+        assert(found == scannedPath(of: link), "instance index out of date for \(link)")
+        return found
+    }
+
+    /// Rebuilds the lookup maps from the arrays: called after any change that adds, removes or
+    /// replaces masters, replicas or sentinels (positions move) or replaces a whole InstanceLink.
+    mutating func reindex() {
+        index = InstanceIndex(masters)
+    }
+
+    private func owns(_ l: InstanceLink, _ link: LinkID) -> Bool {
+        l.command.id == link || l.pubsub?.id == link
+    }
+
+    private func contains(_ path: InstancePath) -> Bool {
+        guard masters.indices.contains(path.master) else { return false }
+        switch path {
+        case .master: return true
+        case .replica(let m, let r): return masters[m].replicas.indices.contains(r)
+        case .sentinel(let m, let s): return masters[m].sentinels.indices.contains(s)
+        }
+    }
+
+    /// The lookup by scan that the index replaces, kept as the debug check of the index.
+    private func scannedPath(of link: LinkID) -> InstancePath? {
+        guard let m = masters.firstIndex(where: { $0.name.lowercased() == link.master.lowercased() }) else { return nil }
         switch link.role {
         case .master:
-            return owns(masters[m].node.link) ? .master(m) : nil
+            return owns(masters[m].node.link, link) ? .master(m) : nil
         case .replica:
-            return masters[m].replicas.firstIndex { owns($0.link) }.map { .replica(m, $0) }
+            return masters[m].replicas.firstIndex { owns($0.link, link) }.map { .replica(m, $0) }
         case .sentinel:
-            return masters[m].sentinels.firstIndex { owns($0.link) }.map { .sentinel(m, $0) }
+            return masters[m].sentinels.firstIndex { owns($0.link, link) }.map { .sentinel(m, $0) }
         }
     }
 
@@ -224,7 +256,8 @@ public struct Sentinel: Sendable {
     }
 }
 
-/// Where an instance lives in the state. Indexes are only valid until the arrays change.
+/// Where an instance lives in the state. Indexes are only valid until the arrays change; the
+/// `InstanceIndex` maps are rebuilt (`reindex()`) whenever they do.
 enum InstancePath: Hashable, Sendable {
     case master(Int)
     case replica(Int, Int)

@@ -50,6 +50,7 @@ extension Sentinel {
             event(.warning, .monitorRemoved, .master(m), now: now)
             for p in paths(of: m) { closeAllLinks(of: self[p]) }
             masters.remove(at: m)
+            reindex()
             needsPersist = true
             return .ok
         case "set":
@@ -121,6 +122,7 @@ extension Sentinel {
             masters[m].replicas = []
             masters[m].sentinels = []
             masters[m].node = InstanceState(role: .master, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
+            reindex()
             masters[m].odownSinceMs = nil
             masters[m].leader = nil
             event(.warning, .resetMaster, .master(m), now: now)
@@ -172,6 +174,7 @@ extension Sentinel {
         config.downAfterMs = timers.defaultDownAfterMs
         config.failoverTimeoutMs = timers.defaultFailoverTimeoutMs
         masters.append(MasterState(config: config, now: now))
+        reindex()
         event(.warning, .monitor, .master(masters.count - 1), "quorum \(quorum)", now: now)
         needsPersist = true
         return .ok

@@ -65,6 +65,7 @@ extension Sentinel {
         }
         let authChanged = master.authPass != masters[m].authPass || master.authUser != masters[m].authUser
         masters[m] = master
+        reindex()
         if authChanged {
             // New credentials only apply to new connections.
             for p in paths(of: m) where !p.isSentinel {

@@ -31,6 +31,7 @@ extension Sentinel {
             r.formerMaster = a == old
             return r
         }
+        reindex()
         masters[m].nextFailoverGate = nil
         masters[m].odownSinceMs = nil
         masters[m].leader = nil

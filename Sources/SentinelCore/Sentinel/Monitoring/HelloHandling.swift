@@ -29,6 +29,7 @@ extension Sentinel {
                 closeAllLinks(of: masters[m].sentinels[moved])
                 masters[m].sentinels[moved].address = address
                 masters[m].sentinels[moved].link = InstanceLink(hasPubsub: false, now: now)
+                reindex()
                 event(.notice, .sentinelAddressSwitch, .master(m), "ip \(address.host) port \(address.port) for \(hello.runID)", now: now)
                 s = moved
             } else {
@@ -38,6 +39,7 @@ extension Sentinel {
                     event(.notice, .sentinelInvalidAddr, .sentinel(m, stale), now: now)
                     closeAllLinks(of: masters[m].sentinels[stale])
                     masters[m].sentinels.remove(at: stale)
+                    reindex()
                 }
                 guard masters[m].sentinels.count < SentinelLimits.maxKnownSentinelsPerMaster else { return }
                 var peer = InstanceState(role: .sentinel, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)

@@ -12,11 +12,13 @@ extension Sentinel {
         if self[path].link.command.state == .disconnected {
             let id = newLinkID(path, .command)
             self[path].link.command = LinkEndpoint(id: id, state: .connecting)
+            index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
         if self[path].link.pubsub?.state == .disconnected {
             let id = newLinkID(path, .pubsub)
             self[path].link.pubsub = LinkEndpoint(id: id, state: .connecting)
+            index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
     }
@@ -71,6 +73,7 @@ extension Sentinel {
     mutating func linkDown(_ link: LinkID, reason: String, now: MonotonicMs) {
         guard let path = path(of: link) else { return }
         var wasConnected = false
+        index.linkOwner[link.incarnation] = nil
         if self[path].link.command.id == link {
             wasConnected = self[path].link.command.isConnected
             self[path].link.command = LinkEndpoint()
@@ -90,14 +93,21 @@ extension Sentinel {
     mutating func closeLink(_ path: InstancePath, _ kind: LinkKind) {
         switch kind {
         case .command:
-            if let id = self[path].link.command.id { out.append(.close(id)) }
+            if let id = self[path].link.command.id {
+                out.append(.close(id))
+                index.linkOwner[id.incarnation] = nil
+            }
             self[path].link.command = LinkEndpoint()
         case .pubsub:
-            if let id = self[path].link.pubsub?.id { out.append(.close(id)) }
+            if let id = self[path].link.pubsub?.id {
+                out.append(.close(id))
+                index.linkOwner[id.incarnation] = nil
+            }
             if self[path].link.pubsub != nil { self[path].link.pubsub = LinkEndpoint() }
         }
     }
 
+    /// Only emits the closes: the caller replaces or removes the instance, then calls `reindex()`.
     mutating func closeAllLinks(of inst: InstanceState) {
         if let id = inst.link.command.id { out.append(.close(id)) }
         if let id = inst.link.pubsub?.id { out.append(.close(id)) }
