@@ -96,55 +96,43 @@ public enum SentinelConfigRewriter {
         var queues: [String: [Int]] = [:]
         for (i, line) in state.enumerated() { queues[line.key, default: []].append(i) }
         var used = [Bool](repeating: false, count: state.count)
-        var result: [String] = []
-        var sawLogLevel = false
-        for (line, args) in zip(lines, fileArgs) {
-            let directive = args.first?.lowercased()
-            if directive == "sentinel" {
-                let key = StateLine.key(of: args)
-                if let i = queues[key]?.first {
-                    queues[key]!.removeFirst()
-                    used[i] = true
-                    result.append(state[i].text)
-                }
-                continue
-            }
-            if directive == "loglevel" {
-                if !sawLogLevel { result.append("loglevel \(c.logLevel)") }
-                sawLogLevel = true
-                continue
-            }
-            result.append(line)
-        }
-        var extra = state.indices.filter { !used[$0] }.map { state[$0].text }
-        if !sawLogLevel && c.logLevel != .notice { extra.insert("loglevel \(c.logLevel)", at: 0) }
-        return appendingAfterMarker(result, extra)
+        return merge(lines, fileArgs, c, sentinelLine: { args in
+            let key = StateLine.key(of: args)
+            guard let i = queues[key]?.first else { return nil }
+            queues[key]!.removeFirst()
+            used[i] = true
+            return state[i].text
+        }, leftover: { state.indices.filter { !used[$0] }.map { state[$0].text } })
     }
 
     /// The earlier rule: the generated sentinel lines take the places of the old ones in order,
     /// the surplus after the marker.
     static func rewriteInOrder(lines: [String], with c: SentinelConfig) -> [String] {
         var generated = generatedLines(c)[...]
+        return merge(lines, lines.map { ArgumentSplitter.split($0) ?? [] }, c, sentinelLine: { _ in
+            generated.popFirst()
+        }, leftover: { Array(generated) })
+    }
+
+    /// The walk both rules share: non-sentinel lines kept, each `sentinel` line replaced by what
+    /// `sentinelLine` gives (or dropped), `loglevel` rewritten once, then `leftover()` after the
+    /// marker.
+    private static func merge(_ lines: [String], _ fileArgs: [[String]], _ c: SentinelConfig,
+                              sentinelLine: ([String]) -> String?, leftover: () -> [String]) -> [String] {
         var result: [String] = []
         var sawLogLevel = false
-        for line in lines {
-            let args = ArgumentSplitter.split(line) ?? []
-            let directive = args.first?.lowercased()
-            if directive == "sentinel" {
-                if let next = generated.first {
-                    result.append(next)
-                    generated = generated.dropFirst()
-                }
-                continue
-            }
-            if directive == "loglevel" {
+        for (line, args) in zip(lines, fileArgs) {
+            switch args.first?.lowercased() {
+            case "sentinel":
+                if let replacement = sentinelLine(args) { result.append(replacement) }
+            case "loglevel":
                 if !sawLogLevel { result.append("loglevel \(c.logLevel)") }
                 sawLogLevel = true
-                continue
+            default:
+                result.append(line)
             }
-            result.append(line)
         }
-        var extra = Array(generated)
+        var extra = leftover()
         if !sawLogLevel && c.logLevel != .notice { extra.insert("loglevel \(c.logLevel)", at: 0) }
         return appendingAfterMarker(result, extra)
     }
