@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RDBTests", dependencies: ["RDB", "RESP", "SentinelCore", "TestSupport"]),
         // Golden/ holds the recorded traces, read from the source tree (GoldenTraces.swift).
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "RESP", "Config", "RDB", "Runtime"], exclude: ["Golden"]),
-        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "RESP"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "RESP", "Runtime"]),
         .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "RESP", "Config", "RDB", "Runtime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "RESP", "Config", "RDB", "Runtime", "SentinelCore"]),
     ],

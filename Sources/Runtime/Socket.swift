@@ -3,6 +3,14 @@ import Glibc
 
 /// Thin wrappers over the socket calls: every one retries EINTR and reports EAGAIN as "would
 /// block" rather than as an error, so callers handle exactly three outcomes.
+/// How a flush ended: everything written, the socket's buffer full (wait for writable), or the
+/// connection gone.
+public enum FlushResult: Sendable, Equatable {
+    case drained
+    case wouldBlock
+    case failed
+}
+
 public enum Socket {
     public enum IOResult: Equatable {
         case bytes(Int)
@@ -168,6 +176,21 @@ public enum Socket {
             if errno == EINTR { continue }
             return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
         }
+    }
+
+    /// Writes `bytes[sent...]` as far as the socket takes them, advancing `sent`: the one write
+    /// loop of every output buffer (client replies, instance links, HTTP responses).
+    @inlinable
+    public static func writeOut(_ fd: Int32, _ bytes: [UInt8], sent: inout Int) -> FlushResult {
+        while sent < bytes.count {
+            let start = sent
+            switch bytes.withUnsafeBytes({ write(fd, UnsafeRawBufferPointer(rebasing: $0[start...])) }) {
+            case .bytes(let n): sent += n
+            case .wouldBlock: return .wouldBlock
+            case .closed, .failed: return .failed
+            }
+        }
+        return .drained
     }
 
     /// Text form of a peer address and its port.

@@ -1,33 +1,16 @@
 import RESP
 import Runtime
 
-/// How a flush ended: everything written, the socket's buffer full (wait for writable), or the
-/// connection gone.
-public enum FlushResult: Sendable, Equatable {
-    case drained
-    case wouldBlock
-    case failed
-}
-
 extension RESPWriter {
     /// Writes the replies from `sentPos` on, as far as the socket takes them. Partial writes
     /// advance `sentPos`; once everything is out the buffer is reused, or given back when a big
     /// reply made it larger than 1 MB. `written` counts the bytes sent (net_output_bytes).
     @inlinable
     public mutating func flush(to fd: Int32, sentPos: inout Int, written: inout Int) -> FlushResult {
-        while sentPos < buffer.count {
-            let start = sentPos
-            let result = buffer.withUnsafeBytes { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[start...])) }
-            switch result {
-            case .bytes(let n):
-                sentPos += n
-                written += n
-            case .wouldBlock:
-                return .wouldBlock
-            case .closed, .failed:
-                return .failed
-            }
-        }
+        let before = sentPos
+        let result = Socket.writeOut(fd, buffer, sent: &sentPos)
+        written += sentPos - before
+        guard result == .drained else { return result }
         if buffer.capacity > 1 << 20 {
             buffer = []
         } else {

@@ -86,17 +86,14 @@ final class HTTPConnection: EventHandler {
 
     func flush() {
         guard !closed else { return }
-        while sent < output.count {
-            let r = output.withUnsafeBytes { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[sent...])) }
-            switch r {
-            case .bytes(let n): sent += n
-            case .wouldBlock:
-                server.loop.setInterest(fd, read: true, write: true)
-                return
-            case .closed, .failed:
-                server.close(self)
-                return
-            }
+        switch Socket.writeOut(fd, output, sent: &sent) {
+        case .drained: break
+        case .wouldBlock:
+            server.loop.setInterest(fd, read: true, write: true)
+            return
+        case .failed:
+            server.close(self)
+            return
         }
         output.removeAll(keepingCapacity: output.capacity <= 64 << 10)
         sent = 0

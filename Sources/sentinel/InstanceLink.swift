@@ -48,17 +48,14 @@ final class InstanceLink: EventHandler {
     }
 
     private func flush() {
-        while sent < output.count {
-            let r = output.withUnsafeBytes { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[sent...])) }
-            switch r {
-            case .bytes(let n): sent += n
-            case .wouldBlock:
-                server.loop.setInterest(fd, read: true, write: true)
-                return
-            case .closed, .failed:
-                fail(connecting: false, reason: "write error")
-                return
-            }
+        switch Socket.writeOut(fd, output, sent: &sent) {
+        case .drained: break
+        case .wouldBlock:
+            server.loop.setInterest(fd, read: true, write: true)
+            return
+        case .failed:
+            fail(connecting: false, reason: "write error")
+            return
         }
         output.removeAll(keepingCapacity: true)
         sent = 0

@@ -1,6 +1,7 @@
 import Testing
 import Glibc
 import RESP
+import Runtime
 @testable import ServerKit
 
 @Suite struct ConnectionBufferTests {

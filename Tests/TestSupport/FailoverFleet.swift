@@ -142,9 +142,14 @@ public final class FailoverFleet {
         }
         try master.restart()
         let returned = master
-        try Wait.until(timeoutSeconds: 120, "the old master is demoted to a replica of the new master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
+        // Of the master the sentinels name now: redis-sentinel may judge a just-promoted master
+        // down (its links were cut by the promotion's CLIENT KILL) and fail over once more, as
+        // seen in a loaded run of mixedQuorumOneOursTwoRedis; the old master must then follow
+        // that one.
+        try Wait.until(timeoutSeconds: 120, "the old master is demoted to a replica of the current master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
+            let current = masterPort(from: sentinels[0]) ?? newPort
             let c = try returned.connect()
-            return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
+            return try ReplicationProbe.info(c, "master_port") == "\(current)" && ReplicationProbe.info(c, "master_link_status") == "up"
         }
         try Wait.until(timeoutSeconds: 30, "the demoted master has the new data") {
             try returned.connect().call("GET", "after") == .bulk("failover")
