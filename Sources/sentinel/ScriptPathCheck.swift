@@ -43,10 +43,10 @@ enum ScriptPathCheck {
             let option = args[i].lowercased()
             if option == "rename-command" { i += 3; continue }
             let value = args[i + 1]
-            if (option == "notification-script" || option == "client-reconfig-script"), !value.isEmpty, !isExecutable(value) {
-                return option == "notification-script"
-                    ? "ERR Notification script seems non existing or non executable"
-                    : "ERR Client reconfiguration script seems non existing or non executable"
+            // Redis words it as at config load, as an error and without the final period.
+            if option == "notification-script" || option == "client-reconfig-script", !value.isEmpty,
+               let reason = configRefusal(option: option, path: value) {
+                return "ERR " + reason.dropLast()
             }
             i += 2
         }
