@@ -3,6 +3,11 @@ public enum Numbers {
     /// Redis's string2ll: optional '-', digits, no spaces or '+', no leading zeros, no overflow.
     public static func int64(_ bytes: [UInt8]) -> Int64? { RESPLine.int64(bytes) }
 
+    /// The same, straight from a stored value's bytes (no intermediate array).
+    public static func int64(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        RESPLine.int64(bytes)
+    }
+
     public static func int64(_ text: String) -> Int64? { RESPLine.int64(Array(text.utf8)) }
 
     /// Redis's string2ld/strtod rules for scores and INCRBYFLOAT: no spaces, no NaN; "inf",

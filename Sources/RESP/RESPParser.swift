@@ -124,19 +124,20 @@ enum RESPLine {
     /// Strict decimal parse as Redis's string2ll: optional '-', digits, no spaces, no '+', no
     /// leading zeros except "0" itself, no overflow.
     @inline(__always)
-    static func int64(_ s: UnsafeBufferPointer<UInt8>) -> Int64? {
+    static func int64<Bytes: RandomAccessCollection<UInt8>>(_ s: Bytes) -> Int64? where Bytes.Index == Int {
         guard !s.isEmpty, s.count <= 20 else { return nil }
+        let base = s.startIndex
         var i = 0
         var negative = false
-        if s[0] == UInt8(ascii: "-") {
+        if s[base] == UInt8(ascii: "-") {
             negative = true
             i = 1
             guard s.count > 1 else { return nil }
         }
-        if s[i] == UInt8(ascii: "0") { return s.count == i + 1 && !negative ? 0 : nil }
+        if s[base + i] == UInt8(ascii: "0") { return s.count == i + 1 && !negative ? 0 : nil }
         var value: UInt64 = 0
         while i < s.count {
-            let d = s[i] &- 48
+            let d = s[base + i] &- 48
             guard d < 10 else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(UInt64(d))

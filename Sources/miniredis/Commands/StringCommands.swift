@@ -253,14 +253,14 @@ enum StringCommands {
         switch ctx.lookupWrite(key) {
         case nil: break
         case .string(let v)?:
-            guard let n = Numbers.int64(v.bytes) else { return ctx.reply.error(Errors.notInteger) }
+            guard let n = v.withUnsafeBytes({ Numbers.int64($0) }) else { return ctx.reply.error(Errors.notInteger) }
             current = n
         default: return ctx.reply.error(Errors.wrongType)
         }
         let (result, overflow) = current.addingReportingOverflow(delta)
         guard !overflow else { return ctx.reply.error(Errors.overflow) }
         let db = ctx.db
-        let newValue = Value.string(ByteString(Array(String(result).utf8)))
+        let newValue = Value.string(ByteString(decimal: result))
         if db.dict.modify(key, { $0 = newValue }) == nil {
             db.dict[key] = newValue
         }

@@ -52,6 +52,34 @@ struct ByteString: Hashable {
     }
     init(_ text: String) { self.init(Array(text.utf8)) }
 
+    /// The decimal text of a number, written straight into the inline words (at most 20 bytes):
+    /// INCR and friends store their result this way instead of through a String and an array.
+    init(decimal n: Int64) {
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let length = withUnsafeMutableBytes(of: &words) { dst -> Int in
+            var magnitude = n.magnitude
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            let count = withUnsafeMutableBytes(of: &digits) { tmp -> Int in
+                var i = 0
+                repeat {
+                    tmp[i] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
+                    magnitude /= 10
+                    i += 1
+                } while magnitude > 0
+                return i
+            }
+            var out = 0
+            if n < 0 { dst[0] = UInt8(ascii: "-"); out = 1 }
+            Swift.withUnsafeBytes(of: &digits) { tmp in
+                for j in stride(from: count - 1, through: 0, by: -1) { dst[out] = tmp[j]; out += 1 }
+            }
+            return out
+        }
+        w0 = words.0
+        w1 = words.1
+        w2 = words.2 | (UInt64(length) << 56)
+    }
+
     var count: Int { heap?.count ?? Int(w2 >> 56) }
     var isEmpty: Bool { count == 0 }
 
@@ -85,6 +113,15 @@ struct ByteString: Hashable {
     static func == (a: ByteString, b: ByteString) -> Bool {
         if a.heap == nil && b.heap == nil { return a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2 }
         return a.heap == b.heap
+    }
+
+    /// The hash table's hash (SipHash-1-2, per-process key). Equal strings have equal
+    /// representations (the invariant above), so hashing an inline string's words instead of its
+    /// bytes is consistent.
+    @inline(__always)
+    var tableHash: UInt64 {
+        if let heap { return heap.withUnsafeBytes { SipHash.hash($0) } }
+        return SipHash.hash(words: w0, w1, w2)
     }
 
     func hash(into hasher: inout Hasher) {

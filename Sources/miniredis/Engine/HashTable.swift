@@ -6,8 +6,8 @@
 /// - O(1) random element (RANDOMKEY, SPOP): pick a random non-empty bucket, then a random entry
 ///   in its chain.
 /// Entries live in parallel arrays addressed by slot; chains link slots; freed slots are reused.
-/// Hashes come from Swift's Hasher, which is SipHash with a per-process random seed, so clients
-/// cannot choose keys that collide.
+/// Hashes are SipHash-1-2 with a per-process random key (Engine/SipHash.swift), as Redis's, so
+/// clients cannot choose keys that collide.
 struct HashTable<Value> {
     private var buckets: [Int32]
     private var nextSlot: [Int32] = []
@@ -23,9 +23,7 @@ struct HashTable<Value> {
 
     @inline(__always)
     private static func hash(_ key: Key) -> UInt64 {
-        var h = Hasher()
-        key.withUnsafeBytes { h.combine(bytes: $0) }
-        return UInt64(bitPattern: Int64(h.finalize()))
+        key.tableHash
     }
 
     @inline(__always)

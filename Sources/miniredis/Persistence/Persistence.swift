@@ -7,7 +7,9 @@ final class Persistence {
     unowned let server: Server
     var totalForks: Int64 = 0
     /// True after a failed background save with stop-writes-on-bgsave-error yes.
-    var refusesWrites: Bool { server.config.stopWritesOnBgsaveError && !server.config.save.isEmpty && !lastBgsaveOK }
+    /// Asked before every write: the cheap stored flag comes first, so the common case does not
+    /// reach through `server` into the configuration.
+    var refusesWrites: Bool { !lastBgsaveOK && server.config.stopWritesOnBgsaveError && !server.config.save.isEmpty }
     var lastBgsaveOK = true
     /// The forked child writing a snapshot, if any.
     var childPID: pid_t?

@@ -88,23 +88,17 @@ final class CommandSpec: Sendable {
 
 /// The command table, looked up by the lowercased name.
 struct CommandTable: Sendable {
-    let byName: [Key: CommandSpec]
     let all: [CommandSpec]
+    private let index: CommandNameIndex
 
     init(_ specs: [CommandSpec]) {
         all = specs
-        var m: [Key: CommandSpec] = [:]
-        for s in specs { m[Key(s.name)] = s }
-        byName = m
+        index = CommandNameIndex(specs)
     }
 
-    /// ASCII-lowercases the name into a key without going through String.
+    /// The command of this name, in any letter case.
     @inline(__always)
-    func lookup(_ name: [UInt8]) -> CommandSpec? {
-        // No command name is longer than the inline capacity of a key.
-        guard let key = Key(lowercasing: name) else { return nil }
-        return byName[key]
-    }
+    func lookup(_ name: [UInt8]) -> CommandSpec? { index.lookup(name) }
 
     static let standard = CommandTable(
         ServerCommands.specs + KeyCommands.specs + StringCommands.specs + HashCommands.specs

@@ -105,13 +105,17 @@ extension Server {
 
     func flushPropagation() {
         guard !pendingPropagation.isEmpty else { return }
-        let batch = pendingPropagation
-        pendingPropagation.removeAll(keepingCapacity: true)
-        if batch.count == 1 {
-            replication.feed(dbIndex: batch[0].0, batch[0].1)
-            persistence.feedAOF(dbIndex: batch[0].0, batch[0].1)
+        if pendingPropagation.count == 1 {
+            // The common case takes its one element out and clears the buffer it still owns
+            // alone: copying the array first made the clear allocate a new buffer per write.
+            let (dbIndex, args) = pendingPropagation[0]
+            pendingPropagation.removeAll(keepingCapacity: true)
+            replication.feed(dbIndex: dbIndex, args)
+            persistence.feedAOF(dbIndex: dbIndex, args)
             return
         }
+        let batch = pendingPropagation
+        pendingPropagation.removeAll(keepingCapacity: true)
         let db = batch[0].0
         replication.feed(dbIndex: db, [Array("MULTI".utf8)])
         persistence.feedAOF(dbIndex: db, [Array("MULTI".utf8)])
