@@ -44,6 +44,21 @@ import Testing
         let bad = h.run("INCR", "s")
         #expect(bad.reply == "-ERR value is not an integer or out of range\r\n")
         #expect(bad.effects.dirty == 0)
+        #expect(h.run("GET", "s").reply == "$3\r\nabc\r\n")  // a refused INCR leaves the value
+
+        h.run("SET", "big", String(Int64.max - 1))
+        #expect(h.run("INCRBY", "big", "1").reply == ":\(Int64.max)\r\n")
+        #expect(h.run("INCRBY", "big", "1").reply == "-ERR increment or decrement would overflow\r\n")
+        #expect(h.run("GET", "big").reply == "$19\r\n\(Int64.max)\r\n")
+        #expect(h.run("DECRBY", "neg", "5").reply == ":-5\r\n")
+        #expect(h.run("INCRBY", "neg", "-9223372036854775803").reply == ":\(Int64.min)\r\n")
+
+        // An expired counter counts from zero again, and its expiry goes with it.
+        h.run("SET", "t", "41", "PX", "10")
+        h.unixMs += 20
+        let fresh = h.run("INCR", "t")
+        #expect(fresh.reply == ":1\r\n")
+        #expect(fresh.effects.expiredKeys.count == 1)
     }
 
     @Test func wrongTypeRepliesOnceAndChangesNothing() {
