@@ -90,7 +90,7 @@ import TestSupport
         let old = master.port
         master.kill()
         var newPort = 0
-        try Wait.until(timeoutSeconds: 60, "all sentinels name a new master\n\(logs())") {
+        try Wait.untilSurvivingCuts(timeoutSeconds: 60, "all sentinels name a new master\n\(logs())") {
             let ports = try sentinels.map { s in
                 try Self.authed(s, Self.sentinelPass).call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").elements?.last?.text.flatMap { Int($0) }
             }
@@ -103,9 +103,9 @@ import TestSupport
         // master: a cut read is retried on a new one, a wrong answer is not (as FailoverFleet).
         func onPromoted(_ args: String...) throws -> RESPValue {
             var answer: RESPValue?
-            try Wait.until(timeoutSeconds: 30, "\(args) answered by the new master") {
-                answer = try? Self.authed(promoted, Self.nodePass).call(args)
-                return answer != nil
+            try Wait.untilSurvivingCuts(timeoutSeconds: 30, "\(args) answered by the new master") {
+                answer = try Self.authed(promoted, Self.nodePass).call(args)
+                return true
             }
             return answer!
         }
@@ -115,7 +115,7 @@ import TestSupport
         // The other replica and the returning old master follow it, authenticating with masterauth.
         try master.restart()
         for n in replicas + [master] where n.port != newPort {
-            try Wait.until(timeoutSeconds: 60, "\(n.port) replicates from \(newPort)\n\(logs())") {
+            try Wait.untilSurvivingCuts(timeoutSeconds: 60, "\(n.port) replicates from \(newPort)\n\(logs())") {
                 let c = try Self.authed(n, Self.nodePass)
                 return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
                     && c.call("GET", "after") == .bulk("failover")

@@ -13,7 +13,13 @@ public final class RedisConnection {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
-        public init(description: String) { self.description = description }
+        /// The peer closed or reset the connection (a CLIENT KILL, a restart): a caller that
+        /// expects cuts may retry on a new connection; any other failure is an answer.
+        public let isConnectionCut: Bool
+        public init(description: String, isConnectionCut: Bool = false) {
+            self.description = description
+            self.isConnectionCut = isConnectionCut
+        }
     }
 
     public init(port: Int, host: String = "127.0.0.1") throws {
@@ -40,7 +46,10 @@ public final class RedisConnection {
         var off = 0
         while off < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failure(description: "send failed: \(String(cString: strerror(errno)))") }
+            guard n > 0 else {
+                let cut = errno == EPIPE || errno == ECONNRESET
+                throw Failure(description: "send failed: \(String(cString: strerror(errno)))", isConnectionCut: cut)
+            }
             off += n
         }
     }
@@ -62,6 +71,7 @@ public final class RedisConnection {
         guard ready > 0 else { throw Failure(description: "timed out after \(timeoutSeconds)s waiting for a reply") }
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        // A reset reads as a close: both are the peer cutting the connection.
         if n <= 0 { return false }
         buffer.append(contentsOf: chunk[0..<n])
         return true
@@ -80,7 +90,7 @@ public final class RedisConnection {
                 buffer.removeFirst(next)
                 return (v, raw)
             }
-            guard try fill() else { throw Failure(description: "connection closed by server") }
+            guard try fill() else { throw Failure(description: "connection closed by server", isConnectionCut: true) }
         }
     }
 

@@ -187,6 +187,15 @@ public enum Wait {
         }
         throw RedisConnection.Failure(description: "timed out after \(timeoutSeconds)s waiting until \(what())")
     }
+
+    /// As `until`, for a condition read over connections a server may cut on purpose (a
+    /// sentinel's CLIENT KILL after reconfiguring a node): a cut counts as "not yet" and the next
+    /// try opens a new connection; any other error still fails at once.
+    public static func untilSurvivingCuts(timeoutSeconds: Double = 20, _ what: @autoclosure () -> String, _ condition: () throws -> Bool) throws {
+        try until(timeoutSeconds: timeoutSeconds, what()) {
+            do { return try condition() } catch let f as RedisConnection.Failure where f.isConnectionCut { return false }
+        }
+    }
 }
 
 /// Runs a command-line tool and returns its output.

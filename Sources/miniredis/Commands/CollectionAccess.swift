@@ -53,26 +53,30 @@ extension CommandContext {
         isEmpty: (T) -> Bool,
         _ body: (inout T) -> R
     ) -> Lookup<R> {
-                guard let existing = lookupWrite(key) else {
-            guard let create else { return .missing }
-            var fresh = create()
-            let r = body(&fresh)
-            if !isEmpty(fresh) { db.dict[key] = wrap(fresh) }
-            return .found(r)
-        }
-        guard extract(existing) != nil else { return .wrongType }
-        var result: R?
+        // An expired key that is hidden but kept (a writable replica) counts as missing and is
+        // replaced, as a lookup for a write sees it.
+        let expired = expireIfNeeded(key)
+        // One lookup: the existing value is changed where it lives (a lookup first, then a
+        // modify, hashed the key twice and copied the value out, retaining its arrays).
         var nowEmpty = false
-        _ = db.dict.modify(key) { value in
-            var storage = extract(value)!
+        let found: Lookup<R>? = expired ? nil : db.dict.modify(key) { value in
+            guard var storage = extract(value) else { return .wrongType }
             // Drop the value's reference so `storage` is unique and changes without a copy.
             value = .string(.empty)
-            result = body(&storage)
+            let r = body(&storage)
             nowEmpty = isEmpty(storage)
             value = wrap(storage)
+            return .found(r)
         }
-        if nowEmpty { db.delete(key) }
-        return .found(result!)
+        if let found {
+            if nowEmpty { db.delete(key) }
+            return found
+        }
+        guard let create else { return .missing }
+        var fresh = create()
+        let r = body(&fresh)
+        if !isEmpty(fresh) { db.dict[key] = wrap(fresh) }
+        return .found(r)
     }
 
     mutating func modifyHash<R>(_ key: Key, create: Bool, _ body: (inout HashTable<[UInt8]>) -> R) -> Lookup<R> {
