@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
-// No package dependencies by design: only the toolchain's own modules and one C target that
-// includes system headers (epoll, eventfd, signalfd) that Glibc's Swift module does not expose.
+// No package dependencies by design: only the toolchain's own modules and two small C targets
+// on system headers alone: CSystem (epoll, eventfd, signalfd, which Glibc's Swift module does not
+// expose) and CMallocCount (miniredis's count of the bytes it holds, for maxmemory).
 //
 // The targets enforce the layering (docs/architecture.md): the pure ones import nothing that does
 // I/O, and `SentinelCore`, the sentinel's state machine, depends on pure modules only.
@@ -22,6 +23,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSystem"),
+        // miniredis's used_memory: the malloc family counted (Sources/CMallocCount/MallocCount.c).
+        .target(name: "CMallocCount"),
         .target(name: "RESP"),
         .target(name: "Config", dependencies: ["RESP"]),
         .target(name: "RDB", dependencies: ["RESP"]),
@@ -29,7 +32,7 @@ let package = Package(
         .target(name: "SentinelCore", dependencies: ["RESP", "Config"]),
         .target(name: "ServerKit", dependencies: ["RESP", "Runtime"]),
         .executableTarget(
-            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "ServerKit", "CSystem"],
+            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "ServerKit", "CSystem", "CMallocCount"],
             // Release builds skip the runtime exclusivity checks: on the request path they were
             // ~19% of the instructions (callgrind, pipelined SET). Debug builds, which every test
             // runs, keep them, so an overlapping access is still caught by the tests.

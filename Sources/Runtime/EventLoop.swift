@@ -42,6 +42,13 @@ public final class EventLoop {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
+    /// Microseconds on the monotonic clock, for short time budgets.
+    public static func monotonicUs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+
     /// Like monotonicMs, but counting time the machine spent suspended (CLOCK_BOOTTIME): a lease
     /// must run out during a suspend too.
     public static func boottimeMs() -> Int64 {

@@ -14,12 +14,12 @@ import Testing
     @Test func onlyNonDefaultValuesWarnAndHintsNever() {
         var values = ConfigTable.ignoredDefaults
         #expect(IgnoredDirectives.warnings(values).isEmpty)
-        values["maxmemory"] = "100mb"
+        values["maxmemory-clients"] = "100mb"
         values["set-max-intset-entries"] = "64"
         values["activerehashing"] = "NO"
         #expect(IgnoredDirectives.warnings(values) == [
             "WARNING: 'activerehashing NO' has no effect in miniredis: a tuning knob of redis-server's internals, which miniredis does not share.",
-            "WARNING: 'maxmemory 100mb' has no effect in miniredis: there is no memory limit or eviction yet: the dataset grows without bound.",
+            "WARNING: 'maxmemory-clients 100mb' has no effect in miniredis: clients are never closed to free memory; only keys are evicted.",
         ])
     }
 }

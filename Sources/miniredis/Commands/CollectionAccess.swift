@@ -59,7 +59,7 @@ extension CommandContext {
         // One lookup: the existing value is changed where it lives (a lookup first, then a
         // modify, hashed the key twice and copied the value out, retaining its arrays).
         var nowEmpty = false
-        let found: Lookup<R>? = expired ? nil : db.dict.modify(key) { value in
+        let found: Lookup<R>? = expired ? nil : db.modify(key) { value in
             guard var storage = extract(value) else { return .wrongType }
             // Drop the value's reference so `storage` is unique and changes without a copy.
             value = .string(.empty)
@@ -75,7 +75,7 @@ extension CommandContext {
         guard let create else { return .missing }
         var fresh = create()
         let r = body(&fresh)
-        if !isEmpty(fresh) { db.dict[key] = wrap(fresh) }
+        if !isEmpty(fresh) { db.set(key, wrap(fresh)) }
         return .found(r)
     }
 

@@ -99,6 +99,19 @@ extension Server {
         if names.contains("replicaof") || names.contains("slaveof") {
             replication.configChanged(old: old.replicaof)
         }
+        if old.maxmemoryPolicy != new.maxmemoryPolicy || old.lfuLogFactor != new.lfuLogFactor || old.lfuDecayTime != new.lfuDecayTime {
+            tickKeyAccess()
+            evictor.reset()
+        }
+        if names.contains("maxmemory") && new.maxmemory > 0 {
+            // Lowered below what is in use: evict down now, as Redis does (and warn, as it does).
+            let used = memoryCountedForEviction()
+            if used > new.maxmemory {
+                log.warning("WARNING: the new maxmemory value set via CONFIG SET (\(new.maxmemory)) is smaller than the current memory usage (\(used)). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.")
+                performEvictions()
+                evictionRunning = evictionRunning || memoryCountedForEviction() > new.maxmemory
+            }
+        }
         return nil
     }
 

@@ -91,7 +91,7 @@ enum KeyCommands {
         let expiry = db.expireAt(src)
         db.delete(src)
         db.delete(dst)
-        db.dict[dst] = value
+        db.set(dst, value)
         if let expiry { db.setExpire(dst, atMs: expiry) }
         ctx.changed(src)
         ctx.changed(dst)

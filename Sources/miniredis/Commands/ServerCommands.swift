@@ -129,7 +129,7 @@ enum ServerCommands {
                     if value.count > Int(size) { value.removeLast(value.count - Int(size)) }
                     else { value.append(contentsOf: repeatElement(0, count: Int(size) - value.count)) }
                 }
-                db.dict.insert(key, .string(ByteString(value)))
+                db.set(key, .string(ByteString(value)))
             }
             ctx.reply.ok()
         case "set-active-expire":

@@ -92,7 +92,7 @@ enum StringCommands {
             return
         }
         let db = ctx.db
-        db.dict[key] = .string(ByteString(a[2]))
+        db.set(key, .string(ByteString(a[2])))
         if let at = expireAtMs {
             db.setExpire(key, atMs: at)
         } else if !keepTTL {
@@ -139,7 +139,7 @@ enum StringCommands {
     static func setnx(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
         let key = Key(a[1])
         if ctx.lookupWrite(key) != nil { return ctx.reply.integer(0) }
-        ctx.db.dict[key] = .string(ByteString(a[2]))
+        ctx.db.set(key, .string(ByteString(a[2])))
         ctx.changed(key)
         ctx.reply.integer(1)
     }
@@ -152,7 +152,7 @@ enum StringCommands {
         }
         let key = Key(a[1])
         _ = ctx.lookupWrite(key)
-        ctx.db.dict[key] = .string(ByteString(a[3]))
+        ctx.db.set(key, .string(ByteString(a[3])))
         ctx.db.setExpire(key, atMs: at)
         ctx.changed(key)
         ctx.propagate(as: [Array("SET".utf8), a[1], a[3], Array("PXAT".utf8), Array(String(at).utf8)])
@@ -217,7 +217,7 @@ enum StringCommands {
         let (ok, v) = readString(&ctx, a[1])
         guard ok else { return }
         let key = Key(a[1])
-        ctx.db.dict[key] = .string(ByteString(a[2]))
+        ctx.db.set(key, .string(ByteString(a[2])))
         ctx.db.removeExpire(key)
         ctx.changed(key)
         ctx.reply.bulk(v)
@@ -240,7 +240,7 @@ enum StringCommands {
         let db = ctx.db
         for i in stride(from: 1, to: a.count, by: 2) {
             let key = Key(a[i])
-            db.dict[key] = .string(ByteString(a[i + 1]))
+            db.set(key, .string(ByteString(a[i + 1])))
             db.removeExpire(key)
             ctx.changed(key)
         }
@@ -254,7 +254,7 @@ enum StringCommands {
         // benchmarks hammer: a lookup and then a store hashed the key twice).
         enum Outcome { case stored(Int64), wrongType, notInteger, overflow }
         let db = ctx.db
-        let existing: Outcome? = db.dict.modify(key) { value in
+        let existing: Outcome? = db.modify(key) { value in
             guard case .string(let v) = value else { return .wrongType }
             guard let n = v.withUnsafeBytes({ Numbers.int64($0) }) else { return .notInteger }
             let (result, overflow) = n.addingReportingOverflow(delta)
@@ -270,7 +270,7 @@ enum StringCommands {
         case .overflow?: return ctx.reply.error(Errors.overflow)
         case nil:
             result = delta
-            db.dict[key] = .string(ByteString(decimal: delta))
+            db.set(key, .string(ByteString(decimal: delta)))
         }
         ctx.changed(key)
         ctx.reply.integer(result)
@@ -290,7 +290,7 @@ enum StringCommands {
         let result = current + delta
         guard result.isFinite else { return ctx.reply.error("ERR increment would produce NaN or Infinity") }
         let text = Array(Numbers.formatIncr(result).utf8)
-        ctx.db.dict[key] = .string(ByteString(text))
+        ctx.db.set(key, .string(ByteString(text)))
         ctx.changed(key)
         // Replicas get the result, not the increment, so float rounding cannot make them drift.
         ctx.propagate(as: [Array("SET".utf8), a[1], text, Array("KEEPTTL".utf8)])
@@ -311,13 +311,13 @@ enum StringCommands {
         let db = ctx.db
         switch ctx.lookupWrite(key) {
         case nil:
-            db.dict[key] = .string(ByteString(a[2]))
+            db.set(key, .string(ByteString(a[2])))
             ctx.changed(key)
             ctx.reply.integer(a[2].count)
         case .string(let v)?:
             guard checkSize(&ctx, v.count + a[2].count) else { return }
             var newLength = 0
-            _ = db.dict.modify(key) { value in
+            _ = db.modify(key) { value in
                 guard case .string(var current) = value else { return }
                 // Take the string out so its array is uniquely referenced and grows in place.
                 value = .string(.empty)
@@ -372,7 +372,7 @@ enum StringCommands {
         let end = Int(offset) + value.count
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(Int(offset)..<end, with: value)
-        ctx.db.dict[key] = .string(ByteString(bytes))
+        ctx.db.set(key, .string(ByteString(bytes)))
         ctx.changed(key)
         ctx.reply.integer(bytes.count)
     }

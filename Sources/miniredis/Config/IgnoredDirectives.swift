@@ -1,8 +1,9 @@
 /// The redis.conf directives miniredis accepts but does not act on, and why. A node started with
 /// one of them set to anything but its default says so once at start-up (and CONFIG SET says it
 /// in the log), so a setting never looks honoured when it is not. Encoding size hints are the
-/// exception: miniredis has one encoding per type, so they are meaningless and accepted silently
-/// (listed in docs/configuration.md).
+/// exception: miniredis has one representation per type, so they change nothing stored and are
+/// accepted silently; OBJECT ENCODING reads them to report what Redis would use (listed in
+/// docs/configuration.md).
 enum IgnoredDirectives {
     /// Directive → why it has no effect. nil: a silent encoding hint.
     static let reasons: [String: String?] = {
@@ -10,10 +11,10 @@ enum IgnoredDirectives {
         func add(_ names: [String], _ reason: String?) { for n in names { r[n] = reason } }
         add(["hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value",
              "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth", "set-max-intset-entries",
+             "set-max-listpack-entries", "set-max-listpack-value",
              "zset-max-listpack-entries", "zset-max-listpack-value", "zset-max-ziplist-entries", "zset-max-ziplist-value",
              "hll-sparse-max-bytes", "stream-node-max-bytes", "stream-node-max-entries"], nil)
-        add(["maxmemory", "maxmemory-policy", "maxmemory-samples", "maxmemory-clients", "lfu-log-factor", "lfu-decay-time",
-             "lazyfree-lazy-eviction"], "there is no memory limit or eviction yet: the dataset grows without bound")
+        add(["maxmemory-clients"], "clients are never closed to free memory; only keys are evicted")
         add(["lazyfree-lazy-expire", "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
              "replica-lazy-flush"], "every delete and flush is synchronous")
         add(["notify-keyspace-events"], "keyspace notifications are not published yet")

@@ -58,6 +58,20 @@ struct ServerConfig: Sendable {
     /// sentinels hold an unexpired lease on it. 0 turns fencing off.
     var fencingQuorum = 0
     var fencingLeaseMs = 500
+    // Memory (Server/Eviction.swift).
+    /// Bytes of heap the dataset may use before keys are evicted (0: no limit).
+    var maxmemory: Int64 = 0
+    var maxmemoryPolicy = EvictionPolicy.noeviction
+    var maxmemorySamples = 5
+    var lfuLogFactor = 10
+    var lfuDecayTime = 1
+    /// Evictions reach replicas and the AOF as UNLINK rather than DEL (the free is synchronous
+    /// either way: miniredis has no background free).
+    var lazyfreeLazyEviction = false
+    /// A replica leaves eviction to its master, whose DELs it applies.
+    var replicaIgnoreMaxmemory = true
+    /// How long one eviction pass may run (0-100; 100: until done).
+    var maxmemoryEvictionTenacity = 10
     /// Directives Redis has that this node accepts and reports but does not act on, so a real
     /// redis.conf loads unchanged. docs/configuration.md lists them.
     var ignored: [String: String] = ConfigTable.ignoredDefaults
@@ -131,8 +145,7 @@ enum ConfigTable {
 
     static let ignoredDefaults: [String: String] = [
         "supervised": "no", "tcp-backlog": "511", "unixsocket": "", "unixsocketperm": "0",
-        "maxmemory": "0", "maxmemory-policy": "noeviction", "maxmemory-samples": "5",
-        "lazyfree-lazy-eviction": "no", "lazyfree-lazy-expire": "no", "lazyfree-lazy-server-del": "no",
+        "lazyfree-lazy-expire": "no", "lazyfree-lazy-server-del": "no",
         "lazyfree-lazy-user-del": "no", "lazyfree-lazy-user-flush": "no", "replica-lazy-flush": "no",
         "io-threads": "1", "io-threads-do-reads": "no", "always-show-logo": "no", "set-proc-title": "yes",
         "proc-title-template": "{title} {listen-addr} {server-mode}", "locale-collate": "",
@@ -143,7 +156,7 @@ enum ConfigTable {
         "notify-keyspace-events": "", "hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
         "hash-max-ziplist-entries": "128", "hash-max-ziplist-value": "64",
         "list-max-listpack-size": "-2", "list-max-ziplist-size": "-2", "list-compress-depth": "0",
-        "set-max-intset-entries": "512", "zset-max-listpack-entries": "128", "zset-max-listpack-value": "64",
+        "set-max-intset-entries": "512", "set-max-listpack-entries": "128", "set-max-listpack-value": "64", "zset-max-listpack-entries": "128", "zset-max-listpack-value": "64",
         "zset-max-ziplist-entries": "128", "zset-max-ziplist-value": "64",
         "hll-sparse-max-bytes": "3000", "stream-node-max-bytes": "4096", "stream-node-max-entries": "100",
         "activerehashing": "yes", "dynamic-hz": "yes", "aof-rewrite-incremental-fsync": "yes",
@@ -151,7 +164,7 @@ enum ConfigTable {
         "crash-memcheck-enabled": "yes", "syslog-enabled": "no", "syslog-ident": "redis", "syslog-facility": "local0",
         "oom-score-adj": "no", "oom-score-adj-values": "0 200 800", "disable-thp": "yes",
         "repl-diskless-sync-max-replicas": "0", "enable-protected-configs": "no", "enable-debug-command": "no",
-        "enable-module-command": "no", "acllog-max-len": "128", "lfu-log-factor": "10", "lfu-decay-time": "1",
+        "enable-module-command": "no", "acllog-max-len": "128",
         "active-expire-effort": "1", "activedefrag": "no", "latency-tracking": "yes",
         "shutdown-timeout": "10", "shutdown-on-sigint": "default", "shutdown-on-sigterm": "default",
         "sanitize-dump-payload": "no", "propagation-error-behavior": "ignore", "replica-ignore-disk-write-errors": "no",
@@ -306,6 +319,20 @@ enum ConfigTable {
         intEntry("min-replicas-max-lag", aliases: ["min-slaves-max-lag"], \.minReplicasMaxLag),
         intEntry("fencing-quorum", max: 1024, \.fencingQuorum),
         intEntry("fencing-lease-ms", min: 10, max: 3_600_000, \.fencingLeaseMs),
+        memoryEntry("maxmemory", \.maxmemory),
+        ConfigEntry(name: "maxmemory-policy", set: { c, a in
+            guard a.count == 1, let p = EvictionPolicy(rawValue: a[0].lowercased()) else {
+                return "argument(s) must be one of the following: " + EvictionPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+            }
+            c.maxmemoryPolicy = p
+            return nil
+        }, get: { $0.maxmemoryPolicy.rawValue }),
+        intEntry("maxmemory-samples", min: 1, \.maxmemorySamples),
+        intEntry("maxmemory-eviction-tenacity", max: 100, \.maxmemoryEvictionTenacity),
+        intEntry("lfu-log-factor", \.lfuLogFactor),
+        intEntry("lfu-decay-time", \.lfuDecayTime),
+        boolEntry("lazyfree-lazy-eviction", \.lazyfreeLazyEviction),
+        boolEntry("replica-ignore-maxmemory", aliases: ["slave-ignore-maxmemory"], \.replicaIgnoreMaxmemory),
     ] + ignoredDefaults.keys.sorted().map { name in
         ConfigEntry(name: name, set: { c, a in
             c.ignored[name] = a.joined(separator: " ")

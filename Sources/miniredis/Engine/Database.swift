@@ -14,10 +14,30 @@ final class Database {
     private var expiryHeap = MinHeap<ExpiryEntry>()
     /// WATCHed keys → the clients watching them.
     var watchers: [Key: [Client]] = [:]
+    /// How accesses are recorded in each key's aux (LRU clock or LFU counter).
+    var access = KeyAccess()
 
     init(id: Int) { self.id = id }
 
     var count: Int { dict.count }
+
+    /// A key's value, recording the access (LRU/LFU).
+    @inline(__always)
+    func lookup(_ key: Key) -> Value? {
+        dict.lookup(key) { access.touched($0) }
+    }
+
+    /// Sets a key's value, recording the write as an access.
+    @inline(__always)
+    func set(_ key: Key, _ value: Value) {
+        dict.insert(key, value) { access.written($0) }
+    }
+
+    /// Changes a key's value in place, recording the access; nil when the key is missing.
+    @inline(__always)
+    func modify<R>(_ key: Key, _ body: (inout Value) -> R) -> R? {
+        dict.modify(key, touch: { access.touched($0) }, body)
+    }
 
     func expireAt(_ key: Key) -> Int64? { expires.count > 0 ? expires[key] : nil }
 

@@ -8,10 +8,19 @@
 /// Entries live in parallel arrays addressed by slot; chains link slots; freed slots are reused.
 /// Hashes are SipHash-1-2 with a per-process random key (Engine/SipHash.swift), as Redis's, so
 /// clients cannot choose keys that collide.
+///
+/// Each slot has 32 bits of `aux` beside its hash and chain link, for the owner's use: the main
+/// keyspace keeps each key's LRU clock or LFU counter there (Engine/KeyAccess.swift), as Redis
+/// keeps them in its object header; other tables leave it zero. Hash, link and aux share one
+/// 16-byte element, which made the struct one array smaller (a `Value` of 56 bytes, not 64).
 struct HashTable<Value> {
+    struct SlotMeta {
+        var hash: UInt64
+        var next: Int32
+        var aux: UInt32
+    }
     private var buckets: [Int32]
-    private var nextSlot: [Int32] = []
-    private var hashes: [UInt64] = []
+    private var meta: [SlotMeta] = []
     private var keys: [Key?] = []
     private var values: [Value?] = []
     private var freeSlots: [Int32] = []
@@ -31,8 +40,8 @@ struct HashTable<Value> {
         var slot = buckets[Int(hash & UInt64(mask))]
         while slot >= 0 {
             let s = Int(slot)
-            if hashes[s] == hash && keys[s]! == key { return slot }
-            slot = nextSlot[s]
+            if meta[s].hash == hash && keys[s]! == key { return slot }
+            slot = meta[s].next
         }
         return -1
     }
@@ -49,31 +58,38 @@ struct HashTable<Value> {
 
     func contains(_ key: Key) -> Bool { find(key, hash: Self.hash(key)) >= 0 }
 
-    /// Sets the value; returns true when the key was new.
+    /// Sets the value; returns true when the key was new. Its aux stays as it was (0 if new).
     @discardableResult
     mutating func insert(_ key: Key, _ value: Value) -> Bool {
+        insert(key, value, aux: { $0 ?? 0 })
+    }
+
+    /// Sets the value and the slot's aux: `aux` gets the old aux (nil for a new key).
+    @discardableResult
+    @inline(__always)
+    mutating func insert(_ key: Key, _ value: Value, aux: (UInt32?) -> UInt32) -> Bool {
         let h = Self.hash(key)
         let existing = find(key, hash: h)
         if existing >= 0 {
             values[Int(existing)] = value
+            meta[Int(existing)].aux = aux(meta[Int(existing)].aux)
             return false
         }
         if count >= buckets.count { resize(to: buckets.count * 2) }
         let slot: Int32
+        let b = Int(h & UInt64(mask))
+        let entry = SlotMeta(hash: h, next: buckets[b], aux: aux(nil))
         if let free = freeSlots.popLast() {
             slot = free
-            hashes[Int(slot)] = h
+            meta[Int(slot)] = entry
             keys[Int(slot)] = key
             values[Int(slot)] = value
         } else {
             slot = Int32(keys.count)
-            hashes.append(h)
+            meta.append(entry)
             keys.append(key)
             values.append(value)
-            nextSlot.append(-1)
         }
-        let b = Int(h & UInt64(mask))
-        nextSlot[Int(slot)] = buckets[b]
         buckets[b] = slot
         count += 1
         return true
@@ -82,11 +98,35 @@ struct HashTable<Value> {
     /// Modifies a value in place (no copy of its storage), if the key exists.
     @inline(__always)
     mutating func modify<R>(_ key: Key, _ body: (inout Value) -> R) -> R? {
+        modify(key, touch: { $0 }, body)
+    }
+
+    /// As `modify`, also replacing the slot's aux by `touch(aux)`.
+    @inline(__always)
+    mutating func modify<R>(_ key: Key, touch: (UInt32) -> UInt32, _ body: (inout Value) -> R) -> R? {
         let slot = find(key, hash: Self.hash(key))
         guard slot >= 0 else { return nil }
-        var v = values[Int(slot)].take()!
-        defer { values[Int(slot)] = v }
+        let s = Int(slot)
+        meta[s].aux = touch(meta[s].aux)
+        var v = values[s].take()!
+        defer { values[s] = v }
         return body(&v)
+    }
+
+    /// The value, replacing the slot's aux by `touch(aux)` (a read that counts as an access).
+    @inline(__always)
+    mutating func lookup(_ key: Key, touch: (UInt32) -> UInt32) -> Value? {
+        let slot = find(key, hash: Self.hash(key))
+        guard slot >= 0 else { return nil }
+        let s = Int(slot)
+        meta[s].aux = touch(meta[s].aux)
+        return values[s]
+    }
+
+    /// A key's aux, or nil when the key is missing.
+    func aux(_ key: Key) -> UInt32? {
+        let slot = find(key, hash: Self.hash(key))
+        return slot >= 0 ? meta[Int(slot)].aux : nil
     }
 
     @discardableResult
@@ -97,19 +137,19 @@ struct HashTable<Value> {
         var slot = buckets[b]
         while slot >= 0 {
             let s = Int(slot)
-            if hashes[s] == h && keys[s]! == key {
-                if prev >= 0 { nextSlot[Int(prev)] = nextSlot[s] } else { buckets[b] = nextSlot[s] }
+            if meta[s].hash == h && keys[s]! == key {
+                if prev >= 0 { meta[Int(prev)].next = meta[s].next } else { buckets[b] = meta[s].next }
                 let old = values[s]
                 keys[s] = nil
                 values[s] = nil
-                nextSlot[s] = -1
+                meta[s] = SlotMeta(hash: 0, next: -1, aux: 0)
                 freeSlots.append(slot)
                 count -= 1
                 if buckets.count > 64 && count < buckets.count / 8 { resize(to: buckets.count / 2) }
                 return old
             }
             prev = slot
-            slot = nextSlot[s]
+            slot = meta[s].next
         }
         return nil
     }
@@ -123,18 +163,17 @@ struct HashTable<Value> {
         let m = UInt64(size - 1)
         // Compact slots while relinking, so a table that shrank does not keep its old arrays.
         if !freeSlots.isEmpty && freeSlots.count > keys.count / 4 {
-            var newKeys: [Key?] = [], newValues: [Value?] = [], newHashes: [UInt64] = []
-            newKeys.reserveCapacity(count); newValues.reserveCapacity(count); newHashes.reserveCapacity(count)
+            var newKeys: [Key?] = [], newValues: [Value?] = [], newMeta: [SlotMeta] = []
+            newKeys.reserveCapacity(count); newValues.reserveCapacity(count); newMeta.reserveCapacity(count)
             for i in 0..<keys.count where keys[i] != nil {
-                newKeys.append(keys[i]); newValues.append(values[i].take()); newHashes.append(hashes[i])
+                newKeys.append(keys[i]); newValues.append(values[i].take()); newMeta.append(meta[i])
             }
-            keys = newKeys; values = newValues; hashes = newHashes
-            nextSlot = [Int32](repeating: -1, count: keys.count)
+            keys = newKeys; values = newValues; meta = newMeta
             freeSlots = []
         }
         for s in 0..<keys.count where keys[s] != nil {
-            let b = Int(hashes[s] & m)
-            nextSlot[s] = buckets[b]
+            let b = Int(meta[s].hash & m)
+            meta[s].next = buckets[b]
             buckets[b] = Int32(s)
         }
     }
@@ -165,7 +204,7 @@ struct HashTable<Value> {
             while slot >= 0 {
                 visit(keys[Int(slot)]!, values[Int(slot)]!)
                 visited += 1
-                slot = nextSlot[Int(slot)]
+                slot = meta[Int(slot)].next
             }
             // Increment the reversed cursor over the mask's bits: Redis's reverse-binary order.
             cursor |= ~m
@@ -196,6 +235,15 @@ struct HashTable<Value> {
         while true {
             let s = Int.random(in: 0..<keys.count, using: &rng)
             if let k = keys[s] { return (k, values[s]!) }
+        }
+    }
+
+    /// A random entry with its aux (eviction's sampling), or nil when empty.
+    func randomSample<G: RandomNumberGenerator>(using rng: inout G) -> (key: Key, value: Value, aux: UInt32)? {
+        guard count > 0 else { return nil }
+        while true {
+            let s = Int.random(in: 0..<keys.count, using: &rng)
+            if let k = keys[s] { return (k, values[s]!, meta[s].aux) }
         }
     }
 }

@@ -18,6 +18,9 @@ final class AppendOnlyFile {
 
     init(server: Server) { self.server = server }
 
+    /// Bytes fed but not yet written (not counted toward maxmemory, as in Redis).
+    var bufferedBytes: Int { buffer.count }
+
     var dir: String { server.config.appenddirname }
     var baseName: String { server.config.appendfilename }
     var manifestPath: String { "\(dir)/\(baseName).manifest" }

@@ -72,7 +72,7 @@ extension Server {
         guard e.db >= 0 && e.db < databases.count else { return }
         let db = databases[e.db]
         let key = Key(e.key)
-        db.dict[key] = value(from: e.value)
+        db.set(key, value(from: e.value))
         if let at = e.expireAtMs { db.setExpire(key, atMs: at) } else { db.removeExpire(key) }
     }
 

@@ -69,7 +69,7 @@ struct CommandContext {
             effects.keyspaceMisses += 1
             return nil
         }
-        if let v = db.dict[key] {
+        if let v = db.lookup(key) {
             effects.keyspaceHits += 1
             return v
         }
@@ -81,7 +81,7 @@ struct CommandContext {
     @inline(__always)
     mutating func lookupWrite(_ key: Key) -> Value? {
         if expireIfNeeded(key) { return nil }
-        return db.dict[key]
+        return db.lookup(key)
     }
 
     // MARK: Effects

@@ -51,6 +51,15 @@ extension Server {
             c.scheduleWrite()
             return
         }
+        // Over maxmemory, keys are evicted before any command runs; a command that may grow
+        // memory (and an EXEC of one) is refused when nothing can be evicted. Our master's
+        // stream is never refused: a replica leaves eviction to its master.
+        if config.maxmemory > 0 && c.kind != .master && performEvictions() == .failed && deniedOnOOM(spec, c) {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error(Server.oomError)
+            c.scheduleWrite()
+            return
+        }
         if c.multiQueue != nil && !["exec", "discard", "multi", "watch", "quit", "reset"].contains(spec.name) {
             if let refusal = refusal(for: spec, client: c) {
                 c.multiFailed = true
@@ -72,6 +81,13 @@ extension Server {
         flushPropagation()
         c.lastWriteOffset = replication.masterReplOffset
         c.scheduleWrite()
+    }
+
+    /// Whether `spec` is refused when memory is over maxmemory and nothing can be evicted.
+    func deniedOnOOM(_ spec: CommandSpec, _ c: Client) -> Bool {
+        if spec.flags.contains(.denyoom) { return true }
+        guard spec.name == "exec", let queued = c.multiQueue else { return false }
+        return queued.contains { commands.lookup($0[0])?.flags.contains(.denyoom) == true }
     }
 
     /// Why a command may not run now for this client, or nil.

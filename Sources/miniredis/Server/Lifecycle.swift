@@ -27,6 +27,7 @@ extension Server {
         }
         signalWatcher = watcher
         log.notice("Server initialized")
+        tickKeyAccess()
         persistence.loadAtStartup()
         log.notice("Ready to accept connections tcp")
         replication.startup()

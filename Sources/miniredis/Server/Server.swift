@@ -28,6 +28,11 @@ final class Server {
     var lastSaveOK = true
     var lastBgsaveStatus = "ok"
     var stats = Stats()
+    let evictor = Evictor()
+    /// An eviction pass ran out of time with memory still over maxmemory: the cron goes on.
+    var evictionRunning = false
+    /// The most memory counted since start (INFO's used_memory_peak).
+    var usedMemoryPeak = 0
     var pubsub = PubSubRegistry<Client>()
     var replication: Replication!
     let fencing = Fencing()
@@ -59,6 +64,7 @@ final class Server {
         var syncFull: Int64 = 0
         var syncPartialOK: Int64 = 0
         var syncPartialErr: Int64 = 0
+        var evictedKeys: Int64 = 0
     }
 
     init(config: ServerConfig, configFile: String?, log: Logger) throws(SystemError) {
@@ -270,6 +276,9 @@ final class Server {
         cronTicks += 1
         let now = nowMs
         persistence.checkChild()
+        tickKeyAccess()
+        if evictionRunning { performEvictions() }
+        usedMemoryPeak = max(usedMemoryPeak, ServerInfo.usedMemory())
         activeExpire(budgetKeys: 200)
         // Expiry's DELs leave now, not with some client's next command (and not inside its MULTI).
         flushPropagation()

@@ -1,3 +1,4 @@
+import CMallocCount
 import CSystem
 import Glibc
 import RESP
@@ -42,9 +43,12 @@ enum ServerInfo {
         case "memory":
             let used = usedMemory()
             let rss = rssBytes()
+            let peak = max(s.usedMemoryPeak, used)
+            let max = Int(s.config.maxmemory)
             lines = ["# Memory", "used_memory:\(used)", "used_memory_human:\(human(used))", "used_memory_rss:\(rss)",
-                     "used_memory_rss_human:\(human(rss))", "used_memory_peak:\(used)", "maxmemory:0",
-                     "maxmemory_human:0B", "maxmemory_policy:noeviction",
+                     "used_memory_rss_human:\(human(rss))", "used_memory_peak:\(peak)", "used_memory_peak_human:\(human(peak))",
+                     "maxmemory:\(max)", "maxmemory_human:\(human(max))", "maxmemory_policy:\(s.config.maxmemoryPolicy.rawValue)",
+                     "mem_not_counted_for_evict:\(s.memoryNotCountedForEviction())",
                      "mem_fragmentation_ratio:\(used > 0 ? String(format2(Double(rss) / Double(used))) : "0")",
                      "mem_allocator:libc"]
         case "persistence":
@@ -56,7 +60,7 @@ enum ServerInfo {
                      "total_net_input_bytes:\(st.netInputBytes)", "total_net_output_bytes:\(st.netOutputBytes)",
                      "rejected_connections:\(st.rejectedConnections)", "sync_full:\(st.syncFull)",
                      "sync_partial_ok:\(st.syncPartialOK)", "sync_partial_err:\(st.syncPartialErr)",
-                     "expired_keys:\(st.expiredKeys)", "evicted_keys:0", "keyspace_hits:\(st.keyspaceHits)",
+                     "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
                      "keyspace_misses:\(st.keyspaceMisses)", "pubsub_channels:\(s.pubsub.channels.count)",
                      "pubsub_patterns:\(s.pubsub.patterns.count)", "total_forks:\(s.persistence.totalForks)"]
         case "replication":
@@ -78,10 +82,9 @@ enum ServerInfo {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func usedMemory() -> Int {
-        let info = mallinfo2()
-        return Int(info.uordblks) + Int(info.hblkhd)
-    }
+    /// Bytes held from the allocator, counted per allocation (CMallocCount): what Redis's
+    /// used_memory is, and cheap enough to read before every command.
+    static func usedMemory() -> Int { malloc_count_used() }
 
     static func rssBytes() -> Int {
         guard let text = FileIO.readText("/proc/self/statm") else { return 0 }
