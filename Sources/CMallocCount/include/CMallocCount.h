@@ -5,6 +5,6 @@
 #define CMALLOCCOUNT_H
 #include <stddef.h>
 
-/// Usable bytes of every live allocation (malloc_usable_size of each), all threads together.
+/// Bytes of every live allocation (each chunk with its header), all threads together.
 size_t malloc_count_used(void);
 #endif
