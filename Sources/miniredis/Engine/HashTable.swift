@@ -238,12 +238,27 @@ struct HashTable<Value> {
         }
     }
 
-    /// A random entry with its aux (eviction's sampling), or nil when empty.
-    func randomSample<G: RandomNumberGenerator>(using rng: inout G) -> (key: Key, value: Value, aux: UInt32)? {
-        guard count > 0 else { return nil }
-        while true {
-            let s = Int.random(in: 0..<keys.count, using: &rng)
-            if let k = keys[s] { return (k, values[s]!, meta[s].aux) }
+    /// `n` random entries (eviction's sampling, with repeats), each with its aux, in one call: a
+    /// call per sample on a table held by a class retained and released its arrays every time.
+    func sample<G: RandomNumberGenerator>(_ n: Int, using rng: inout G, _ body: (Key, UInt32) -> Void) {
+        forEachSample(n, using: &rng) { body(keys[$0]!, meta[$0].aux) }
+    }
+
+    /// As `sample`, with each entry's value (the expiry table's times).
+    func sampleWithValues<G: RandomNumberGenerator>(_ n: Int, using rng: inout G, _ body: (Key, Value) -> Void) {
+        forEachSample(n, using: &rng) { body(keys[$0]!, values[$0]!) }
+    }
+
+    private func forEachSample<G: RandomNumberGenerator>(_ n: Int, using rng: inout G, _ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        for _ in 0..<n {
+            while true {
+                let s = Int.random(in: 0..<keys.count, using: &rng)
+                if keys[s] != nil {
+                    body(s)
+                    break
+                }
+            }
         }
     }
 }

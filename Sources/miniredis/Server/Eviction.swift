@@ -8,8 +8,14 @@ enum EvictionPolicy: String, CaseIterable, Sendable {
     case volatileTTL = "volatile-ttl", allkeysLRU = "allkeys-lru", allkeysLFU = "allkeys-lfu"
     case allkeysRandom = "allkeys-random", noeviction
 
-    /// Only keys with an expiry are candidates.
-    var volatileOnly: Bool { rawValue.hasPrefix("volatile-") }
+    /// Only keys with an expiry are candidates. (A switch: this is asked per sample, and a
+    /// prefix test of the raw value was 8% of an evicting SET's instructions.)
+    var volatileOnly: Bool {
+        switch self {
+        case .volatileLRU, .volatileLFU, .volatileRandom, .volatileTTL: true
+        case .allkeysLRU, .allkeysLFU, .allkeysRandom, .noeviction: false
+        }
+    }
     var isRandom: Bool { self == .volatileRandom || self == .allkeysRandom }
     /// The keyspace keeps LFU counters rather than LRU clocks under this policy.
     var accessMode: KeyAccess.Mode { self == .volatileLFU || self == .allkeysLFU ? .lfu : .lru }
@@ -28,10 +34,13 @@ final class Evictor {
     }
 
     static let poolSize = 16
-    /// Ascending by score; the last one goes first.
-    private(set) var pool: [Candidate] = []
+    /// The best candidates seen (unordered), and their scores apart for a quick scan.
+    private var pool: [Candidate] = []
+    private var scores: [UInt64] = []
     private var nextRandomDB = 0
-    private var rng = SystemRandomNumberGenerator()
+    /// Sampling needs speed, not secrecy: SystemRandomNumberGenerator asks the kernel for every
+    /// number; this is seeded from it once.
+    private var rng = FastRandom()
 
     /// The next key to evict under `policy`, or nil when no key is a candidate.
     func nextVictim(policy: EvictionPolicy, samples: Int, databases: [Database]) -> (Database, Key)? {
@@ -46,7 +55,7 @@ final class Evictor {
             }
             if candidates == 0 { return nil }
             // The best entry whose key is still there (it may have been deleted since sampled).
-            while let best = pool.popLast() {
+            while let best = popBest() {
                 let db = databases[best.db]
                 let present = policy.volatileOnly ? db.expires.contains(best.key) : db.dict.contains(best.key)
                 if present { return (db, best.key) }
@@ -54,7 +63,10 @@ final class Evictor {
         }
     }
 
-    func reset() { pool.removeAll() }
+    func reset() {
+        pool.removeAll()
+        scores.removeAll()
+    }
 
     /// At most this many samples per database per round, whatever maxmemory-samples says (Redis
     /// accepts up to INT_MAX and puts that many on its stack): a huge setting would otherwise
@@ -62,37 +74,51 @@ final class Evictor {
     static let maxSamples = 1024
 
     private func sample(_ db: Database, policy: EvictionPolicy, samples: Int) {
-        for _ in 0..<min(samples, Self.maxSamples) {
-            let key: Key, aux: UInt32, expiry: Int64
-            if policy.volatileOnly {
-                guard let e = db.expires.randomEntry(using: &rng) else { return }
-                key = e.key
-                expiry = e.value
-                aux = db.dict.aux(key) ?? 0
-            } else {
-                guard let e = db.dict.randomSample(using: &rng) else { return }
-                key = e.key
-                aux = e.aux
-                expiry = 0
+        let n = min(samples, Self.maxSamples)
+        let access = db.access
+        if policy.volatileOnly {
+            db.expires.sampleWithValues(n, using: &rng) { key, expiry in
+                let score: UInt64
+                switch policy {
+                case .volatileTTL: score = UInt64.max - UInt64(max(0, expiry))
+                case .volatileLFU: score = 255 - UInt64(access.counter(db.dict.aux(key) ?? 0))
+                default: score = UInt64(access.idleMs(db.dict.aux(key) ?? 0))
+                }
+                insert(Candidate(score: score, key: key, db: db.id))
             }
-            let score: UInt64
-            switch policy {
-            case .volatileTTL: score = UInt64.max - UInt64(max(0, expiry))
-            case .volatileLFU, .allkeysLFU: score = 255 - UInt64(db.access.counter(aux))
-            default: score = UInt64(db.access.idleMs(aux))
+        } else {
+            db.dict.sample(n, using: &rng) { key, aux in
+                let score = policy == .allkeysLFU ? 255 - UInt64(access.counter(aux)) : UInt64(access.idleMs(aux))
+                insert(Candidate(score: score, key: key, db: db.id))
             }
-            insert(Candidate(score: score, key: key, db: db.id))
         }
     }
 
+    /// The pool is unsorted: with 16 entries, finding the weakest (to replace) or the best (to
+    /// evict) is a scan of 16 integers, cheaper than keeping it ordered, which moved candidates
+    /// and their keys on every insert (14% of an evicting SET's instructions).
     private func insert(_ c: Candidate) {
-        if pool.count == Self.poolSize {
-            guard c.score > pool[0].score else { return }
-            pool.removeFirst()
+        if pool.count < Self.poolSize {
+            pool.append(c)
+            scores.append(c.score)
+            return
         }
-        var i = pool.count
-        while i > 0 && pool[i - 1].score > c.score { i -= 1 }
-        pool.insert(c, at: i)
+        var weakest = 0
+        for i in 1..<scores.count where scores[i] < scores[weakest] { weakest = i }
+        guard c.score > scores[weakest] else { return }
+        pool[weakest] = c
+        scores[weakest] = c.score
+    }
+
+    /// Removes and returns the best candidate.
+    private func popBest() -> Candidate? {
+        guard !scores.isEmpty else { return nil }
+        var best = 0
+        for i in 1..<scores.count where scores[i] > scores[best] { best = i }
+        scores.swapAt(best, scores.count - 1)
+        scores.removeLast()
+        pool.swapAt(best, pool.count - 1)
+        return pool.removeLast()
     }
 
     private func randomVictim(volatileOnly: Bool, databases: [Database]) -> (Database, Key)? {
@@ -106,6 +132,23 @@ final class Evictor {
             }
         }
         return nil
+    }
+}
+
+/// xorshift64* seeded from the system: for sampling, where the stream only has to be uniform.
+struct FastRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        state = system.next() | 1
+    }
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
     }
 }
 
@@ -172,13 +215,15 @@ extension Server {
         return Int64(us)
     }
 
+    static let delWord = Array("DEL".utf8), unlinkWord = Array("UNLINK".utf8)
+
     /// Deletes a key to free memory and tells replicas and the AOF, as each one goes (a DEL, or
     /// UNLINK with lazyfree-lazy-eviction, never wrapped in a MULTI with other evictions).
     func evictKey(_ db: Database, _ key: Key) {
         guard db.delete(key) else { return }
         stats.evictedKeys += 1
         touchWatched(db, key)
-        propagate(dbIndex: db.id, [Array((config.lazyfreeLazyEviction ? "UNLINK" : "DEL").utf8), key.bytes])
+        propagate(dbIndex: db.id, [config.lazyfreeLazyEviction ? Self.unlinkWord : Self.delWord, key.bytes])
         flushPropagation()
     }
 
