@@ -69,13 +69,17 @@ extension CommandContext {
             return .found(r)
         }
         if let found {
-            if nowEmpty { db.delete(key) }
+            if nowEmpty {
+                db.delete(key)
+                // Its "del" follows the command's own event (lpop, then del), as in Redis.
+                deferDelEvent(key)
+            }
             return found
         }
         guard let create else { return .missing }
         var fresh = create()
         let r = body(&fresh)
-        if !isEmpty(fresh) { db.set(key, wrap(fresh)) }
+        if !isEmpty(fresh) { store(key, wrap(fresh)) }
         return .found(r)
     }
 
@@ -105,12 +109,15 @@ extension CommandContext {
 
     /// The reply of a command that removed (or added) `n` elements: 0 for a missing key,
     /// WRONGTYPE, or n, recording the change when there was one.
-    mutating func replyChangedCount(_ key: Key, _ r: Lookup<Int>) {
+    mutating func replyChangedCount(_ key: Key, _ r: Lookup<Int>, event: (KeyspaceEvents, StaticString)) {
         switch r {
         case .missing: reply.integer(0)
         case .wrongType: reply.error(Errors.wrongType)
         case .found(let n):
-            if n > 0 { changed(key) }
+            if n > 0 {
+                changed(key)
+                notify(event.0, event.1, key)
+            }
             reply.integer(n)
         }
     }

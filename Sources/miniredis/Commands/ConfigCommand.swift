@@ -80,6 +80,7 @@ extension Server {
     func applyConfigChange(from old: ServerConfig, to new: ServerConfig, names: Set<String>) -> String? {
         config = new
         log.level = new.loglevel
+        intsetLimit = new.setMaxIntsetEntries
         if names.contains("port") || names.contains("bind") {
             let saved = listeners
             listeners = []

@@ -28,6 +28,7 @@ enum HashCommands {
         }
         guard case .found(let added) = r else { return ctx.reply.error(Errors.wrongType) }
         ctx.changed(key)
+        ctx.notify(.hash, "hset", key)
         legacy ? ctx.reply.ok() : ctx.reply.integer(added)
     }
 
@@ -39,7 +40,10 @@ enum HashCommands {
             return true
         }
         guard case .found(let added) = r else { return ctx.reply.error(Errors.wrongType) }
-        if added { ctx.changed(key) }
+        if added {
+            ctx.changed(key)
+            ctx.notify(.hash, "hset", key)
+        }
         ctx.reply.integer(added ? 1 : 0)
     }
 
@@ -67,7 +71,7 @@ enum HashCommands {
             for f in a.dropFirst(2) where h.remove(Key(f)) != nil { removed += 1 }
             return removed
         }
-        ctx.replyChangedCount(key, r)
+        ctx.replyChangedCount(key, r, event: (.hash, "hdel"))
     }
 
     static func hdump(_ ctx: inout CommandContext, _ a: [[UInt8]], fields: Bool, values: Bool) {
@@ -114,6 +118,7 @@ enum HashCommands {
         guard case .found(let value) = r else { return ctx.reply.error(Errors.wrongType) }
         if let failure { return ctx.reply.error(failure) }
         ctx.changed(key)
+        ctx.notify(.hash, "hincrby", key)
         ctx.reply.integer(value)
     }
 
@@ -136,6 +141,7 @@ enum HashCommands {
         guard case .found(let text) = r else { return ctx.reply.error(Errors.wrongType) }
         if let failure { return ctx.reply.error(failure) }
         ctx.changed(key)
+        ctx.notify(.hash, "hincrbyfloat", key)
         ctx.propagate(as: [Array("HSET".utf8), a[1], a[2], text])
         ctx.reply.bulk(text)
     }

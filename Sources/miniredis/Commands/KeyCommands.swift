@@ -31,6 +31,7 @@ enum KeyCommands {
             if db.delete(key) {
                 removed += 1
                 ctx.changed(key)
+                ctx.notify(.generic, "del", key)
             }
         }
         ctx.reply.integer(removed)
@@ -91,10 +92,12 @@ enum KeyCommands {
         let expiry = db.expireAt(src)
         db.delete(src)
         db.delete(dst)
-        db.set(dst, value)
+        ctx.store(dst, value)
         if let expiry { db.setExpire(dst, atMs: expiry) }
         ctx.changed(src)
         ctx.changed(dst)
+        ctx.notify(.generic, "rename_from", src)
+        ctx.notify(.generic, "rename_to", dst)
         onlyNew ? ctx.reply.integer(1) : ctx.reply.ok()
     }
 
@@ -129,10 +132,12 @@ enum KeyCommands {
         if at <= ctx.unixMs && ctx.isMaster {
             db.delete(key)
             ctx.changed(key)
+            ctx.notify(.generic, "del", key)
             ctx.propagate(as: [Array("DEL".utf8), a[1]])
         } else {
             db.setExpire(key, atMs: at)
             ctx.changed(key)
+            ctx.notify(.generic, "expire", key)
             ctx.propagate(as: [Array("PEXPIREAT".utf8), a[1], Array(String(at).utf8)])
         }
         ctx.reply.integer(1)
@@ -151,6 +156,7 @@ enum KeyCommands {
         let key = Key(a[1])
         guard ctx.lookupWrite(key) != nil, ctx.db.removeExpire(key) else { return ctx.reply.integer(0) }
         ctx.changed(key)
+        ctx.notify(.generic, "persist", key)
         ctx.reply.integer(1)
     }
 

@@ -26,6 +26,7 @@ enum ListCommands {
         case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let n):
             ctx.changed(key)
+            ctx.notify(.list, front ? "lpush" : "rpush", key)
             ctx.reply.integer(n)
         }
     }
@@ -52,7 +53,10 @@ enum ListCommands {
         case .missing: count == nil ? ctx.reply.nullBulk() : ctx.reply.nullArray()
         case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let values):
-            if !values.isEmpty { ctx.changed(key) }
+            if !values.isEmpty {
+                ctx.changed(key)
+                ctx.notify(.list, front ? "lpop" : "rpop", key)
+            }
             if count == nil {
                 ctx.reply.bulk(values.first)
             } else {

@@ -49,7 +49,8 @@ enum PubSubCommands {
             ctx.reply.arrayHeader(names.count)
             for n in names { ctx.reply.bulk(n) }
         case "numsub":
-            ctx.reply.mapHeader(a.count - 2)
+            // A flat array of channel, count pairs in RESP3 too, as Redis 7 answers.
+            ctx.reply.arrayHeader((a.count - 2) * 2)
             for ch in a.dropFirst(2) {
                 ctx.reply.bulk(ch)
                 ctx.reply.integer(s.pubsub.subscriberCount(ch))

@@ -18,7 +18,10 @@ enum SetCommands {
             return added
         }
         guard case .found(let added) = r else { return ctx.reply.error(Errors.wrongType) }
-        if added > 0 { ctx.changed(key) }
+        if added > 0 {
+            ctx.changed(key)
+            ctx.notify(.set, "sadd", key)
+        }
         ctx.reply.integer(added)
     }
 
@@ -29,7 +32,7 @@ enum SetCommands {
             for m in a.dropFirst(2) where set.remove(Key(m)) != nil { removed += 1 }
             return removed
         }
-        ctx.replyChangedCount(key, r)
+        ctx.replyChangedCount(key, r, event: (.set, "srem"))
     }
 
     static func smembers(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
@@ -38,8 +41,28 @@ enum SetCommands {
         case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let set):
             ctx.reply.setHeader(set.count)
+            // Redis keeps a small set of integers as a sorted intset and lists it in order;
+            // clients and tests see that order, so it is kept here too.
+            if set.count <= ctx.intsetLimit, let sorted = integersInOrder(set) {
+                for n in sorted { ctx.reply.bulk(Array(String(n).utf8)) }
+                return
+            }
             set.forEach { k, _ in ctx.reply.bulk(k.bytes) }
         }
+    }
+
+    /// The members as integers in ascending order, or nil when one is not an integer in its
+    /// canonical form (Redis's intset admits only those).
+    static func integersInOrder(_ set: HashTable<Void>) -> [Int64]? {
+        var numbers: [Int64] = []
+        numbers.reserveCapacity(set.count)
+        var all = true
+        set.forEach { k, _ in
+            guard all else { return }
+            let bytes = k.bytes
+            if bytes.count <= 20, let n = Numbers.int64(bytes), String(n).utf8.elementsEqual(bytes) { numbers.append(n) } else { all = false }
+        }
+        return all ? numbers.sorted() : nil
     }
 
     static func sismember(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
@@ -75,6 +98,7 @@ enum SetCommands {
         case .found(let popped):
             if !popped.isEmpty {
                 ctx.changed(key)
+                ctx.notify(.set, "spop", key)
                 ctx.propagate(as: [Array("SREM".utf8), a[1]] + popped)
             }
             if count == nil {

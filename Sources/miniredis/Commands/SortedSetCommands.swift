@@ -74,7 +74,10 @@ enum SortedSetCommands {
         case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let (added, changed)):
             if nanResult { return ctx.reply.error("ERR resulting score is not a number (NaN)") }
-            if added + changed > 0 { ctx.changed(key) }
+            if added + changed > 0 {
+                ctx.changed(key)
+                ctx.notify(.zset, incr ? "zincr" : "zadd", key)
+            }
             if incr {
                 if let v = incrResult { ctx.reply.double(v) } else { ctx.reply.nullBulk() }
             } else {
@@ -99,6 +102,7 @@ enum SortedSetCommands {
         case .found(let v):
             if nan { return ctx.reply.error("ERR resulting score is not a number (NaN)") }
             ctx.changed(key)
+            ctx.notify(.zset, "zincr", key)
             ctx.reply.double(v)
         }
     }
@@ -206,7 +210,7 @@ enum SortedSetCommands {
             for m in a.dropFirst(2) where z.remove(m) { n += 1 }
             return n
         }
-        ctx.replyChangedCount(key, r)
+        ctx.replyChangedCount(key, r, event: (.zset, "zrem"))
     }
 
     static func zcard(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
@@ -229,6 +233,7 @@ enum SortedSetCommands {
         case .found(let popped):
             if !popped.isEmpty {
                 ctx.changed(key)
+                ctx.notify(.zset, "zpopmin", key)
                 ctx.propagate(as: [Array("ZREM".utf8), a[1]] + popped.map(\.member))
             }
             // Without COUNT the reply is one flat pair even in RESP3, as Redis replies.

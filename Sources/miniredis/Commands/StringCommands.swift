@@ -92,13 +92,15 @@ enum StringCommands {
             return
         }
         let db = ctx.db
-        db.set(key, .string(ByteString(a[2])))
+        ctx.store(key, .string(ByteString(a[2])))
         if let at = expireAtMs {
             db.setExpire(key, atMs: at)
         } else if !keepTTL {
             db.removeExpire(key)
         }
         ctx.changed(key)
+        ctx.notify(.string, "set", key)
+        if expireAtMs != nil { ctx.notify(.generic, "expire", key) }
         // Relative expiries travel as absolute ones, so a replica that applies the write late
         // still expires the key at the same moment (Redis 7 does the same).
         if let at = expireAtMs {
@@ -139,8 +141,9 @@ enum StringCommands {
     static func setnx(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
         let key = Key(a[1])
         if ctx.lookupWrite(key) != nil { return ctx.reply.integer(0) }
-        ctx.db.set(key, .string(ByteString(a[2])))
+        ctx.store(key, .string(ByteString(a[2])))
         ctx.changed(key)
+        ctx.notify(.string, "set", key)
         ctx.reply.integer(1)
     }
 
@@ -152,9 +155,11 @@ enum StringCommands {
         }
         let key = Key(a[1])
         _ = ctx.lookupWrite(key)
-        ctx.db.set(key, .string(ByteString(a[3])))
+        ctx.store(key, .string(ByteString(a[3])))
         ctx.db.setExpire(key, atMs: at)
         ctx.changed(key)
+        ctx.notify(.string, "set", key)
+        ctx.notify(.generic, "expire", key)
         ctx.propagate(as: [Array("SET".utf8), a[1], a[3], Array("PXAT".utf8), Array(String(at).utf8)])
         ctx.reply.ok()
     }
@@ -165,6 +170,7 @@ enum StringCommands {
         if let v {
             ctx.db.delete(Key(a[1]))
             ctx.changed(Key(a[1]))
+            ctx.notify(.generic, "del", Key(a[1]))
             ctx.propagate(as: [Array("DEL".utf8), a[1]])
             ctx.reply.bulk(v)
         } else {
@@ -201,14 +207,17 @@ enum StringCommands {
             if at <= ctx.unixMs {
                 ctx.db.delete(key)
                 ctx.propagate(as: [Array("DEL".utf8), a[1]])
+                ctx.notify(.generic, "del", key)
             } else {
                 ctx.db.setExpire(key, atMs: at)
                 ctx.propagate(as: [Array("PEXPIREAT".utf8), a[1], Array(String(at).utf8)])
+                ctx.notify(.generic, "expire", key)
             }
             ctx.changed(key)
         } else if persist, ctx.db.removeExpire(key) {
             ctx.propagate(as: [Array("PERSIST".utf8), a[1]])
             ctx.changed(key)
+            ctx.notify(.generic, "persist", key)
         }
         ctx.reply.bulk(v)
     }
@@ -217,9 +226,10 @@ enum StringCommands {
         let (ok, v) = readString(&ctx, a[1])
         guard ok else { return }
         let key = Key(a[1])
-        ctx.db.set(key, .string(ByteString(a[2])))
+        ctx.store(key, .string(ByteString(a[2])))
         ctx.db.removeExpire(key)
         ctx.changed(key)
+        ctx.notify(.string, "set", key)
         ctx.reply.bulk(v)
     }
 
@@ -240,9 +250,10 @@ enum StringCommands {
         let db = ctx.db
         for i in stride(from: 1, to: a.count, by: 2) {
             let key = Key(a[i])
-            db.set(key, .string(ByteString(a[i + 1])))
+            ctx.store(key, .string(ByteString(a[i + 1])))
             db.removeExpire(key)
             ctx.changed(key)
+            ctx.notify(.string, "set", key)
         }
         onlyNew ? ctx.reply.integer(1) : ctx.reply.ok()
     }
@@ -270,9 +281,10 @@ enum StringCommands {
         case .overflow?: return ctx.reply.error(Errors.overflow)
         case nil:
             result = delta
-            db.set(key, .string(ByteString(decimal: delta)))
+            ctx.store(key, .string(ByteString(decimal: delta)))
         }
         ctx.changed(key)
+        ctx.notify(.string, "incrby", key)
         ctx.reply.integer(result)
     }
 
@@ -290,8 +302,9 @@ enum StringCommands {
         let result = current + delta
         guard result.isFinite else { return ctx.reply.error("ERR increment would produce NaN or Infinity") }
         let text = Array(Numbers.formatIncr(result).utf8)
-        ctx.db.set(key, .string(ByteString(text)))
+        ctx.store(key, .string(ByteString(text)))
         ctx.changed(key)
+        ctx.notify(.string, "incrbyfloat", key)
         // Replicas get the result, not the increment, so float rounding cannot make them drift.
         ctx.propagate(as: [Array("SET".utf8), a[1], text, Array("KEEPTTL".utf8)])
         ctx.reply.bulk(text)
@@ -311,8 +324,9 @@ enum StringCommands {
         let db = ctx.db
         switch ctx.lookupWrite(key) {
         case nil:
-            db.set(key, .string(ByteString(a[2])))
+            ctx.store(key, .string(ByteString(a[2])))
             ctx.changed(key)
+            ctx.notify(.string, "append", key)
             ctx.reply.integer(a[2].count)
         case .string(let v)?:
             guard checkSize(&ctx, v.count + a[2].count) else { return }
@@ -326,6 +340,7 @@ enum StringCommands {
                 value = .string(current)
             }
             ctx.changed(key)
+            ctx.notify(.string, "append", key)
             ctx.reply.integer(newLength)
         default:
             ctx.reply.error(Errors.wrongType)
@@ -372,8 +387,9 @@ enum StringCommands {
         let end = Int(offset) + value.count
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(Int(offset)..<end, with: value)
-        ctx.db.set(key, .string(ByteString(bytes)))
+        ctx.store(key, .string(ByteString(bytes)))
         ctx.changed(key)
+        ctx.notify(.string, "setrange", key)
         ctx.reply.integer(bytes.count)
     }
 }

@@ -70,6 +70,8 @@ struct ServerConfig: Sendable {
     var lazyfreeLazyEviction = false
     /// A replica leaves eviction to its master, whose DELs it applies.
     var replicaIgnoreMaxmemory = true
+    /// Keyspace notifications published (notify-keyspace-events; empty: none).
+    var notifyKeyspaceEvents: KeyspaceEvents = []
     /// How long one eviction pass may run (0-100; 100: until done).
     var maxmemoryEvictionTenacity = 10
     /// Directives Redis has that this node accepts and reports but does not act on, so a real
@@ -100,6 +102,9 @@ struct ConfigEntry: Sendable {
 }
 
 extension ServerConfig {
+    /// set-max-intset-entries (an encoding hint kept with the ignored directives).
+    var setMaxIntsetEntries: Int { Int(ignored["set-max-intset-entries"] ?? "") ?? 512 }
+
     /// Applies directives in order (the file's, then the command line's, which have no line
     /// number), stopping at the first bad one with an error naming it.
     mutating func apply(_ directives: [ConfigDirective], file: String?) throws(ConfigError) {
@@ -153,7 +158,7 @@ enum ConfigTable {
         "no-appendfsync-on-rewrite": "no", "auto-aof-rewrite-percentage": "100", "auto-aof-rewrite-min-size": "67108864",
         "aof-use-rdb-preamble": "yes", "aof-timestamp-enabled": "no", "lua-time-limit": "5000", "busy-reply-threshold": "5000",
         "slowlog-log-slower-than": "10000", "slowlog-max-len": "128", "latency-monitor-threshold": "0",
-        "notify-keyspace-events": "", "hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
+        "hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
         "hash-max-ziplist-entries": "128", "hash-max-ziplist-value": "64",
         "list-max-listpack-size": "-2", "list-max-ziplist-size": "-2", "list-compress-depth": "0",
         "set-max-intset-entries": "512", "set-max-listpack-entries": "128", "set-max-listpack-value": "64", "zset-max-listpack-entries": "128", "zset-max-listpack-value": "64",
@@ -332,6 +337,12 @@ enum ConfigTable {
         intEntry("lfu-log-factor", \.lfuLogFactor),
         intEntry("lfu-decay-time", \.lfuDecayTime),
         boolEntry("lazyfree-lazy-eviction", \.lazyfreeLazyEviction),
+        ConfigEntry(name: "notify-keyspace-events", set: { c, a in
+            guard a.count == 1 else { return "wrong number of arguments" }
+            guard let flags = KeyspaceEvents(setting: a[0]) else { return KeyspaceEvents.invalidClass }
+            c.notifyKeyspaceEvents = flags
+            return nil
+        }, get: { $0.notifyKeyspaceEvents.setting }),
         boolEntry("replica-ignore-maxmemory", aliases: ["slave-ignore-maxmemory"], \.replicaIgnoreMaxmemory),
     ] + ignoredDefaults.keys.sorted().map { name in
         ConfigEntry(name: name, set: { c, a in

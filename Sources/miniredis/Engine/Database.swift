@@ -27,9 +27,10 @@ final class Database {
         dict.lookup(key) { access.touched($0) }
     }
 
-    /// Sets a key's value, recording the write as an access.
+    /// Sets a key's value, recording the write as an access; true when the key is new.
+    @discardableResult
     @inline(__always)
-    func set(_ key: Key, _ value: Value) {
+    func set(_ key: Key, _ value: Value) -> Bool {
         dict.insert(key, value) { access.written($0) }
     }
 

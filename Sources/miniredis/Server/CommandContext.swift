@@ -27,6 +27,14 @@ struct CommandContext {
     /// proto-max-bulk-len: how long a string may grow (APPEND, SETRANGE).
     let maxBulkLength: Int64
     var rng = SystemRandomNumberGenerator()
+    /// The keyspace notification classes that publish (empty: notifications are off, and
+    /// `notify` is one test).
+    var events: KeyspaceEvents = []
+    /// set-max-intset-entries: up to this many integer members, SMEMBERS lists a set in
+    /// numeric order as Redis's intset does.
+    var intsetLimit = 512
+    /// A key the command emptied and so deleted: its "del" event waits for the command's own.
+    private(set) var pendingDelEvent: Key?
     /// Unix ms; read from the wall clock on first use (most commands never need it), or fixed
     /// by the caller. Either way one command sees one instant.
     private var clock: Int64?
@@ -57,7 +65,10 @@ struct CommandContext {
     mutating func expireIfNeeded(_ key: Key) -> Bool {
         guard db.expires.count > 0, expiryMode != .keep, let at = db.expireAt(key) else { return false }
         guard at <= unixMs else { return false }
-        if expiryMode == .delete, db.delete(key) { effects.expiredKeys.append(key) }
+        if expiryMode == .delete, db.delete(key) {
+            effects.expiredKeys.append(key)
+            notify(.expired, "expired", key)
+        }
         return true
     }
 
@@ -67,6 +78,7 @@ struct CommandContext {
         let key = Key(keyBytes)
         if expireIfNeeded(key) {
             effects.keyspaceMisses += 1
+            notify(.keyMiss, "keymiss", key)
             return nil
         }
         if let v = db.lookup(key) {
@@ -74,6 +86,7 @@ struct CommandContext {
             return v
         }
         effects.keyspaceMisses += 1
+        notify(.keyMiss, "keymiss", key)
         return nil
     }
 
@@ -84,7 +97,40 @@ struct CommandContext {
         return db.lookup(key)
     }
 
+    /// Stores a value (a new key, or a replacement), with the "new" event for a new key.
+    @inline(__always)
+    mutating func store(_ key: Key, _ value: Value) {
+        if db.set(key, value) { notify(.new, "new", key) }
+    }
+
     // MARK: Effects
+
+    /// Records a keyspace notification of class `cls`, published after the command if that class
+    /// is on (notify-keyspace-events).
+    @inline(__always)
+    mutating func notify(_ cls: KeyspaceEvents, _ event: StaticString, _ key: Key) {
+        guard !events.isEmpty else { return }
+        if events.contains(cls) { effects.notifications.append((event, key)) }
+        if let emptied = pendingDelEvent {
+            pendingDelEvent = nil
+            notify(.generic, "del", emptied)
+        }
+    }
+
+    mutating func deferDelEvent(_ key: Key) {
+        guard !events.isEmpty else { return }
+        if let earlier = pendingDelEvent { notify(.generic, "del", earlier) }
+        pendingDelEvent = key
+    }
+
+    /// The notifications to publish, a deferred "del" included.
+    mutating func finishNotifications() -> [(event: StaticString, key: Key)] {
+        if let emptied = pendingDelEvent {
+            pendingDelEvent = nil
+            if events.contains(.generic) { effects.notifications.append(("del", emptied)) }
+        }
+        return effects.notifications
+    }
 
     /// Records a change to a key: it invalidates WATCHes and counts toward save rules.
     @inline(__always)

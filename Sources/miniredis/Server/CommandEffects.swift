@@ -29,6 +29,8 @@ struct CommandEffects {
     var expiredKeys: [Key] = []
     var keyspaceHits: Int64 = 0
     var keyspaceMisses: Int64 = 0
+    /// Keyspace notifications to publish, in order (only those whose class is on).
+    var notifications: [(event: StaticString, key: Key)] = []
 
     mutating func recordChange(_ key: Key, count: Int64) {
         dirty += count

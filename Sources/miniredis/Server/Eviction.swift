@@ -223,6 +223,7 @@ extension Server {
         guard db.delete(key) else { return }
         stats.evictedKeys += 1
         touchWatched(db, key)
+        notifyKeyspace(.evicted, "evicted", db: db.id, key)
         propagate(dbIndex: db.id, [config.lazyfreeLazyEviction ? Self.unlinkWord : Self.delWord, key.bytes])
         flushPropagation()
     }

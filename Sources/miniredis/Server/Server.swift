@@ -29,6 +29,8 @@ final class Server {
     var lastBgsaveStatus = "ok"
     var stats = Stats()
     let evictor = Evictor()
+    /// set-max-intset-entries, parsed once (commands read it per call).
+    var intsetLimit = 512
     /// An eviction pass ran out of time with memory still over maxmemory: the cron goes on.
     var evictionRunning = false
     /// The most memory counted since start (INFO's used_memory_peak).
@@ -74,6 +76,7 @@ final class Server {
         self.loop = try EventLoop()
         self.databases = (0..<config.databases).map { Database(id: $0) }
         self.runID = Server.randomHex(40)
+        self.intsetLimit = config.setMaxIntsetEntries
         self.startedAtMs = EventLoop.monotonicMs()
         self.lastSaveUnix = EventLoop.wallClockMs() / 1000
         self.replication = Replication(server: self)
@@ -319,6 +322,7 @@ final class Server {
         guard db.delete(key) else { return }
         stats.expiredKeys += 1
         touchWatched(db, key)
+        notifyKeyspace(.expired, "expired", db: db.id, key)
         propagate(dbIndex: db.id, [Array("DEL".utf8), key.bytes])
     }
 
