@@ -20,7 +20,8 @@ enum CommandIntrospection {
             }
             ctx.reply.arrayHeader(a.count - 2)
             for n in a.dropFirst(2) {
-                if let spec = s.commands.lookup(n) { writeInfo(&ctx, spec) } else { ctx.reply.nullArray() }
+                // An unknown name is a null (RESP2 `$-1`, as redis-server 7.0 answers).
+                if let spec = s.commands.lookup(n) { writeInfo(&ctx, spec) } else { ctx.reply.nullBulk() }
             }
         case "docs":
             let specs = a.count > 2 ? a.dropFirst(2).compactMap { s.commands.lookup($0) } : s.commands.all
