@@ -52,7 +52,9 @@ extension Sentinel {
                 }
             case "rename-command":
                 let from = value.uppercased(), to = args[i + 2]
-                guard !from.isEmpty, !to.isEmpty, !to.contains(where: { $0 == " " || $0.isNewline }) else { return bad }
+                // Redis names the new name when it is the empty one, else the command.
+                if to.isEmpty { return .err("ERR Invalid argument '' for SENTINEL SET '\(args[i])'") }
+                guard !from.isEmpty, !to.contains(where: { $0 == " " || $0.isNewline }) else { return bad }
                 if to.uppercased() == from { master.renamedCommands[from] = nil } else { master.renamedCommands[from] = to }
                 changes.append((option, "\(value) \(to)"))
                 i += 3
