@@ -118,3 +118,32 @@ import TestSupport
         #expect(try s.connect().raw("CONFIG", "SET", "dbfilename", "x.rdb") == "+OK\r\n")
     }
 }
+
+/// In sentinel mode there is no DEBUG: redis-sentinel answers it as an unknown command even with
+/// `enable-debug-command yes` in its config (which it accepts), and so does ours.
+@Suite struct SentinelDebugCommandTests {
+    static func start(_ exe: String, _ lines: String) throws -> ServerProcess {
+        let port = TestPorts.next()
+        let dir = try MiniredisConfigTests.tempDir("sentinel-debug")
+        let conf = dir.appendingPathComponent("sentinel.conf")
+        try "port \(port)\n\(lines)".write(to: conf, atomically: true, encoding: .utf8)
+        let s = try ServerProcess(executable: exe, arguments: [conf.path], port: port, directory: dir)
+        try s.waitUntilReady()
+        return s
+    }
+
+    @Test func debugIsAnUnknownCommandWhateverTheSetting() throws {
+        let lines = "enable-debug-command yes\nenable-protected-configs local\nsentinel monitor m 127.0.0.1 \(TestPorts.next()) 1\n"
+        var sentinels = [try Self.start(Binaries.sentinel, lines)]
+        if let redis = try Binaries.requireRedis("redis-sentinel") { sentinels.append(try Self.start(redis, lines)) }
+        for s in sentinels {
+            let c = try s.connect()
+            #expect(try c.raw("DEBUG", "SLEEP", "0") == "-ERR unknown command 'DEBUG', with args beginning with: 'SLEEP' '0' \r\n", "\(s.executable)")
+            #expect(try c.raw("DEBUG") == "-ERR unknown command 'DEBUG', with args beginning with: \r\n", "\(s.executable)")
+        }
+        let bad = try Tool.run(Binaries.sentinel, ["--port", "\(TestPorts.next())", "--enable-debug-command", "maybe",
+                                                   "--sentinel", "monitor", "m", "127.0.0.1", "6379", "1"])
+        #expect(bad.status == 1)
+        #expect(bad.output.contains("argument(s) must be one of the following: no, yes, local"), "\(bad.output)")
+    }
+}
