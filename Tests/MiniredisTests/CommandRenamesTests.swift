@@ -40,11 +40,11 @@ import Config
     @Test func configLinesAreCheckedAsTheyAreRead() throws {
         var c = ServerConfig()
         let ok = [ConfigDirective(name: "rename-command", args: ["CONFIG", "XCONFIG"], line: 1, text: "rename-command CONFIG XCONFIG")]
-        try c.apply(ok, file: "r.conf")
+        try c.apply(ok, file: "r.conf", renameCheck: CommandTable.renameCheck)
         #expect(c.renamedCommands.map(\.to) == ["XCONFIG"])
         let bad = ConfigDirective(name: "rename-command", args: ["CONFIG", "Y"], line: 2, text: "rename-command CONFIG Y")
-        #expect(throws: ConfigError.self) { try c.apply([bad], file: "r.conf") }
-        do throws(ConfigError) { try c.apply([bad], file: "r.conf") } catch {
+        #expect(throws: ConfigError.self) { try c.apply([bad], file: "r.conf", renameCheck: CommandTable.renameCheck) }
+        do throws(ConfigError) { try c.apply([bad], file: "r.conf", renameCheck: CommandTable.renameCheck) } catch {
             #expect(error.line == 2 && error.reason == "No such command in rename-command")
         }
     }

@@ -35,6 +35,16 @@ extension CommandTable {
         return entries
     }
 
+    /// ServerConfig's check of rename-command lines as it reads them, against the standard table.
+    static let renameCheck: ServerConfig.RenameCheck = { renames in
+        do throws(RenameFailure) {
+            _ = try names(of: standard.all, renamed: renames)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
     /// The standard table with `renames` applied (already checked by the config loader).
     static func standard(renamed renames: [(from: String, to: String)]) throws(RenameFailure) -> CommandTable {
         if renames.isEmpty { return standard }
