@@ -49,12 +49,20 @@ import Testing
     }
 
     @Test func rewriteKeepsTheRenames() throws {
-        let lines = ["sentinel monitor m 127.0.0.1 6379 1", "sentinel rename-command m CONFIG GUESSME", "sentinel rename-command m SLAVEOF \"X Y\""]
+        let lines = ["sentinel monitor m 127.0.0.1 6379 1", "sentinel rename-command m CONFIG GUESSME", "sentinel rename-command m slaveof \"X Y\""]
         let config = try SentinelConfigParser.parse(lines: lines).config
         let written = SentinelConfigRewriter.generatedLines(config)
+        // Written back in the letter case it was given, as redis-sentinel does.
         #expect(written.contains("sentinel rename-command m CONFIG GUESSME"), "\(written)")
-        #expect(written.contains("sentinel rename-command m SLAVEOF \"X Y\""), "\(written)")
-        #expect(try SentinelConfigParser.parse(lines: written).config.masters[0].renamedCommands == ["CONFIG": "GUESSME", "SLAVEOF": "X Y"])
+        #expect(written.contains("sentinel rename-command m slaveof \"X Y\""), "\(written)")
+        #expect(try SentinelConfigParser.parse(lines: written).config.masters[0].renamedCommands == ["CONFIG": "GUESSME", "slaveof": "X Y"])
+        var machine = Sentinel(config: config, seed: 1, now: 0)
+        #expect(machine.masters[0].commandName("SLAVEOF") == "X Y")
+        #expect(machine.masters[0].commandName("Config") == "GUESSME")
+        #expect(machine.masters[0].commandName("INFO") == "INFO")
+        // SENTINEL SET of the command in another case replaces the rename, in its case.
+        _ = SentinelFixtures.command(&machine, "SENTINEL", "SET", "m", "rename-command", "config", "OTHER")
+        #expect(machine.masters[0].renamedCommands == ["config": "OTHER", "slaveof": "X Y"])
     }
 
     @Test func sentinelSetRenamesAndUnrenames() {

@@ -130,10 +130,10 @@ public enum SentinelConfigParser {
             try arity(4)
             let m = try master()
             // As redis-sentinel: a command renamed twice for one master is an error, not the last wins.
-            guard c.masters[m].renamedCommands[a[2].uppercased()] == nil else {
+            guard !c.masters[m].renamedCommands.keys.contains(where: { $0.caseInsensitiveEquals(a[2]) }) else {
                 throw fail("Same command renamed multiple times with rename-command.")
             }
-            c.masters[m].renamedCommands[a[2].uppercased()] = a[3]
+            c.masters[m].renamedCommands[a[2]] = a[3]
         case "config-epoch":
             try arity(3); c.masters[try master()].configEpoch = try epoch(a[2])
         case "leader-epoch":
