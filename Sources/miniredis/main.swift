@@ -24,7 +24,7 @@ do {
         directives = try ConfigFile.parse(try ConfigFile.read(path: first), file: first)
     }
     // One pass, as Redis appends the command line to the file's text: `--save` adds rules.
-    try config.apply(directives + ConfigFile.parseArguments(rest), file: configFile)
+    try config.apply(directives + ConfigFile.parseArguments(rest), file: configFile, renameCheck: CommandTable.renameCheck)
 } catch {
     FileHandleOut.stderr("\n\(error)\n")
     exit(1)

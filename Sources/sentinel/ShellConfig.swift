@@ -71,6 +71,12 @@ struct ShellConfig {
                 // as for any repeated directive.
                 guard v.count == 1, let p = Int(v[0]), (0...65535).contains(p) else { throw fail("Invalid \(name == "http-port" ? "HTTP" : "metrics") port") }
                 metricsPort = p
+            case "enable-debug-command", "enable-protected-configs", "enable-module-command":
+                // redis-sentinel reads redis.conf's settings and checks their values, but in
+                // sentinel mode there is no DEBUG, MODULE or CONFIG SET to protect: no effect.
+                guard v.count == 1, ["no", "yes", "local"].contains(v[0].lowercased()) else {
+                    throw fail("argument(s) must be one of the following: no, yes, local")
+                }
             case "daemonize":
                 guard v.first?.lowercased() == "no" else { throw fail("daemonize yes is not supported: run the sentinel under a supervisor") }
             default:

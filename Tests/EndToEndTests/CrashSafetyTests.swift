@@ -35,7 +35,7 @@ import TestSupport
     /// child dies with its parent.
     @Test func rdbKilledDuringSaveOrBgsaveIsTheOldFileOrTheNewOne() throws {
         var g = SplitMix64(seed: CrashSeed.make("rdbKilledDuringSaveOrBgsave"))
-        let server = try ServerProcess.miniredis()
+        let server = try ServerProcess.miniredis(["--enable-debug-command", "yes"])
         let dir = server.directory
         let rdb = dir.appendingPathComponent("dump.rdb").path
         let checker = Binaries.redis("redis-check-rdb")
@@ -238,7 +238,7 @@ import TestSupport
     /// Server.writeToClient.) Arranging it depends on socket buffer sizes, so the size is
     /// calibrated and a few attempts are made; the test says when it could not arrange it.
     @Test func replyFromAWritableEventWaitsForTheAOF() throws {
-        let server = try ServerProcess.miniredis(["--appendonly", "yes", "--appendfsync", "always"])
+        let server = try ServerProcess.miniredis(["--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "yes"])
         func omem(_ name: String) throws -> Int? {
             let list = try server.connect().call("CLIENT", "LIST").text ?? ""
             guard let line = list.split(separator: "\n").first(where: { $0.contains(" name=\(name) ") }),

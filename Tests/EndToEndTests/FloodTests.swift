@@ -208,7 +208,7 @@ import TestSupport
         let seed = CrashSeed.make("miniredisFlood")
         // The query buffer limit (which now counts the arguments of an unfinished command) is 4 MB
         // here instead of 1 GB, so the bound below is small enough to mean something.
-        let server = try ServerProcess.miniredis(["--client-query-buffer-limit", "4mb"])
+        let server = try ServerProcess.miniredis(["--client-query-buffer-limit", "4mb", "--enable-debug-command", "yes"])
         let c = try server.connect()
         try c.call("DEBUG", "POPULATE", "100000")
         try c.call("SET", "big", String(repeating: "b", count: 1 << 20))

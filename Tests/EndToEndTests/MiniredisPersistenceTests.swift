@@ -128,7 +128,7 @@ import TestSupport
     }
 
     @Test func bgsaveForksAndKeepsServing() throws {
-        let s = try ServerProcess.miniredis()
+        let s = try ServerProcess.miniredis(["--enable-debug-command", "yes"])
         let c = try s.connect()
         try c.call("DEBUG", "POPULATE", "50000")
         #expect(try c.raw("BGSAVE") == "+Background saving started\r\n")

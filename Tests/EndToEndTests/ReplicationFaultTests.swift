@@ -30,7 +30,7 @@ import TestSupport
     }
 
     @Test func replicaVanishingDuringFullSyncLeavesTheMasterServing() throws {
-        let master = try ServerProcess.miniredis(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"])
+        let master = try ServerProcess.miniredis(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"])
         let m = try master.connect()
         try m.call("DEBUG", "POPULATE", "50000", "key", "100")
         for _ in 0..<3 {

@@ -31,7 +31,7 @@ import TestSupport
     }
 
     @Test(arguments: [true, false]) func fullSyncThenStreamBetweenMiniredisNodes(diskless: Bool) throws {
-        let master = try ServerProcess.miniredis(["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"])
+        let master = try ServerProcess.miniredis(["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"])
         let m = try master.connect()
         try Self.fillAllTypes(m)
         try m.call("DEBUG", "POPULATE", "5000")

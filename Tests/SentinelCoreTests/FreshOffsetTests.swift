@@ -19,6 +19,9 @@ final class FakeShell {
     var follows: [Address: Address] = [:]
     var stubborn: Set<Address> = []
     var log: [SentinelAction] = []
+    /// rename-command on every node: new name → the command. A command called by its old name
+    /// gets the unknown-command error, as a node with the rename answers.
+    var renamed: [String: String] = [:]
     let master: Address
 
     init(config: SentinelConfig) {
@@ -68,7 +71,9 @@ final class FakeShell {
                 case .send(let l, let args):
                     if dead.contains(l.address) {
                         queue.append(.linkLost(l, reason: "connection reset"))
-                    } else if let r = respond(l, args) {
+                    } else if renamed.values.contains(args[0].uppercased()) {
+                        queue.append(.reply(l, .error(Array("ERR unknown command '\(args[0])'".utf8))))
+                    } else if let r = respond(l, renamed[args[0].uppercased()].map { [$0] + args.dropFirst() } ?? args) {
                         queue.append(.reply(l, r))
                     }
                 default: break

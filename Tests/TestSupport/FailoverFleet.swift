@@ -18,7 +18,8 @@ public final class FailoverFleet {
 
     /// Returns nil when a needed Redis binary is missing outside CI (the test then skips).
     public init?(nodes: NodeKind, sentinels kinds: [SentinelKind], replicas replicaCount: Int = 2,
-          replicaExtra: [[String]] = [], nodeExtra: [String] = [], downAfterMs: Int = 1000, quorum: Int = 2) throws {
+          replicaExtra: [[String]] = [], nodeExtra: [String] = [], sentinelLines: [String] = [], downAfterMs: Int = 1000,
+          quorum: Int = 2) throws {
         nodeKind = nodes
         guard let m = try Self.startNode(nodes, extra: nodeExtra) else { return nil }
         master = m
@@ -31,7 +32,8 @@ public final class FailoverFleet {
         for r in replicas { try ReplicationProbe.waitLinked(try r.connect()) }
         for kind in kinds {
             let metricsPort = kind == .ours ? TestPorts.next() : 0
-            guard let s = try Self.startSentinel(kind, masterPort: m.port, downAfterMs: downAfterMs, quorum: quorum, metricsPort: metricsPort) else { return nil }
+            guard let s = try Self.startSentinel(kind, masterPort: m.port, downAfterMs: downAfterMs, quorum: quorum, metricsPort: metricsPort,
+                                                 extraLines: sentinelLines) else { return nil }
             sentinels.append(s)
             metricsPorts.append(metricsPort)
         }
@@ -47,7 +49,7 @@ public final class FailoverFleet {
     }
 
     public static func startSentinel(_ kind: SentinelKind, masterPort: Int, downAfterMs: Int, quorum: Int, metricsPort: Int = 0,
-                              failoverTimeoutMs: Int = 10000) throws -> ServerProcess? {
+                              failoverTimeoutMs: Int = 10000, extraLines: [String] = []) throws -> ServerProcess? {
         let exe: String
         switch kind {
         case .ours: exe = Binaries.sentinel
@@ -67,6 +69,7 @@ public final class FailoverFleet {
         sentinel failover-timeout mymaster \(failoverTimeoutMs)
         sentinel parallel-syncs mymaster 1
         \(metricsPort > 0 ? "metrics-port \(metricsPort)" : "")
+        \(extraLines.joined(separator: "\n"))
 
         """.write(to: conf, atomically: true, encoding: .utf8)
         let s = try ServerProcess(executable: exe, arguments: [conf.path], port: port, directory: dir)

@@ -11,10 +11,17 @@ enum CommandIntrospection {
         case "count":
             ctx.reply.integer(s.commands.all.count)
         case "info":
-            let names = a.count > 2 ? Array(a.dropFirst(2)) : s.commands.all.map { Array($0.name.utf8) }
-            ctx.reply.arrayHeader(names.count)
-            for n in names {
-                if let spec = s.commands.lookup(n) { writeInfo(&ctx, spec) } else { ctx.reply.nullArray() }
+            // By the names commands answer to (a renamed one under its new name, reported
+            // under its own, as redis-server does); with no names, every command.
+            guard a.count > 2 else {
+                ctx.reply.arrayHeader(s.commands.all.count)
+                for spec in s.commands.all { writeInfo(&ctx, spec) }
+                return
+            }
+            ctx.reply.arrayHeader(a.count - 2)
+            for n in a.dropFirst(2) {
+                // An unknown name is a null (RESP2 `$-1`, as redis-server 7.0 answers).
+                if let spec = s.commands.lookup(n) { writeInfo(&ctx, spec) } else { ctx.reply.nullBulk() }
             }
         case "docs":
             let specs = a.count > 2 ? a.dropFirst(2).compactMap { s.commands.lookup($0) } : s.commands.all
@@ -42,7 +49,7 @@ enum CommandIntrospection {
             ctx.reply.arrayHeader(1)
             ctx.reply.simple("COMMAND [COUNT|INFO|DOCS|LIST|GETKEYS]")
         default:
-            ctx.reply.error(Errors.unknownSubcommand(a[1], "command"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], a[0].utf8Text))
         }
     }
 

@@ -44,6 +44,9 @@ enum ConfigCommand {
                 if e.immutable {
                     return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
                 }
+                if e.protected && !s.config.enableProtectedConfigs.allows(localClient: c.isLocal) {
+                    return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set protected config")
+                }
                 if let reason = ConfigTable.setAtRunTime(&updated, e, a[i + 1].utf8Text) {
                     return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
                 }
@@ -70,7 +73,7 @@ enum ConfigCommand {
                          "HELP", "    Print this help."]
             ctx.reply.helpLines(lines)
         default:
-            ctx.reply.error(Errors.unknownSubcommand(a[1], "config"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], a[0].utf8Text))
         }
     }
 }

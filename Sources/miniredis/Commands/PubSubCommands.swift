@@ -67,7 +67,7 @@ enum PubSubCommands {
                          "HELP", "    Print this help."]
             ctx.reply.helpLines(lines)
         default:
-            ctx.reply.error(Errors.unknownSubcommand(a[1], "pubsub"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], a[0].utf8Text))
         }
     }
 }

@@ -23,7 +23,7 @@ enum ServerCommands {
         CommandSpec("time", 1, [.loading, .stale, .fast], group: "server", "Returns the server time.", .server(time)),
         CommandSpec("config", -2, [.admin, .noscript, .loading, .stale], group: "server", "A container for server configuration commands.", .server(ConfigCommand.config)),
         CommandSpec("client", -2, [.noscript, .loading, .stale], group: "connection", "A container for client connection commands.", .server(ClientCommand.client)),
-        CommandSpec("debug", -2, [.admin, .noscript, .loading, .stale], group: "server", "A container for debugging commands.", .server(debug)),
+        CommandSpec("debug", -2, [.admin, .noscript, .loading, .stale, .protected], group: "server", "A container for debugging commands.", .server(debug)),
         // Replies vary: none when it succeeds, the connection closes.
         CommandSpec("shutdown", -1, [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy], group: "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", replies: .varies, .server(shutdown)),
     ]
@@ -140,7 +140,7 @@ enum ServerCommands {
             ctx.reply.simple("SLEEP <seconds>")
             ctx.reply.simple("POPULATE <count> [<prefix>] [<size>]")
         default:
-            ctx.reply.error(Errors.unknownSubcommand(a[1], "debug"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], a[0].utf8Text))
         }
     }
 

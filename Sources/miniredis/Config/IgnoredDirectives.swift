@@ -36,8 +36,7 @@ enum IgnoredDirectives {
         add(["no-appendfsync-on-rewrite", "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "aof-timestamp-enabled"],
             "the AOF is not rewritten automatically (BGREWRITEAOF rewrites it)")
         add(["aof-use-rdb-preamble"], "the AOF base is always an RDB file")
-        add(["enable-protected-configs", "enable-debug-command", "enable-module-command"],
-            "DEBUG is always available and there are no modules nor protected configs yet")
+        add(["enable-module-command"], "there are no modules (MODULE is an unknown command)")
         add(["acllog-max-len"], "there is no ACL log (only the default user exists)")
         add(["shutdown-timeout", "shutdown-on-sigint", "shutdown-on-sigterm"], "shutdown saves (if save points are set) and exits at once")
         add(["sanitize-dump-payload"], "there is no RESTORE")

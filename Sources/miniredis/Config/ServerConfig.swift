@@ -74,6 +74,16 @@ struct ServerConfig: Sendable {
     var notifyKeyspaceEvents: KeyspaceEvents = []
     /// How long one eviction pass may run (0-100; 100: until done).
     var maxmemoryEvictionTenacity = 10
+    /// Who may run DEBUG (Redis 7's enable-debug-command): nobody by default, as Redis, so a
+    /// client cannot DEBUG SLEEP or DEBUG POPULATE a production node.
+    var enableDebugCommand = ProtectedAction.no
+    /// Who may CONFIG SET the protected configs (dir, dbfilename): they choose where the node
+    /// writes files, so by default only the config file and the command line set them.
+    var enableProtectedConfigs = ProtectedAction.no
+    /// `rename-command` lines in order: (command, new name); an empty new name removes the
+    /// command. Applied to the command table at start-up (CommandRenames.swift); not a run-time
+    /// setting, as in Redis.
+    var renamedCommands: [(from: String, to: String)] = []
     /// Directives Redis has that this node accepts and reports but does not act on, so a real
     /// redis.conf loads unchanged. docs/configuration.md lists them.
     var ignored: [String: String] = ConfigTable.ignoredDefaults
@@ -86,12 +96,22 @@ struct ServerConfig: Sendable {
     }
 }
 
+/// Redis 7's setting for a protected action (enable-debug-command, enable-protected-configs,
+/// enable-module-command): never, always, or only from a loopback client.
+enum ProtectedAction: String, Sendable, CaseIterable {
+    case no, yes, local
+
+    func allows(localClient: Bool) -> Bool { self == .yes || (self == .local && localClient) }
+}
+
 /// One directive: how to read it from words and how to print it back.
 struct ConfigEntry: Sendable {
     let name: String
     var aliases: [String] = []
     /// Cannot change at run time (CONFIG SET refuses it).
     var immutable = false
+    /// Redis's PROTECTED_CONFIG: CONFIG SET takes it only as enable-protected-configs allows.
+    var protected = false
     /// Words → new value, or a reason.
     let set: @Sendable (inout ServerConfig, [String]) -> String?
     /// Current value as CONFIG GET prints it.
@@ -104,14 +124,24 @@ struct ConfigEntry: Sendable {
 extension ServerConfig {
     /// set-max-intset-entries (an encoding hint kept with the ignored directives).
     var setMaxIntsetEntries: Int { Int(ignored["set-max-intset-entries"] ?? "") ?? 512 }
+    /// Checks the rename-command lines read so far: why the last one is refused, or nil. The
+    /// command table it needs lives outside this file (fuzz/build compiles this file alone), so
+    /// the program passes `CommandTable.renameCheck`; Server refuses to start with a bad one.
+    typealias RenameCheck = @Sendable ([(from: String, to: String)]) -> String?
 
     /// Applies directives in order (the file's, then the command line's, which have no line
     /// number), stopping at the first bad one with an error naming it.
-    mutating func apply(_ directives: [ConfigDirective], file: String?) throws(ConfigError) {
+    mutating func apply(_ directives: [ConfigDirective], file: String?, renameCheck: RenameCheck = { _ in nil }) throws(ConfigError) {
         var sawSave = false
         for d in directives {
             func error(_ reason: String) -> ConfigError {
                 ConfigError(file: d.line == nil ? nil : file, line: d.line, text: d.text, reason: reason)
+            }
+            if d.name.lowercased() == "rename-command" {
+                guard d.args.count == 2 else { throw error("Bad directive or wrong number of arguments") }
+                renamedCommands.append((d.args[0], d.args[1]))
+                if let reason = renameCheck(renamedCommands) { throw error(reason) }
+                continue
             }
             guard let entry = ConfigTable.entry(d.name) else { throw error("Bad directive or wrong number of arguments") }
             // Multi-word directives also come as one quoted word (`--save "3600 1"`, as Redis 7
@@ -168,8 +198,7 @@ enum ConfigTable {
         "rdb-save-incremental-fsync": "yes", "jemalloc-bg-thread": "yes", "crash-log-enabled": "yes",
         "crash-memcheck-enabled": "yes", "syslog-enabled": "no", "syslog-ident": "redis", "syslog-facility": "local0",
         "oom-score-adj": "no", "oom-score-adj-values": "0 200 800", "disable-thp": "yes",
-        "repl-diskless-sync-max-replicas": "0", "enable-protected-configs": "no", "enable-debug-command": "no",
-        "enable-module-command": "no", "acllog-max-len": "128",
+        "repl-diskless-sync-max-replicas": "0", "enable-module-command": "no", "acllog-max-len": "128",
         "active-expire-effort": "1", "activedefrag": "no", "latency-tracking": "yes",
         "shutdown-timeout": "10", "shutdown-on-sigint": "default", "shutdown-on-sigterm": "default",
         "sanitize-dump-payload": "no", "propagation-error-behavior": "ignore", "replica-ignore-disk-write-errors": "no",
@@ -207,12 +236,23 @@ enum ConfigTable {
         }, get: { String($0[keyPath: kp]) })
     }
 
-    static func stringEntry(_ name: String, aliases: [String] = [], immutable: Bool = false, _ kp: WritableKeyPath<ServerConfig, String> & Sendable) -> ConfigEntry {
-        ConfigEntry(name: name, aliases: aliases, immutable: immutable, set: { c, a in
+    static func stringEntry(_ name: String, aliases: [String] = [], immutable: Bool = false, protected: Bool = false, _ kp: WritableKeyPath<ServerConfig, String> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, aliases: aliases, immutable: immutable, protected: protected, set: { c, a in
             guard a.count == 1 else { return "wrong number of arguments" }
             c[keyPath: kp] = a[0]
             return nil
         }, get: { $0[keyPath: kp] })
+    }
+
+    /// An enum directive of Redis 7's protected_action_enum, immutable as in Redis.
+    static func protectedActionEntry(_ name: String, _ kp: WritableKeyPath<ServerConfig, ProtectedAction> & Sendable) -> ConfigEntry {
+        ConfigEntry(name: name, immutable: true, set: { c, a in
+            guard a.count == 1, let v = ProtectedAction(rawValue: a[0].lowercased()) else {
+                return "argument(s) must be one of the following: no, yes, local"
+            }
+            c[keyPath: kp] = v
+            return nil
+        }, get: { $0[keyPath: kp].rawValue })
     }
 
     static let entries: [ConfigEntry] = [
@@ -224,12 +264,12 @@ enum ConfigTable {
         }, get: { $0.bind.joined(separator: " ") }),
         boolEntry("protected-mode", \.protectedMode),
         stringEntry("requirepass", \.requirepass),
-        ConfigEntry(name: "dir", set: { c, a in
+        ConfigEntry(name: "dir", protected: true, set: { c, a in
             guard a.count == 1 else { return "wrong number of arguments" }
             c.dir = a[0]
             return nil
         }, get: { FileIO.absolute($0.dir) }),
-        stringEntry("dbfilename", \.dbfilename),
+        stringEntry("dbfilename", protected: true, \.dbfilename),
         boolEntry("appendonly", \.appendonly),
         stringEntry("appendfilename", immutable: true, \.appendfilename),
         stringEntry("appenddirname", immutable: true, \.appenddirname),
@@ -344,6 +384,8 @@ enum ConfigTable {
             return nil
         }, get: { $0.notifyKeyspaceEvents.setting }),
         boolEntry("replica-ignore-maxmemory", aliases: ["slave-ignore-maxmemory"], \.replicaIgnoreMaxmemory),
+        protectedActionEntry("enable-debug-command", \.enableDebugCommand),
+        protectedActionEntry("enable-protected-configs", \.enableProtectedConfigs),
     ] + ignoredDefaults.keys.sorted().map { name in
         ConfigEntry(name: name, set: { c, a in
             c.ignored[name] = a.joined(separator: " ")

@@ -93,7 +93,7 @@ enum FencingCommands {
                 "    Print this help.",
             ])
         default:
-            ctx.reply.error(Errors.unknownSubcommand(a[1], "fencing"))
+            ctx.reply.error(Errors.unknownSubcommand(a[1], a[0].utf8Text))
         }
     }
 }

@@ -63,6 +63,10 @@ final class Client: EventHandler {
     /// A command held by CLIENT PAUSE, run when the pause ends.
     var postponed: [[UInt8]]?
 
+    /// From a loopback address: what `local` in enable-debug-command and
+    /// enable-protected-configs admits (miniredis has no Unix socket).
+    var isLocal: Bool { Socket.isLoopback(address) }
+
     /// What this connection is to the replication layer.
     var kind: Kind = .normal
     /// On the link from our master: bytes of a stream command that has not fully arrived yet.

@@ -8,17 +8,18 @@ struct CommandNameIndex: Sendable {
     private let specs: [CommandSpec?]
     private let mask: Int
 
-    init(_ all: [CommandSpec]) {
+    /// `all`: each command under the name it answers to (its own, or its rename-command name).
+    init(_ all: [(name: String, spec: CommandSpec)]) {
         var size = 16
         while size < all.count * 4 { size <<= 1 }  // load ≤ 1/4: probes stay short
         var names = [[UInt8]](repeating: [], count: size)
         var specs = [CommandSpec?](repeating: nil, count: size)
-        for spec in all {
-            let name = Array(spec.name.lowercased().utf8)
+        for (given, spec) in all {
+            let name = Array(given.lowercased().utf8)
             var slot = Self.hash(name) & (size - 1)
-            while let existing = specs[slot] {
+            while specs[slot] != nil {
                 // A later spec of the same name replaces the earlier, as the dictionary did.
-                if existing.name.lowercased() == spec.name.lowercased() { break }
+                if names[slot] == name { break }
                 slot = (slot + 1) & (size - 1)
             }
             names[slot] = name

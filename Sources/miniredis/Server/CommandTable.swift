@@ -32,6 +32,9 @@ struct CommandFlags: OptionSet, Sendable {
     /// Not queued by MULTI: runs at once.
     static let noMulti = CommandFlags(rawValue: 1 << 10)
     static let allowBusy = CommandFlags(rawValue: 1 << 11)
+    /// Redis's CMD_PROTECTED (DEBUG): runs only as enable-debug-command allows. Not among the
+    /// flags COMMAND INFO prints, as redis-server 7.0 does not print it either.
+    static let protected = CommandFlags(rawValue: 1 << 12)
 
     var names: [String] {
         var n: [String] = []
@@ -86,14 +89,21 @@ final class CommandSpec: Sendable {
     func arityOK(_ count: Int) -> Bool { arity > 0 ? count == arity : count >= -arity }
 }
 
-/// The command table, looked up by the lowercased name.
+/// The command table, looked up by the lowercased name (the name a command answers to, which
+/// rename-command may have changed: CommandRenames.swift).
 struct CommandTable: Sendable {
+    /// Every command that can be called, in table order (COMMAND, COMMAND LIST, COMMAND COUNT).
     let all: [CommandSpec]
     private let index: CommandNameIndex
 
     init(_ specs: [CommandSpec]) {
         all = specs
-        index = CommandNameIndex(specs)
+        index = CommandNameIndex(specs.map { ($0.name, $0) })
+    }
+
+    init(named entries: [(name: String, spec: CommandSpec)]) {
+        all = entries.map(\.spec)
+        index = CommandNameIndex(entries)
     }
 
     /// The command of this name, in any letter case.

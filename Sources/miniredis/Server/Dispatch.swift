@@ -17,6 +17,11 @@ enum Errors {
 
     static func arity(_ name: String) -> String { "ERR wrong number of arguments for '\(name)' command" }
 
+    /// Redis's text for DEBUG refused by enable-debug-command.
+    static let debugNotAllowed = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."
+
+    /// `command` is the name the client used (a renamed command's help is under its new name,
+    /// as redis-server says "Try XCONFIG HELP.").
     static func unknownSubcommand(_ sub: [UInt8], _ command: String) -> String {
         "ERR unknown subcommand '\(String(decoding: sub.prefix(128), as: UTF8.self))'. Try \(command.uppercased()) HELP."
     }
@@ -37,6 +42,13 @@ extension Server {
         guard spec.arityOK(args.count) else {
             c.multiFailed = c.multiQueue != nil
             c.reply.error(Errors.arity(spec.name))
+            c.scheduleWrite()
+            return
+        }
+        // Before authentication, as Redis checks CMD_PROTECTED right after the arity.
+        if spec.flags.contains(.protected) && !config.enableDebugCommand.allows(localClient: c.isLocal) {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error(Errors.debugNotAllowed)
             c.scheduleWrite()
             return
         }

@@ -16,7 +16,8 @@ final class Server {
     var pendingWrites: [Client] = []
     var listeners: [Listener] = []
     var nextClientID: Int64 = 1
-    let commands = CommandTable.standard
+    /// The command table with the config's rename-command lines applied.
+    let commands: CommandTable
     let runID: String
     let startedAtMs: Int64
     var shuttingDown = false
@@ -73,6 +74,14 @@ final class Server {
         self.config = config
         self.configFile = configFile
         self.log = log
+        do {
+            commands = try CommandTable.standard(renamed: config.renamedCommands)
+        } catch {
+            // ServerConfig.apply checked every rename-command line as it read it: a config
+            // that gets here unchecked is a programming error, and running with the command a
+            // rename was meant to hide still reachable is not an option.
+            preconditionFailure("rename-command: \(error.reason)")
+        }
         self.loop = try EventLoop()
         self.databases = (0..<config.databases).map { Database(id: $0) }
         self.runID = Server.randomHex(40)

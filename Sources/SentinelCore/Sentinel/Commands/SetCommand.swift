@@ -51,9 +51,14 @@ extension Sentinel {
                     master.clientReconfigScript = value.isEmpty ? nil : value
                 }
             case "rename-command":
-                let from = value.uppercased(), to = args[i + 2]
-                guard !from.isEmpty, !to.isEmpty, !to.contains(where: { $0 == " " || $0.isNewline }) else { return bad }
-                if to.uppercased() == from { master.renamedCommands[from] = nil } else { master.renamedCommands[from] = to }
+                let from = value, to = args[i + 2]
+                // Redis names the new name when it is the empty one, else the command.
+                if to.isEmpty { return .err("ERR Invalid argument '' for SENTINEL SET '\(args[i])'") }
+                guard !from.isEmpty, !to.contains(where: { $0 == " " || $0.isNewline }) else { return bad }
+                // As redis-sentinel: the earlier rename of the command (in any case) goes, and
+                // one to the command's own name is not kept.
+                for key in master.renamedCommands.keys where key.caseInsensitiveEquals(from) { master.renamedCommands[key] = nil }
+                if !to.caseInsensitiveEquals(from) { master.renamedCommands[from] = to }
                 changes.append((option, "\(value) \(to)"))
                 i += 3
                 continue

@@ -34,6 +34,8 @@ public struct MasterConfig: Sendable, Hashable {
     public var notificationScript: String?
     public var clientReconfigScript: String?
     /// `rename-command` pairs, e.g. ("CONFIG", "GUESSME"): the name to send for each command.
+    /// Keys are the command as the config or SENTINEL SET wrote it (redis-sentinel writes it back
+    /// in that letter case) and match in any case; at most one key per command.
     public var renamedCommands: [String: String] = [:]
     public var configEpoch: UInt64 = 0
     /// The epoch of this sentinel's last vote for this master: persisted so that a restarted

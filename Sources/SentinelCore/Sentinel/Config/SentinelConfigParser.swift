@@ -127,7 +127,13 @@ public enum SentinelConfigParser {
         case "auth-user":
             try arity(3); c.masters[try master()].authUser = a[2]
         case "rename-command":
-            try arity(4); c.masters[try master()].renamedCommands[a[2].uppercased()] = a[3]
+            try arity(4)
+            let m = try master()
+            // As redis-sentinel: a command renamed twice for one master is an error, not the last wins.
+            guard !c.masters[m].renamedCommands.keys.contains(where: { $0.caseInsensitiveEquals(a[2]) }) else {
+                throw fail("Same command renamed multiple times with rename-command.")
+            }
+            c.masters[m].renamedCommands[a[2]] = a[3]
         case "config-epoch":
             try arity(3); c.masters[try master()].configEpoch = try epoch(a[2])
         case "leader-epoch":

@@ -71,6 +71,18 @@ struct MasterState: Sendable {
 
     /// The name to send for a command, honouring rename-command.
     func commandName(_ name: String) -> String {
-        renamedCommands[name.uppercased()] ?? name
+        if renamedCommands.isEmpty { return name }
+        return renamedCommands.first { $0.key.caseInsensitiveEquals(name) }?.value ?? name
+    }
+}
+
+extension String {
+    /// ASCII case-insensitive equality, as Redis compares command names.
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122)
+        }
     }
 }
