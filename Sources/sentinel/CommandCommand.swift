@@ -144,7 +144,7 @@ enum CommandCommand {
         for cat in c.categories { reply.simple("@" + cat) }
         reply.setHeader(c.tips.count)
         for t in c.tips { reply.bulk(t) }
-        reply.arrayHeader(0)
+        reply.setHeader(0) // key specs: Redis answers them as a set (none here)
         guard let subs = c.subcommands else { return reply.setHeader(0) }
         reply.arrayHeader(subs.count)
         for s in subs { info(s, fullName: "\(fullName)|\(s.name)", reply: &reply) }
