@@ -18,13 +18,67 @@ struct CommandSpec: Sendable {
     let history: [(String, String)]?
     /// nil for a command without subcommands; its subcommands' `name` is the bare one.
     let subcommands: [CommandSpec]?
+    /// nil when Redis declares none (DOCS then has no "arguments" field).
+    let arguments: [CommandArg]?
 
     init(_ name: String, arity: Int, flags: [String], categories: [String], tips: [String] = [], summary: String,
          since: String, group: String, complexity: String? = nil, docFlags: [String] = [], deprecatedSince: String? = nil,
-         replacedBy: String? = nil, history: [(String, String)]? = nil, subcommands: [CommandSpec]? = nil) {
+         replacedBy: String? = nil, history: [(String, String)]? = nil, subcommands: [CommandSpec]? = nil,
+         arguments: [CommandArg]? = nil) {
         (self.name, self.arity, self.flags, self.categories, self.tips, self.summary) = (name, arity, flags, categories, tips, summary)
         (self.since, self.group, self.complexity, self.docFlags) = (since, group, complexity, docFlags)
         (self.deprecatedSince, self.replacedBy, self.history, self.subcommands) = (deprecatedSince, replacedBy, history, subcommands)
+        self.arguments = arguments
+    }
+}
+
+/// One argument of a command as COMMAND DOCS describes it (Redis's redisCommandArg). No sentinel
+/// command has a key argument, so there is no key_spec_index.
+struct CommandArg: Sendable {
+    enum Kind: String, Sendable {
+        case string, integer, double, key, pattern, unixTime = "unix-time", pureToken = "pure-token", oneof, block
+    }
+    let name: String
+    let kind: Kind
+    let display: String?
+    let token: String?
+    let summary: String?
+    let since: String?
+    let deprecatedSince: String?
+    let flags: [String]
+    /// The alternatives of a oneof, the parts of a block.
+    let arguments: [CommandArg]?
+
+    init(_ name: String, _ kind: Kind, display: String? = nil, token: String? = nil, summary: String? = nil, since: String? = nil,
+         deprecatedSince: String? = nil, flags: [String] = [], arguments: [CommandArg]? = nil) {
+        (self.name, self.kind, self.display, self.token, self.summary) = (name, kind, display, token, summary)
+        (self.since, self.deprecatedSince, self.flags, self.arguments) = (since, deprecatedSince, flags, arguments)
+    }
+
+    /// Redis's addReplyCommandArgList: name, type, display_text (not for oneof and block), token,
+    /// summary, since, deprecated_since, flags, then the nested arguments of a oneof or block.
+    func write(_ reply: inout RESPWriter) {
+        let nested = kind == .oneof || kind == .block
+        var fields = 3
+        for present in [token != nil, summary != nil, since != nil, deprecatedSince != nil, !flags.isEmpty] where present { fields += 1 }
+        reply.mapHeader(fields)
+        reply.bulk("name"); reply.bulk(name)
+        reply.bulk("type"); reply.bulk(kind.rawValue)
+        if !nested { reply.bulk("display_text"); reply.bulk(display ?? name) }
+        if let token { reply.bulk("token"); reply.bulk(token) }
+        if let summary { reply.bulk("summary"); reply.bulk(summary) }
+        if let since { reply.bulk("since"); reply.bulk(since) }
+        if let deprecatedSince { reply.bulk("deprecated_since"); reply.bulk(deprecatedSince) }
+        if !flags.isEmpty {
+            reply.bulk("flags"); reply.setHeader(flags.count)
+            for f in flags { reply.simple(f) }
+        }
+        if nested {
+            reply.bulk("arguments")
+            let subs = arguments ?? []
+            reply.arrayHeader(subs.count)
+            for a in subs { a.write(&reply) }
+        }
     }
 }
 
@@ -150,7 +204,7 @@ enum CommandCommand {
         for s in subs { info(s, fullName: "\(fullName)|\(s.name)", reply: &reply) }
     }
 
-    /// One COMMAND DOCS entry, in Redis's field order; without "arguments" (not transcribed).
+    /// One COMMAND DOCS entry, in Redis's field order.
     static func docs(_ c: CommandSpec, fullName: String, reply: inout RESPWriter) {
         var fields = 3
         if c.complexity != nil { fields += 1 }
@@ -158,6 +212,7 @@ enum CommandCommand {
         if c.deprecatedSince != nil { fields += 1 }
         if c.replacedBy != nil { fields += 1 }
         if c.history != nil { fields += 1 }
+        if c.arguments != nil { fields += 1 }
         if c.subcommands != nil { fields += 1 }
         reply.mapHeader(fields)
         reply.bulk("summary"); reply.bulk(c.summary)
@@ -173,6 +228,10 @@ enum CommandCommand {
         if let history = c.history {
             reply.bulk("history"); reply.setHeader(history.count)
             for (since, change) in history { reply.arrayHeader(2); reply.bulk(since); reply.bulk(change) }
+        }
+        if let arguments = c.arguments {
+            reply.bulk("arguments"); reply.arrayHeader(arguments.count)
+            for a in arguments { a.write(&reply) }
         }
         if let subs = c.subcommands {
             reply.bulk("subcommands"); reply.mapHeader(subs.count)
