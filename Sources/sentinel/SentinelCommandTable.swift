@@ -1,8 +1,8 @@
 /// Redis 7.2's command table as redis-sentinel 7.2 has it: the commands and subcommands flagged
 /// for sentinel mode, with their arity, flags, ACL categories (the declared ones and those Redis
 /// derives from the flags), tips and documentation fields. Facts read off Redis 7.2.4's
-/// src/commands.def (generated from its src/commands/*.json), transcribed once; COMMAND answers
-/// from here (COMMAND INFO, LIST, DOCS with the arguments).
+/// src/commands.def (generated from its src/commands/*.json) by tools/sentinel-command-table.py
+/// (do not edit by hand); COMMAND answers from here (COMMAND INFO, LIST, DOCS with the arguments).
 ///
 /// Redis keeps these in a hash table, so its COMMAND, COMMAND LIST and COMMAND INFO of a
 /// container list them in an order of its own; ours is the table's (alphabetical within a
