@@ -114,6 +114,14 @@ import Testing
         var s = Sentinel(config: F.config(), seed: 1, now: 0)
         #expect(reply(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "0", "1", "*") == .array([.integer(0), .bulk("*"), .integer(0)]))
         #expect(reply(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "99999", "1", "*") == .array([.integer(0), .bulk("*"), .integer(0)]))
+        // Without a vote at stake a negative epoch or any run id is answered as Redis does.
+        #expect(reply(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "6379", "-1", "*") == .array([.integer(0), .bulk("*"), .integer(0)]))
+        #expect(reply(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.9.9.9", "6379", "-1", "foo") == .array([.integer(0), .bulk("*"), .integer(0)]))
+        // With one, they are refused and nothing is voted.
+        #expect(reply(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "6379", "1", "foo") == .err("ERR invalid run id"))
+        #expect(reply(&s, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "6379", "-1", String(repeating: "c", count: 40))
+            == .err("ERR value is not an integer or out of range"))
+        #expect(s.snapshot().masters[0].leaderEpoch == 0)
     }
 
     /// CKQUORUM over one peer that goes SDOWN: Redis's three texts.

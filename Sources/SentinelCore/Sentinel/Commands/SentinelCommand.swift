@@ -79,24 +79,26 @@ extension Sentinel {
     var noSuchMaster: RESPValue { .err("ERR No such master with that name") }
 
     /// `[down, leader, leader-epoch]`. Down only outside TILT for a master we hold SDOWN. A vote is
-    /// cast only when a run id (not `*`) is given; it is persisted before the reply (see emit).
+    /// cast only when a run id (not `*`) is given for a master we monitor; it is persisted before
+    /// the reply (see emit). Port and epoch are read as Redis reads them (any integer); only a
+    /// request that would cast a vote is held to more: Redis casts a negative epoch to unsigned
+    /// (-1 would jump our epoch to the end of time) and votes for any text, so such a request
+    /// gets the integer error, or "invalid run id", and no vote.
     mutating func isMasterDownByAddr(_ args: [String], now: MonotonicMs) -> RESPValue {
-        // Redis reads the port as any integer (one that no master has simply matches nothing).
-        guard let port = Int64(strict: args[1]) else { return .err("ERR value is not an integer or out of range") }
-        // Redis reads the epoch as a signed integer and casts it: -1 would become 2^64-1 and jump our
-        // epoch to the end of time. Only plain unsigned decimals are accepted (Redis's error text).
-        guard let requestEpoch = Hello.parseEpoch(args[2]) else {
+        guard Int64(strict: args[1]) != nil, Int64(strict: args[2]) != nil else {
             return .err("ERR value is not an integer or out of range")
         }
+        let port = Int64(strict: args[1])!
         let runID = args[3]
-        guard runID == "*" || Hello.isRunID(runID) else { return .err("ERR invalid run id") }
         let m = (1...65535).contains(port) ? masters.firstIndex { $0.node.address.matches(host: args[0], port: Int(port)) } : nil
-        let down = !isInTilt && m.map { masters[$0].node.isSubjectivelyDown } == true
         var leader: String?
         var leaderEpoch: UInt64 = 0
         if let m, runID != "*" {
+            guard let requestEpoch = Hello.parseEpoch(args[2]) else { return .err("ERR value is not an integer or out of range") }
+            guard Hello.isRunID(runID) else { return .err("ERR invalid run id") }
             (leader, leaderEpoch) = voteLeader(m, requestEpoch: requestEpoch, candidate: runID, now: now)
         }
+        let down = !isInTilt && m.map { masters[$0].node.isSubjectivelyDown } == true
         return .array([.integer(down ? 1 : 0), .bulk(leader ?? "*"), .integer(Int64(clamping: leaderEpoch))])
     }
 
