@@ -57,7 +57,10 @@ import RESP
             "SENTINEL CONFIG GET RESOLVE-HOSTNAMES",
             "SENTINEL", "SENTINEL nope", "SENTINEL Nope x", "SENTINEL HELP x", "SENTINEL MASTERS x", "SENTINEL MASTER",
             "SENTINEL FAILOVER", "SENTINEL MONITOR a b c", "SENTINEL REMOVE", "SENTINEL SET mymaster quorum",
-            "SENTINEL GET-MASTER-ADDR-BY-NAME", "SENTINEL SENTINELS", "SENTINEL REPLICAS", "SENTINEL SLAVES"))
+            "SENTINEL GET-MASTER-ADDR-BY-NAME", "SENTINEL SENTINELS", "SENTINEL REPLICAS", "SENTINEL SLAVES",
+            "SENTINEL MONITOR a 127.0.0.1 x 2", "SENTINEL MONITOR a 127.0.0.1 6379 x", "SENTINEL MONITOR a 127.0.0.1 x x",
+            "SENTINEL MONITOR a 127.0.0.1 70000 2", "SENTINEL MONITOR a 127.0.0.1 6379 0", "SENTINEL MONITOR a notanip 6379 2",
+            "SENTINEL MONITOR a notanip 6379 0", "SENTINEL MONITOR a notanip 70000 2", "SENTINEL MONITOR mymaster 127.0.0.1 6379 2"))
         // 128 bytes of the name at most, CR and LF as spaces.
         try pair.expectSame([["SENTINEL", String(repeating: "z", count: 300)], ["SENTINEL", "a\r\nb"]])
     }

@@ -41,6 +41,15 @@ import Testing
         (["DEBUG", "ping-period", "07"], "ERR Invalid argument '07' for SENTINEL DEBUG 'ping-period'"),
         (["SIMULATE-FAILURE", "crash-after-election", "nope"], "ERR Unknown failure simulation specified"),
         (["IS-MASTER-DOWN-BY-ADDR", "10.0.0.1", "x", "1", "*"], "ERR value is not an integer or out of range"),
+        (["MONITOR", "a", "10.0.0.9", "x", "y"], "ERR Invalid quorum"),
+        (["MONITOR", "a", "10.0.0.9", "x", "2"], "ERR Invalid port"),
+        (["MONITOR", "a", "not an ip", "6379", "0"], "ERR Quorum must be 1 or greater."),
+        (["MONITOR", "a", "not an ip", "70000", "2"], "ERR Invalid IP address or hostname specified"),
+        (["MONITOR", "a", "10.0.0.9", "70000", "2"], "ERR Invalid port number."),
+        // Ours: Redis takes port 0 and any name.
+        (["MONITOR", "a", "10.0.0.9", "0", "2"], "ERR Invalid port number."),
+        (["MONITOR", "a b", "10.0.0.9", "6379", "2"], "ERR Invalid master name"),
+        (["MONITOR", "MyMaster", "10.0.0.9", "6379", "2"], "ERR Duplicate master name."),
     ])
     func errorsAreRedisTexts(_ args: [String], _ expected: String) {
         var s = Sentinel(config: F.config(), seed: 1, now: 0)

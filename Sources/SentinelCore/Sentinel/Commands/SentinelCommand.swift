@@ -154,20 +154,25 @@ extension Sentinel {
         return .err("NOQUORUM \(usable) usable Sentinels. " + problems.joined(separator: ". "))
     }
 
+    /// SENTINEL MONITOR, with Redis's checks in Redis's order and words. Two are ours: port 0
+    /// (Redis takes it) is refused with Redis's range error, since it could never be reached and
+    /// a saved `sentinel monitor ... 0` would not load again; and a name with a space, comma or
+    /// newline, which would break the hello messages that carry it.
     mutating func monitorCommand(_ args: [String], now: MonotonicMs) -> RESPValue {
-        guard args.count == 4 else { return .wrongArity("sentinel|monitor") }
         let name = args[0]
-        guard let quorum = Int(args[3]) else { return .err("ERR value is not an integer or out of range") }
+        guard let quorum = Int64(strict: args[3]) else { return .err("ERR Invalid quorum") }
+        guard let rawPort = Int64(strict: args[2]) else { return .err("ERR Invalid port") }
         guard quorum > 0 else { return .err("ERR Quorum must be 1 or greater.") }
-        guard let port = Hello.parsePort(args[2]) else { return .err("ERR Invalid port number") }
         guard resolveHostnames || SentinelConfigParser.isIPAddress(args[1]) else {
             return .err("ERR Invalid IP address or hostname specified")
         }
+        guard (1...65535).contains(rawPort) else { return .err("ERR Invalid port number.") }
+        let port = Int(rawPort)
         guard !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "," || $0.isNewline }) else {
             return .err("ERR Invalid master name")
         }
-        guard masterIndex(named: name) == nil else { return .err("ERR Duplicated master name") }
-        var config = MasterConfig(name: name, address: Address(host: args[1], port: port), quorum: quorum)
+        guard masterIndex(named: name) == nil else { return .err("ERR Duplicate master name.") }
+        var config = MasterConfig(name: name, address: Address(host: args[1], port: port), quorum: Int(clamping: quorum))
         config.downAfterMs = timers.defaultDownAfterMs
         config.failoverTimeoutMs = timers.defaultFailoverTimeoutMs
         masters.append(MasterState(config: config, now: now))
