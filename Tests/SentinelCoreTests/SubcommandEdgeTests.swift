@@ -101,7 +101,7 @@ import Testing
     @Test func loglevelFiltersTheMachinesLines() {
         var s = Sentinel(config: F.config(), seed: 1, now: 0)
         _ = reply(&s, "SENTINEL", "CONFIG", "SET", "loglevel", "warning")
-        // FAILOVER without a good replica logs nothing; a +monitor warning is still logged.
+        // At warning a +monitor (a warning) is still logged; at nothing, not even that.
         let monitor = s.handle(.clientCommand(ClientID(1), args: ["SENTINEL", "MONITOR", "b", "10.0.0.9", "6379", "1"].map { Array($0.utf8) }), now: 100)
         #expect(monitor.contains { if case .log(.warning, let t) = $0 { t.hasPrefix("+monitor") } else { false } })
         _ = reply(&s, "SENTINEL", "CONFIG", "SET", "loglevel", "nothing")

@@ -85,10 +85,9 @@ extension Sentinel {
     /// (-1 would jump our epoch to the end of time) and votes for any text, so such a request
     /// gets the integer error, or "invalid run id", and no vote.
     mutating func isMasterDownByAddr(_ args: [String], now: MonotonicMs) -> RESPValue {
-        guard Int64(strict: args[1]) != nil, Int64(strict: args[2]) != nil else {
+        guard let port = Int64(strict: args[1]), Int64(strict: args[2]) != nil else {
             return .err("ERR value is not an integer or out of range")
         }
-        let port = Int64(strict: args[1])!
         let runID = args[3]
         let m = (1...65535).contains(port) ? masters.firstIndex { $0.node.address.matches(host: args[0], port: Int(port)) } : nil
         var leader: String?
