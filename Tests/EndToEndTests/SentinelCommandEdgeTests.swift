@@ -316,7 +316,9 @@ import RESP
         // RESP3: COMMAND INFO's flags are a set, DOCS a map.
         _ = try o.call("HELLO", "3")
         _ = try r.call("HELLO", "3")
-        for cmd in Self.words("COMMAND INFO ping nosuch", "COMMAND INFO role", "COMMAND LIST FILTERBY PATTERN pi*") {
+        for cmd in Self.words("COMMAND INFO ping nosuch", "COMMAND INFO role", "COMMAND LIST FILTERBY PATTERN pi*",
+                              "SENTINEL CONFIG GET announce-*", "SENTINEL CONFIG GET nope", "SENTINEL SIMULATE-FAILURE HELP",
+                              "SENTINEL PENDING-SCRIPTS", "SENTINEL INFO-CACHE nosuch") {
             #expect(try o.raw(cmd) == r.raw(cmd), "RESP3 \(cmd)")
         }
         #expect(try o.raw("COMMAND", "DOCS", "nosuch") == "%0\r\n")
