@@ -88,12 +88,15 @@ public struct ClientFacts: Sendable {
     public var address: String
     public var localAddress: String
     public var type: ClientType
+    /// The ACL user the connection is authenticated as (only `default` exists so far).
+    public var user: String
 
-    public init(id: Int64, address: String, localAddress: String, type: ClientType) {
+    public init(id: Int64, address: String, localAddress: String, type: ClientType, user: String = "default") {
         self.id = id
         self.address = address
         self.localAddress = localAddress
         self.type = type
+        self.user = user
     }
 }
 
@@ -111,7 +114,9 @@ public enum ClientType: String, Sendable {
 }
 
 /// CLIENT KILL ip:port (the old form: +OK, or "No such client") or CLIENT KILL <filter>
-/// <value> ... (the new form: the count killed, the caller skipped unless SKIPME no).
+/// <value> ... (the new form: the count killed, the caller skipped unless SKIPME no), with
+/// Redis 7.2's filters ID, TYPE, ADDR, LADDR, USER, SKIPME. MAXAGE is Redis 7.4's and, as in
+/// 7.2, a syntax error.
 public enum ClientKill: Equatable, Sendable {
     case address(String)
     case filters(Filter)
@@ -121,6 +126,7 @@ public enum ClientKill: Equatable, Sendable {
         public var id: Int64?
         public var address: String?
         public var localAddress: String?
+        public var user: String?
         public var skipMe = true
 
         public func matches(_ c: ClientFacts, isCaller: Bool) -> Bool {
@@ -129,15 +135,20 @@ public enum ClientKill: Equatable, Sendable {
             if let id, c.id != id { return false }
             if let address, c.address != address { return false }
             if let localAddress, c.localAddress != localAddress { return false }
+            if let user, c.user != user { return false }
             return true
         }
     }
 
-    public static func parse(_ a: [[UInt8]]) -> Result<ClientKill, CommandError> {
+    /// Options are read in order, each with its value, and the first bad one answers (Redis
+    /// reads `ID x TYPE` as a bad id before it sees the missing value). `userExists` says whether
+    /// an ACL user has that (case-sensitive) name.
+    public static func parse(_ a: [[UInt8]], userExists: (String) -> Bool = { $0 == "default" }) -> Result<ClientKill, CommandError> {
         if a.count == 3 { return .success(.address(a[2].utf8Text)) }
-        guard a.count % 2 == 0 else { return .failure(CommandError("ERR syntax error")) }
         var f = Filter()
-        for i in stride(from: 2, to: a.count, by: 2) {
+        var i = 2
+        while i < a.count {
+            guard i + 1 < a.count else { return .failure(CommandError("ERR syntax error")) }
             let v = a[i + 1]
             switch a[i].lowercasedASCII {
             case "type":
@@ -150,16 +161,18 @@ public enum ClientKill: Equatable, Sendable {
                 f.id = n
             case "addr": f.address = v.utf8Text
             case "laddr": f.localAddress = v.utf8Text
+            case "user":
+                guard userExists(v.utf8Text) else { return .failure(CommandError("ERR No such user '\(v.utf8Text)'")) }
+                f.user = v.utf8Text
             case "skipme":
                 switch v.lowercasedASCII {
                 case "yes": f.skipMe = true
                 case "no": f.skipMe = false
                 default: return .failure(CommandError("ERR syntax error"))
                 }
-            // Accepted and not applied: there is one user, and connections carry no age filter yet.
-            case "user", "maxage": break
             default: return .failure(CommandError("ERR syntax error"))
             }
+            i += 2
         }
         return .success(.filters(f))
     }

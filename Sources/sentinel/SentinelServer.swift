@@ -124,6 +124,9 @@ final class SentinelServer {
             case .log(let level, let text):
                 log.log(level, text)
             case .persist(let config):
+                // SENTINEL CONFIG SET loglevel changes the machine's level and persists; the
+                // shell's lines follow it from here on.
+                log.level = config.logLevel
                 if let error = store.persist(config) {
                     // The contract: nothing that follows a failed persist may happen (a vote
                     // must never be answered before it is durable). Clients waiting for a reply

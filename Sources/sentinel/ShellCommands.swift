@@ -8,12 +8,13 @@ import ServerKit
 /// monitoring state: PING, AUTH, HELLO, CLIENT, COMMAND, SUBSCRIBE and friends, INFO, SHUTDOWN.
 enum ShellCommands {
     /// The commands a sentinel knows, with Redis's arity (n: exactly n words, -n: at least n).
+    /// QUIT and RESET are served although redis-sentinel 7.x has neither (it answers them as
+    /// unknown commands); COMMAND lists redis-sentinel's table (SentinelCommandTable), without them.
     static let commands: [(name: String, arity: Int)] = [
         ("ping", -1), ("auth", -2), ("hello", -1), ("quit", -1), ("reset", 1), ("client", -2), ("command", -1),
         ("subscribe", -2), ("unsubscribe", -1), ("psubscribe", -2), ("punsubscribe", -1), ("publish", 3),
         ("info", -1), ("role", 1), ("sentinel", -2), ("shutdown", -1), ("acl", -2),
     ]
-    static let commandNames = commands.map(\.name)
     static let arity = Dictionary(uniqueKeysWithValues: commands.map { ($0.name, $0.arity) })
 
     /// Redis's checks before authentication: an unknown command or a wrong number of arguments is
@@ -23,7 +24,12 @@ enum ShellCommands {
         let name = a[0].lowercasedASCII
         guard let n = arity[name] else { return RedisCompat.unknownCommand(a) }
         guard n > 0 ? a.count == n : a.count >= -n else { return Array("ERR wrong number of arguments for '\(name)' command".utf8) }
-        return nil
+        // Subcommands are looked up and counted before authentication too.
+        switch name {
+        case "sentinel": return Sentinel.subcommandError(a.dropFirst().map(\.utf8Text)).map { Array($0.utf8) }
+        case "command": return CommandCommand.precheck(a).map { Array($0.utf8) }
+        default: return nil
+        }
     }
 
     static func execute(_ s: SentinelServer, _ c: SentinelClient, _ a: [[UInt8]]) {
@@ -51,14 +57,7 @@ enum ShellCommands {
         case "client":
             client(s, c, a)
         case "command":
-            if args.count >= 2 && args[1].lowercased() == "count" { return c.reply.integer(commandNames.count) }
-            if args.count >= 2 && args[1].lowercased() == "docs" { return c.reply.mapHeader(0) }
-            c.reply.arrayHeader(commands.count)
-            for (n, arity) in commands {
-                c.reply.arrayHeader(6)
-                c.reply.bulk(n); c.reply.integer(arity); c.reply.setHeader(0)
-                c.reply.integer(0); c.reply.integer(0); c.reply.integer(0)
-            }
+            CommandCommand.run(a, reply: &c.reply)
         case "subscribe":
             PubSub.subscribe(&s.pubsub, c, &c.session.subscriptions, &c.reply, channels: a.dropFirst())
         case "psubscribe":

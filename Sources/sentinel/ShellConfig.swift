@@ -61,7 +61,7 @@ struct ShellConfig {
                 guard v.count == 1 else { throw fail("wrong number of arguments") }
                 pidfile = v[0]
             case "loglevel":
-                guard v.count == 1, let l = LogLevel(name: v[0]) else { throw fail("Invalid log level. Must be one of debug, verbose, notice, warning") }
+                guard v.count == 1, let l = LogLevel(name: v[0]) else { throw fail("Invalid log level. Must be one of debug, verbose, notice, warning, nothing") }
                 logLevel = l
             case "maxclients":
                 guard v.count == 1, let n = Int(v[0]), n > 0 else { throw fail("Invalid max clients limit") }

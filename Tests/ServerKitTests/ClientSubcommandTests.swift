@@ -75,6 +75,18 @@ private func args(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) 
         #expect(kill(args("CLIENT", "KILL", "TYPE", "bogus")) == "ERR Unknown client type 'bogus'")
         #expect(kill(args("CLIENT", "KILL", "SKIPME", "maybe")) == "ERR syntax error")
         #expect(kill(args("CLIENT", "KILL", "ID", "1", "TYPE")) == "ERR syntax error")
+        // Redis reads the options in order: the bad id answers before the missing value.
+        #expect(kill(args("CLIENT", "KILL", "ID", "x", "TYPE")) == "ERR client-id should be greater than 0")
+        #expect(kill(args("CLIENT", "KILL", "USER", "nobody")) == "ERR No such user 'nobody'")
+        #expect(kill(args("CLIENT", "KILL", "USER", "Default")) == "ERR No such user 'Default'")
+        // MAXAGE came with Redis 7.4; 7.2 has no such filter.
+        #expect(kill(args("CLIENT", "KILL", "MAXAGE", "10")) == "ERR syntax error")
+        guard case .filters(let u) = try ClientKill.parse(args("CLIENT", "KILL", "USER", "default")).get() else {
+            Issue.record("not filters"); return
+        }
+        #expect(u.user == "default")
+        #expect(u.matches(ClientFacts(id: 3, address: "a:1", localAddress: "b:2", type: .normal), isCaller: false))
+        #expect(!u.matches(ClientFacts(id: 3, address: "a:1", localAddress: "b:2", type: .normal, user: "other"), isCaller: false))
         guard case .filters(let f) = try ClientKill.parse(args("CLIENT", "KILL", "TYPE", "slave", "SKIPME", "no")).get() else {
             Issue.record("not filters"); return
         }

@@ -133,7 +133,8 @@ public final class FailoverFleet {
         #expect(try read("INFO", "replication").text?.contains("role:master\r\n") == true)
         for i in 0..<100 { #expect(try read("GET", "acked:\(i)") == .bulk("\(i)")) }
         for other in replicas where other.port != newPort {
-            try Wait.until(timeoutSeconds: 60, "replica \(other.port) follows the new master") {
+            // (untilSurvivingCuts: the reconfiguration's CLIENT KILL may cut the probe's connection.)
+            try Wait.untilSurvivingCuts(timeoutSeconds: 60, "replica \(other.port) follows the new master") {
                 let c = try other.connect()
                 return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
             }
@@ -149,12 +150,12 @@ public final class FailoverFleet {
         // down (its links were cut by the promotion's CLIENT KILL) and fail over once more, as
         // seen in a loaded run of mixedQuorumOneOursTwoRedis; the old master must then follow
         // that one.
-        try Wait.until(timeoutSeconds: 120, "the old master is demoted to a replica of the current master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
+        try Wait.untilSurvivingCuts(timeoutSeconds: 120, "the old master is demoted to a replica of the current master\n\(sentinels.map(\.logText).joined(separator: "\n---\n"))") {
             let current = masterPort(from: sentinels[0]) ?? newPort
             let c = try returned.connect()
             return try ReplicationProbe.info(c, "master_port") == "\(current)" && ReplicationProbe.info(c, "master_link_status") == "up"
         }
-        try Wait.until(timeoutSeconds: 30, "the demoted master has the new data") {
+        try Wait.untilSurvivingCuts(timeoutSeconds: 30, "the demoted master has the new data") {
             try returned.connect().call("GET", "after") == .bulk("failover")
         }
     }

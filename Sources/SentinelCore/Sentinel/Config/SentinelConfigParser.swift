@@ -47,7 +47,7 @@ public enum SentinelConfigParser {
                 server.append((number, args))
             case "loglevel":
                 guard args.count == 2, let level = logLevel(args[1]) else {
-                    throw SentinelConfigError(line: number, reason: "Invalid log level. Must be one of debug, verbose, notice, warning")
+                    throw SentinelConfigError(line: number, reason: "Invalid log level. Must be one of debug, verbose, notice, warning, nothing")
                 }
                 config.logLevel = level
                 server.append((number, args))
@@ -175,15 +175,8 @@ public enum SentinelConfigParser {
         }
     }
 
-    static func logLevel(_ s: String) -> LogLevel? {
-        switch s.lowercased() {
-        case "debug": return .debug
-        case "verbose": return .verbose
-        case "notice": return .notice
-        case "warning": return .warning
-        default: return nil
-        }
-    }
+    /// Redis 7's five levels, in any case ("nothing" silences the log).
+    static func logLevel(_ s: String) -> LogLevel? { LogLevel(name: s) }
 
     /// A literal IPv4 or IPv6 address (no resolution: the machine does none).
     public static func isIPAddress(_ s: String) -> Bool {
