@@ -84,6 +84,9 @@ extension Server {
         config = new
         log.level = new.loglevel
         intsetLimit = new.setMaxIntsetEntries
+        timesCommands = Server.timesCommands(new)
+        activeKeyspaceEvents = new.notifyKeyspaceEvents.active
+        slowLog.trim(to: new.slowlogMaxLen)
         if names.contains("port") || names.contains("bind") {
             let saved = listeners
             listeners = []

@@ -40,7 +40,7 @@ enum TransactionCommands {
                 ctx.reply.error(refusal)
                 continue
             }
-            s.call(spec, c, args)
+            s.timedCall(spec, c, args)
         }
     }
 

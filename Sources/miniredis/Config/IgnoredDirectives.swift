@@ -21,8 +21,7 @@ enum IgnoredDirectives {
         add(["tcp-backlog"], "the listen backlog is the system's default (somaxconn)")
         add(["supervised"], "no systemd/upstart notification is sent; run it in the foreground under the supervisor")
         add(["io-threads", "io-threads-do-reads"], "one thread serves every client")
-        add(["slowlog-log-slower-than", "slowlog-max-len"], "there is no slow log yet")
-        add(["latency-monitor-threshold", "latency-tracking"], "there is no latency monitor yet")
+        add(["latency-tracking"], "there are no per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM)")
         add(["lua-time-limit", "busy-reply-threshold"], "there is no scripting (EVAL, FUNCTION)")
         add(["always-show-logo", "set-proc-title", "proc-title-template", "locale-collate", "syslog-enabled", "syslog-ident",
              "syslog-facility", "crash-log-enabled", "crash-memcheck-enabled", "oom-score-adj", "oom-score-adj-values",

@@ -72,6 +72,11 @@ struct ServerConfig: Sendable {
     var replicaIgnoreMaxmemory = true
     /// Keyspace notifications published (notify-keyspace-events; empty: none).
     var notifyKeyspaceEvents: KeyspaceEvents = []
+    /// Commands that took at least this many microseconds go to the slow log (negative: none).
+    var slowlogLogSlowerThan: Int64 = 10_000
+    var slowlogMaxLen = 128
+    /// Milliseconds from which a command's time is a latency sample (0: the monitor is off).
+    var latencyMonitorThreshold: Int64 = 0
     /// How long one eviction pass may run (0-100; 100: until done).
     var maxmemoryEvictionTenacity = 10
     /// Who may run DEBUG (Redis 7's enable-debug-command): nobody by default, as Redis, so a
@@ -187,8 +192,7 @@ enum ConfigTable {
         "rdb-del-sync-files": "no", "repl-diskless-load": "disabled", "repl-disable-tcp-nodelay": "no",
         "no-appendfsync-on-rewrite": "no", "auto-aof-rewrite-percentage": "100", "auto-aof-rewrite-min-size": "67108864",
         "aof-use-rdb-preamble": "yes", "aof-timestamp-enabled": "no", "lua-time-limit": "5000", "busy-reply-threshold": "5000",
-        "slowlog-log-slower-than": "10000", "slowlog-max-len": "128", "latency-monitor-threshold": "0",
-        "hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
+                "hash-max-listpack-entries": "128", "hash-max-listpack-value": "64",
         "hash-max-ziplist-entries": "128", "hash-max-ziplist-value": "64",
         "list-max-listpack-size": "-2", "list-max-ziplist-size": "-2", "list-compress-depth": "0",
         "set-max-intset-entries": "512", "set-max-listpack-entries": "128", "set-max-listpack-value": "64", "zset-max-listpack-entries": "128", "zset-max-listpack-value": "64",
@@ -377,6 +381,19 @@ enum ConfigTable {
         intEntry("lfu-log-factor", \.lfuLogFactor),
         intEntry("lfu-decay-time", \.lfuDecayTime),
         boolEntry("lazyfree-lazy-eviction", \.lazyfreeLazyEviction),
+        ConfigEntry(name: "slowlog-log-slower-than", set: { c, a in
+            guard a.count == 1, let n = Int64(a[0]) else { return "argument couldn't be parsed into an integer" }
+            guard n >= -1 else { return "argument must be between -1 and 9223372036854775807 inclusive" }
+            c.slowlogLogSlowerThan = n
+            return nil
+        }, get: { String($0.slowlogLogSlowerThan) }),
+        intEntry("slowlog-max-len", max: Int.max, \.slowlogMaxLen),
+        ConfigEntry(name: "latency-monitor-threshold", set: { c, a in
+            guard a.count == 1, let n = Int64(a[0]) else { return "argument couldn't be parsed into an integer" }
+            guard n >= 0 else { return "argument must be between 0 and 9223372036854775807 inclusive" }
+            c.latencyMonitorThreshold = n
+            return nil
+        }, get: { String($0.latencyMonitorThreshold) }),
         ConfigEntry(name: "notify-keyspace-events", set: { c, a in
             guard a.count == 1 else { return "wrong number of arguments" }
             guard let flags = KeyspaceEvents(setting: a[0]) else { return KeyspaceEvents.invalidClass }

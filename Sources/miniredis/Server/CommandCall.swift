@@ -37,7 +37,7 @@ extension Server {
             mode = !isMaster || writesPaused || isFenced ? .hide : .delete
         }
         var ctx = CommandContext(db: db, reply: c.output, expiryMode: mode, isMaster: isMaster, maxBulkLength: config.protoMaxBulkLen)
-        ctx.events = config.notifyKeyspaceEvents.active
+        ctx.events = activeKeyspaceEvents
         ctx.intsetLimit = intsetLimit
         return ctx
     }
@@ -47,14 +47,14 @@ extension Server {
     /// Inlined into `call`; a read's effects (hits and misses) take two additions, and what
     /// changed the dataset goes through `applyChanges`.
     @inline(__always)
-    func apply(_ spec: CommandSpec, _ c: Client, _ ctx: consuming CommandContext, _ args: [[UInt8]]) {
+    func apply(_ spec: CommandSpec, _ c: Client, _ ctx: borrowing CommandContext, _ args: [[UInt8]]) {
         stats.keyspaceHits += ctx.effects.keyspaceHits
         stats.keyspaceMisses += ctx.effects.keyspaceMisses
         if ctx.effects.dirty > 0 || !ctx.effects.expiredKeys.isEmpty {
             applyChanges(spec, ctx.db, ctx.effects, args)
         }
         if !ctx.events.isEmpty {
-            for (event, key) in ctx.finishNotifications() { publishKeyspaceEvent(db: ctx.db.id, event, key) }
+            for (event, key) in ctx.effects.notifications { publishKeyspaceEvent(db: ctx.db.id, event, key) }
         }
         #if DEBUG
         if let violation = CommandObligations.violation(of: spec, effects: ctx.effects, replies: ctx.reply.count, blocked: c.blocked != nil) {

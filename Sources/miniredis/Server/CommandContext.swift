@@ -33,8 +33,10 @@ struct CommandContext {
     /// set-max-intset-entries: up to this many integer members, SMEMBERS lists a set in
     /// numeric order as Redis's intset does.
     var intsetLimit = 512
-    /// A key the command emptied and so deleted: its "del" event waits for the command's own.
-    private(set) var pendingDelEvent: Key?
+    /// Where the "del" of a key the command emptied sits in `effects.notifications`: the
+    /// command's own event goes before it (lpop, then del), as Redis orders them. An index, not
+    /// the key, so the context holds no extra reference to release per command.
+    private var pendingDelIndex: Int?
     /// Unix ms; read from the wall clock on first use (most commands never need it), or fixed
     /// by the caller. Either way one command sees one instant.
     private var clock: Int64?
@@ -110,26 +112,19 @@ struct CommandContext {
     @inline(__always)
     mutating func notify(_ cls: KeyspaceEvents, _ event: StaticString, _ key: Key) {
         guard !events.isEmpty else { return }
-        if events.contains(cls) { effects.notifications.append((event, key)) }
-        if let emptied = pendingDelEvent {
-            pendingDelEvent = nil
-            notify(.generic, "del", emptied)
+        if let i = pendingDelIndex {
+            pendingDelIndex = nil
+            if events.contains(cls) { effects.notifications.insert((event, key), at: i) }
+        } else if events.contains(cls) {
+            effects.notifications.append((event, key))
         }
     }
 
+    /// The "del" of a key the command emptied, placed after the event the command records next.
     mutating func deferDelEvent(_ key: Key) {
-        guard !events.isEmpty else { return }
-        if let earlier = pendingDelEvent { notify(.generic, "del", earlier) }
-        pendingDelEvent = key
-    }
-
-    /// The notifications to publish, a deferred "del" included.
-    mutating func finishNotifications() -> [(event: StaticString, key: Key)] {
-        if let emptied = pendingDelEvent {
-            pendingDelEvent = nil
-            if events.contains(.generic) { effects.notifications.append(("del", emptied)) }
-        }
-        return effects.notifications
+        guard events.contains(.generic) else { return }
+        pendingDelIndex = effects.notifications.count
+        effects.notifications.append(("del", key))
     }
 
     /// Records a change to a key: it invalidates WATCHes and counts toward save rules.

@@ -114,6 +114,6 @@ struct CommandTable: Sendable {
         ServerCommands.specs + KeyCommands.specs + StringCommands.specs + HashCommands.specs
             + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + PubSubCommands.specs
             + TransactionCommands.specs + ReplicationCommands.specs + PersistenceCommands.specs
-            + FencingCommands.specs + ObjectCommand.specs
+            + FencingCommands.specs + ObjectCommand.specs + SlowlogCommands.specs
     )
 }

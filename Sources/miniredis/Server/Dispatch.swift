@@ -89,7 +89,7 @@ extension Server {
             c.scheduleWrite()
             return
         }
-        call(spec, c, args)
+        timedCall(spec, c, args)
         flushPropagation()
         c.lastWriteOffset = replication.masterReplOffset
         c.scheduleWrite()

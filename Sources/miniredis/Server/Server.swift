@@ -30,6 +30,12 @@ final class Server {
     var lastBgsaveStatus = "ok"
     var stats = Stats()
     let evictor = Evictor()
+    var slowLog = SlowLog()
+    /// Settings read per command, cached from `config` (reading through the whole struct per
+    /// command retained and released its every array and string).
+    var timesCommands = true
+    var activeKeyspaceEvents: KeyspaceEvents = []
+    var latency = LatencyMonitor()
     /// set-max-intset-entries, parsed once (commands read it per call).
     var intsetLimit = 512
     /// An eviction pass ran out of time with memory still over maxmemory: the cron goes on.
@@ -86,6 +92,8 @@ final class Server {
         self.databases = (0..<config.databases).map { Database(id: $0) }
         self.runID = Server.randomHex(40)
         self.intsetLimit = config.setMaxIntsetEntries
+        self.timesCommands = Server.timesCommands(config)
+        self.activeKeyspaceEvents = config.notifyKeyspaceEvents.active
         self.startedAtMs = EventLoop.monotonicMs()
         self.lastSaveUnix = EventLoop.wallClockMs() / 1000
         self.replication = Replication(server: self)
