@@ -62,15 +62,43 @@ public enum Socket {
         return fd
     }
 
+    /// Opens a non-blocking listening Unix domain socket at `path` (an old socket file there is
+    /// removed first, as Redis does), with mode `permissions` when not 0.
+    public static func listenUnix(path: String, permissions: UInt32, backlog: Int32 = 511) throws(SystemError) -> Int32 {
+        var addr = sockaddr_un()
+        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
+        guard path.utf8.count < capacity else { throw SystemError("unixsocket \(path): path too long (at most \(capacity - 1) bytes)", code: ENAMETOOLONG) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket") }
+        unlink(path)
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { dst in
+            for (i, b) in path.utf8.enumerated() { dst[i] = b }
+        }
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard rc == 0 else {
+            let e = SystemError("bind \(path)")
+            close(fd)
+            throw e
+        }
+        if permissions != 0 { chmod(path, mode_t(permissions)) }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let e = SystemError("listen")
+            close(fd)
+            throw e
+        }
+        return fd
+    }
+
     /// Opens a listener per address of a Redis `bind` list; a leading "-" marks an address that
     /// may be unavailable (skipped, e.g. `-::1` without IPv6). At least one must succeed.
-    public static func listenAll(bind: [String], port: Int) throws(SystemError) -> [Int32] {
+    public static func listenAll(bind: [String], port: Int, backlog: Int32 = 511) throws(SystemError) -> [Int32] {
         var fds: [Int32] = []
         for raw in bind {
             let optional = raw.hasPrefix("-")
             let host = optional ? String(raw.dropFirst()) : raw
             do {
-                fds.append(try listen(host: host, port: port))
+                fds.append(try listen(host: host, port: port, backlog: backlog))
             } catch {
                 if optional { continue }
                 for fd in fds { close(fd) }
@@ -196,6 +224,16 @@ public enum Socket {
     /// Text form of a peer address and its port.
     static func describe(_ storage: inout sockaddr_storage) -> (String, Int) {
         var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        if storage.ss_family == sa_family_t(AF_UNIX) {
+            // A Unix socket: its path (empty for the connecting side), port 0.
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_un.self, capacity: 1) { p -> (String, Int) in
+                    var path = p.pointee.sun_path
+                    let text = withUnsafeBytes(of: &path) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+                    return (text, 0)
+                }
+            }
+        }
         if storage.ss_family == sa_family_t(AF_INET6) {
             return withUnsafePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p -> (String, Int) in
@@ -227,8 +265,10 @@ public enum Socket {
         return describe(&storage)
     }
 
+    /// A peer on this host: a loopback address, or a Unix socket path (which is how clients of
+    /// a Unix socket are named, as in Redis).
     public static func isLoopback(_ address: String) -> Bool {
-        address.hasPrefix("127.") || address == "::1"
+        address.hasPrefix("127.") || address == "::1" || address.hasPrefix("/")
     }
 
     /// Resolves a host name to an address literal (first IPv4, else IPv6), or nil.

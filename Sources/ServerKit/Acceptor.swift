@@ -47,12 +47,16 @@ public enum Acceptor {
     /// Accepts pending connections on `listener`: a refused one gets its error line and is
     /// closed (`refused` is told), an accepted one gets TCP_NODELAY and keepalive and is handed
     /// to `adopt`, which registers it (and closes the fd if it cannot).
+    /// `unixPath`: the listener is that Unix socket, and its clients are named by the path with
+    /// port 0, as Redis names them.
     public static func acceptPending(
-        on listener: Int32, policy: AcceptPolicy, connected: () -> Int,
+        on listener: Int32, policy: AcceptPolicy, unixPath: String? = nil, connected: () -> Int,
         refused: (AcceptPolicy.Refusal) -> Void, adopt: (_ fd: Int32, _ address: String, _ port: Int) -> Void
     ) {
         for _ in 0..<batch {
-            guard let (fd, address, port) = Socket.accept(listener) else { return }
+            guard let accepted = Socket.accept(listener) else { return }
+            let fd = accepted.fd
+            let (address, port) = unixPath.map { ($0, 0) } ?? (accepted.address, accepted.port)
             if let refusal = policy.refusal(connected: connected(), address: address) {
                 var m = refusal.line
                 m.withUTF8 { _ = Socket.write(fd, UnsafeRawBufferPointer($0)) }
@@ -60,8 +64,10 @@ public enum Acceptor {
                 refused(refusal)
                 continue
             }
-            Socket.setNoDelay(fd)
-            if policy.keepAliveSeconds > 0 { Socket.setKeepAlive(fd, seconds: policy.keepAliveSeconds) }
+            if unixPath == nil {
+                Socket.setNoDelay(fd)
+                if policy.keepAliveSeconds > 0 { Socket.setKeepAlive(fd, seconds: policy.keepAliveSeconds) }
+            }
             adopt(fd, address, port)
         }
     }

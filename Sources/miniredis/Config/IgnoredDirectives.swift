@@ -17,8 +17,6 @@ enum IgnoredDirectives {
         add(["maxmemory-clients"], "clients are never closed to free memory; only keys are evicted")
         add(["lazyfree-lazy-expire", "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
              "replica-lazy-flush"], "every delete and flush is synchronous")
-        add(["unixsocket", "unixsocketperm"], "only TCP listeners exist; no Unix socket is opened")
-        add(["tcp-backlog"], "the listen backlog is the system's default (somaxconn)")
         add(["supervised"], "no systemd/upstart notification is sent; run it in the foreground under the supervisor")
         add(["io-threads", "io-threads-do-reads"], "one thread serves every client")
         add(["latency-tracking"], "there are no per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM)")

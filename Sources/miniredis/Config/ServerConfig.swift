@@ -72,6 +72,11 @@ struct ServerConfig: Sendable {
     var replicaIgnoreMaxmemory = true
     /// Keyspace notifications published (notify-keyspace-events; empty: none).
     var notifyKeyspaceEvents: KeyspaceEvents = []
+    /// listen()'s backlog for every listener.
+    var tcpBacklog = 511
+    /// A Unix domain socket to listen on too ("": none), and its mode (octal, 0: the umask's).
+    var unixsocket = ""
+    var unixsocketperm: UInt32 = 0
     /// Commands that took at least this many microseconds go to the slow log (negative: none).
     var slowlogLogSlowerThan: Int64 = 10_000
     var slowlogMaxLen = 128
@@ -184,7 +189,7 @@ enum ConfigTable {
     }()
 
     static let ignoredDefaults: [String: String] = [
-        "supervised": "no", "tcp-backlog": "511", "unixsocket": "", "unixsocketperm": "0",
+        "supervised": "no",
         "lazyfree-lazy-expire": "no", "lazyfree-lazy-server-del": "no",
         "lazyfree-lazy-user-del": "no", "lazyfree-lazy-user-flush": "no", "replica-lazy-flush": "no",
         "io-threads": "1", "io-threads-do-reads": "no", "always-show-logo": "no", "set-proc-title": "yes",
@@ -381,6 +386,14 @@ enum ConfigTable {
         intEntry("lfu-log-factor", \.lfuLogFactor),
         intEntry("lfu-decay-time", \.lfuDecayTime),
         boolEntry("lazyfree-lazy-eviction", \.lazyfreeLazyEviction),
+        intEntry("tcp-backlog", immutable: true, \.tcpBacklog),
+        stringEntry("unixsocket", immutable: true, \.unixsocket),
+        ConfigEntry(name: "unixsocketperm", immutable: true, set: { c, a in
+            // Octal, as Redis reads it (700, 0770).
+            guard a.count == 1, let mode = UInt32(a[0], radix: 8), mode <= 0o777 else { return "argument couldn't be parsed into an integer" }
+            c.unixsocketperm = mode
+            return nil
+        }, get: { String($0.unixsocketperm, radix: 8) }),
         ConfigEntry(name: "slowlog-log-slower-than", set: { c, a in
             guard a.count == 1, let n = Int64(a[0]) else { return "argument couldn't be parsed into an integer" }
             guard n >= -1 else { return "argument must be between -1 and 9223372036854775807 inclusive" }

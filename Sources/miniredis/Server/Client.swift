@@ -119,6 +119,8 @@ final class Client: EventHandler {
         if blocked != nil { f += "b" }
         if closeAfterReply { f += "c" }
         if watchDirty { f += "d" }
+        // A client of the Unix socket (named by its path), as Redis flags it.
+        if address.hasPrefix("/") { f += "U" }
         return f.isEmpty ? "N" : f
     }
 

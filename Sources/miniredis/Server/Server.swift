@@ -121,9 +121,23 @@ final class Server {
     }
 
     /// Opens the listeners of the `bind` list on `port` (start-up and CONFIG SET port/bind).
+    /// Port 0 opens no TCP listener (then only the Unix socket serves), as in Redis.
     func listen() throws(SystemError) {
-        for fd in try Socket.listenAll(bind: config.bind, port: config.port) {
-            let l = Listener(fd: fd, server: self)
+        var fds: [(Int32, String?)] = []
+        if config.port > 0 {
+            fds = try Socket.listenAll(bind: config.bind, port: config.port, backlog: Int32(config.tcpBacklog)).map { ($0, nil) }
+        }
+        if !config.unixsocket.isEmpty {
+            do {
+                fds.append((try Socket.listenUnix(path: config.unixsocket, permissions: config.unixsocketperm, backlog: Int32(config.tcpBacklog)), config.unixsocket))
+            } catch {
+                for (fd, _) in fds { close(fd) }
+                throw error
+            }
+        }
+        guard !fds.isEmpty else { throw SystemError("Configured to not listen anywhere, exiting.", code: EINVAL) }
+        for (fd, path) in fds {
+            let l = Listener(fd: fd, server: self, unixPath: path)
             do { try loop.register(fd, l) } catch { close(fd); throw error }
             listeners.append(l)
         }
@@ -136,8 +150,8 @@ final class Server {
                      passwordSet: !config.requirepass.isEmpty, keepAliveSeconds: Int32(config.tcpKeepalive))
     }
 
-    func accept(on listenerFD: Int32) {
-        Acceptor.acceptPending(on: listenerFD, policy: acceptPolicy, connected: { clients.count }, refused: { refusal in
+    func accept(on listenerFD: Int32, unixPath: String?) {
+        Acceptor.acceptPending(on: listenerFD, policy: acceptPolicy, unixPath: unixPath, connected: { clients.count }, refused: { refusal in
             stats.totalConnections += 1
             if refusal == .maxClients { stats.rejectedConnections += 1 }
         }, adopt: { fd, address, port in
@@ -359,6 +373,10 @@ final class Server {
         }
         persistence.shutdown()
         if !config.pidfile.isEmpty { unlink(config.pidfile) }
+        if !config.unixsocket.isEmpty {
+            log.notice("Removing the unix socket file.")
+            unlink(config.unixsocket)
+        }
         log.warning("Redis is now ready to exit, bye bye...")
         shuttingDown = true
         for c in Array(clients.values) { writeToClient(c); closeClient(c) }
@@ -371,10 +389,13 @@ final class Server {
 final class Listener: EventHandler {
     let fd: Int32
     unowned let server: Server
-    init(fd: Int32, server: Server) {
+    /// The Unix socket's path, for its listener (nil: TCP).
+    let unixPath: String?
+    init(fd: Int32, server: Server, unixPath: String? = nil) {
         self.fd = fd
         self.server = server
+        self.unixPath = unixPath
     }
-    func readable() { server.accept(on: fd) }
+    func readable() { server.accept(on: fd, unixPath: unixPath) }
     func writable() {}
 }
