@@ -68,5 +68,11 @@ import TestSupport
         // An encoding hint means nothing here and says nothing; a default value says nothing.
         #expect(!log.contains("hash-max-listpack-entries"), "\(log)")
         #expect(!log.contains("slowlog-max-len"), "\(log)")
+        // CONFIG SET of one says so in the log too, once it differs from the default.
+        let c = try s.connect()
+        #expect(try c.call("CONFIG", "SET", "activedefrag", "yes") == .simpleString(Array("OK".utf8)))
+        try Wait.until(timeoutSeconds: 10, "CONFIG SET activedefrag yes is named in the log") {
+            s.logText.contains("WARNING: 'activedefrag yes' has no effect in miniredis")
+        }
     }
 }

@@ -83,6 +83,9 @@ extension Server {
     func applyConfigChange(from old: ServerConfig, to new: ServerConfig, names: Set<String>) -> String? {
         config = new
         log.level = new.loglevel
+        // A directive without effect set at run time says so, as at start-up.
+        let changedIgnored = new.ignored.filter { names.contains($0.key) && old.ignored[$0.key] != $0.value }
+        for warning in IgnoredDirectives.warnings(changedIgnored) { log.warning(warning) }
         intsetLimit = new.setMaxIntsetEntries
         timesCommands = Server.timesCommands(new)
         activeKeyspaceEvents = new.notifyKeyspaceEvents.active
