@@ -14,7 +14,8 @@ public struct RESPCommandParser: Sendable {
     public var unauthenticatedLimits: Bool = false
 
     private var argsRemaining = 0
-    private var args: [[UInt8]] = []
+    /// The command being assembled, and after `nextInPlace` returned true, the whole command.
+    public private(set) var args: [[UInt8]] = []
     /// Memory held by the arguments of the command being assembled, counted with each array's
     /// allocation (header and malloc overhead): servers add it to the query buffer when they
     /// apply client-query-buffer-limit. Without it `*2147483647` followed by endless `$1 a`
@@ -39,31 +40,60 @@ public struct RESPCommandParser: Sendable {
     }
 
     public mutating func next(_ p: UnsafeBufferPointer<UInt8>, _ pos: inout Int) throws(RESPError) -> [[UInt8]]? {
+        guard try nextInPlace(p, &pos) else { return nil }
+        defer { args = [] }
+        return args
+    }
+
+    /// As `next`, leaving the command in `args` (true when one is complete; it may be empty,
+    /// which the caller skips). A server's request loop uses this and calls `recycle()` after
+    /// running the command, so the argument array's storage serves every command of the
+    /// connection instead of being allocated and freed per command (callgrind: a malloc, a free
+    /// and their bookkeeping per pipelined GET).
+    public mutating func nextInPlace(_ buffer: [UInt8], _ pos: inout Int) throws(RESPError) -> Bool {
+        try buffer.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UInt8>) throws(RESPError) in
+            try nextInPlace(p, &pos)
+        }
+    }
+
+    /// Empties `args`, keeping its storage for the next command; the arguments themselves are
+    /// released (so a large value is not held after its command ran).
+    /// (A no-op while a command is half assembled, so a caller can never lose its arguments.)
+    public mutating func recycle() {
+        guard argsRemaining == 0 else { return }
+        args.removeAll(keepingCapacity: args.capacity <= 1024)
+    }
+
+    public mutating func nextInPlace(_ p: UnsafeBufferPointer<UInt8>, _ pos: inout Int) throws(RESPError) -> Bool {
         if argsRemaining == 0 {
-            guard pos < p.count else { return nil }
-            if p[pos] != UInt8(ascii: "*") { return try inline(p, &pos) }
+            guard pos < p.count else { return false }
+            if p[pos] != UInt8(ascii: "*") {
+                guard let parts = try inline(p, &pos) else { return false }
+                args = parts
+                return true
+            }
             guard let cr = RESPLine.findCR(p, from: pos + 1) else {
                 if p.count - pos > Self.inlineMaxSize { throw RESPError("Protocol error: too big mbulk count string") }
-                return nil
+                return false
             }
-            guard cr + 1 < p.count else { return nil }
+            guard cr + 1 < p.count else { return false }
             let n = RESPLine.int64(UnsafeBufferPointer(rebasing: p[(pos + 1)..<cr]))
             guard let n, n <= Int64(Int32.max) else { throw RESPError("Protocol error: invalid multibulk length") }
             if unauthenticatedLimits && n > 10 { throw RESPError("Protocol error: unauthenticated multibulk length") }
             pos = cr + 2
-            if n <= 0 { return [] }
-            argsRemaining = Int(n)
-            args = []
+            args.removeAll(keepingCapacity: true)
             heldBytes = 0
-            args.reserveCapacity(Swift.min(argsRemaining, 1024))
+            if n <= 0 { return true }
+            argsRemaining = Int(n)
+            if args.capacity < argsRemaining { args.reserveCapacity(Swift.min(argsRemaining, 1024)) }
         }
         while argsRemaining > 0 {
-            guard pos < p.count else { return nil }
+            guard pos < p.count else { return false }
             guard let cr = RESPLine.findCR(p, from: pos + 1) else {
                 if p.count - pos > Self.inlineMaxSize { throw RESPError("Protocol error: too big bulk count string") }
-                return nil
+                return false
             }
-            guard cr + 1 < p.count else { return nil }
+            guard cr + 1 < p.count else { return false }
             guard p[pos] == UInt8(ascii: "$") else {
                 throw RESPError("Protocol error: expected '$', got '\(Character(Unicode.Scalar(p[pos])))'")
             }
@@ -72,17 +102,15 @@ public struct RESPCommandParser: Sendable {
             if unauthenticatedLimits && n > 16384 { throw RESPError("Protocol error: unauthenticated bulk length") }
             let start = cr + 2
             let end = start + Int(n)
-            guard end + 2 <= p.count else { return nil }
+            guard end + 2 <= p.count else { return false }
             args.append(Array(UnsafeBufferPointer(rebasing: p[start..<end])))
             heldBytes += Int(n) + Self.perArgumentOverhead
             pos = end + 2
             argsRemaining -= 1
         }
-        defer {
-            args = []
-            heldBytes = 0
-        }
-        return args
+        // Whole: handed to the caller, no longer held by the parser's count.
+        heldBytes = 0
+        return true
     }
 
     /// Inline protocol: one line, arguments split as redis-cli splits them (quotes, escapes).

@@ -31,6 +31,12 @@ public struct ClientInput: Sendable {
         try parser.next(query, &pos)
     }
 
+    /// As `next`, leaving the command in `parser.args`; `parser.recycle()` after running it.
+    @inlinable @inline(__always)
+    public mutating func nextInPlace() throws(RESPError) -> Bool {
+        try parser.nextInPlace(query, &pos)
+    }
+
     /// Unconsumed input, whole or partial.
     public var hasUnread: Bool { pos < query.count }
 

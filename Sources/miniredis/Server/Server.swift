@@ -201,16 +201,17 @@ final class Server {
     /// Runs every whole command in the client's input, then drops the consumed bytes.
     func processInput(_ c: Client) {
         while !c.closed && !c.closeAfterReply && c.blocked == nil && c.postponed == nil && !c.readPaused {
-            let command: [[UInt8]]?
+            let complete: Bool
             do {
-                command = try c.input.next()
+                complete = try c.input.nextInPlace()
             } catch {
                 replyProtocolError(c, error)
                 break
             }
-            guard let args = command else { break }
-            if args.isEmpty { continue }
-            execute(c, args)
+            guard complete else { break }
+            if c.input.parser.args.isEmpty { continue }
+            execute(c, c.input.parser.args)
+            c.input.parser.recycle()
             if c.pendingOutput > Server.readPauseBytes && c.kind == .normal {
                 c.readPaused = true
                 loop.setInterest(c.fd, read: false, write: loop.isWatchingWrite(c.fd))
