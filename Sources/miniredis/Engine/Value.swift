@@ -65,7 +65,15 @@ struct Deque<Element> {
     }
 
     subscript(i: Int) -> Element {
-        storage[(head + i) & (storage.count - 1)]!
+        get { storage[(head + i) & (storage.count - 1)]! }
+        set { storage[(head + i) & (storage.count - 1)] = newValue }
+    }
+
+    init() {}
+
+    /// A deque holding `elements` in order (LREM, LINSERT rebuild the list: O(n), as in Redis).
+    init(_ elements: [Element]) {
+        for e in elements { pushBack(e) }
     }
 
     var elements: [Element] { (0..<count).map { self[$0] } }
@@ -126,6 +134,14 @@ struct SortedSet {
         let k = Swift.min(n, ordered.count)
         let out = Array(ordered.prefix(k))
         ordered.removeFirst(k)
+        for e in out { scores.remove(Key(e.member)) }
+        return out
+    }
+
+    mutating func popMax(_ n: Int) -> [(score: Double, member: [UInt8])] {
+        let k = Swift.min(n, ordered.count)
+        let out = Array(ordered.suffix(k).reversed())
+        ordered.removeLast(k)
         for e in out { scores.remove(Key(e.member)) }
         return out
     }

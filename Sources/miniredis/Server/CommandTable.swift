@@ -115,5 +115,7 @@ struct CommandTable: Sendable {
             + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + PubSubCommands.specs
             + TransactionCommands.specs + ReplicationCommands.specs + PersistenceCommands.specs
             + FencingCommands.specs + ObjectCommand.specs + SlowlogCommands.specs
+            + SetAlgebraCommands.specs + CollectionScanCommands.specs + ListEditCommands.specs + SortedSetRangeCommands.specs
+            + KeyCopyCommands.specs
     )
 }

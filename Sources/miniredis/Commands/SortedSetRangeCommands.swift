@@ -1,0 +1,108 @@
+import RESP
+
+/// The older range forms (ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZREVRANGE, answered by ZRANGE's own
+/// code), ZCOUNT, ZREMRANGEBYSCORE/BYRANK, ZPOPMAX, ZREVRANK, ZMSCORE.
+enum SortedSetRangeCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec("zrangebyscore", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a range of scores.", .data { ctx, a in
+            SortedSetCommands.zrange(&ctx, Array(a[0...3]) + [Array("BYSCORE".utf8)] + a.dropFirst(4))
+        }),
+        CommandSpec("zrevrangebyscore", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a range of scores in reverse order.", .data { ctx, a in
+            SortedSetCommands.zrange(&ctx, Array(a[0...3]) + [Array("BYSCORE".utf8), Array("REV".utf8)] + a.dropFirst(4))
+        }),
+        CommandSpec("zrevrange", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a range of indexes in reverse order.", .data { ctx, a in
+            // Only WITHSCORES may follow, as in Redis.
+            guard a.count == 4 || (a.count == 5 && a[4].lowercasedASCII == "withscores") else { return ctx.reply.error(Errors.syntax) }
+            SortedSetCommands.zrange(&ctx, Array(a[0...3]) + [Array("REV".utf8)] + a.dropFirst(4))
+        }),
+        CommandSpec("zcount", 4, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the count of members in a sorted set that have scores within a range.", .data(zcount)),
+        CommandSpec("zremrangebyscore", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a range of scores.", .data(zremrangebyscore)),
+        CommandSpec("zremrangebyrank", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a range of indexes.", .data(zremrangebyrank)),
+        CommandSpec("zpopmax", -2, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the highest-scoring members from a sorted set after removing them.", .data(zpopmax)),
+        CommandSpec("zrevrank", 3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the index of a member in a sorted set ordered by descending scores.", .data(zrevrank)),
+        CommandSpec("zmscore", -3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the score of one or more members in a sorted set.", .data(zmscore)),
+    ]
+
+    static func bounds(_ ctx: inout CommandContext, _ a: [[UInt8]]) -> (ScoreBound, ScoreBound)? {
+        guard let lo = ScoreBound(a[2]), let hi = ScoreBound(a[3]) else {
+            ctx.reply.error("ERR min or max is not a float")
+            return nil
+        }
+        return (lo, hi)
+    }
+
+    static func zcount(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let (lo, hi) = bounds(&ctx, a) else { return }
+        ctx.replyInteger(ctx.readZSet(a[1])) { z in z.ordered.filter { lo.allowsAbove($0.score) && hi.allowsBelow($0.score) }.count }
+    }
+
+    static func zremrangebyscore(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let (lo, hi) = bounds(&ctx, a) else { return }
+        let key = Key(a[1])
+        let r = ctx.modifyZSet(key, create: false) { z -> Int in
+            let doomed = z.ordered.filter { lo.allowsAbove($0.score) && hi.allowsBelow($0.score) }
+            for e in doomed { z.remove(e.member) }
+            return doomed.count
+        }
+        ctx.replyChangedCount(key, r, event: (.zset, "zremrangebyscore"))
+    }
+
+    static func zremrangebyrank(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let start = Numbers.int64(a[2]), let stop = Numbers.int64(a[3]) else { return ctx.reply.error(Errors.notInteger) }
+        let key = Key(a[1])
+        let r = ctx.modifyZSet(key, create: false) { z -> Int in
+            guard let range = ListCommands.range(start: start, stop: stop, count: z.count) else { return 0 }
+            let doomed = Array(z.ordered[range])
+            for e in doomed { z.remove(e.member) }
+            return doomed.count
+        }
+        ctx.replyChangedCount(key, r, event: (.zset, "zremrangebyrank"))
+    }
+
+    /// As ZPOPMIN from the top; replicas get ZREM of the members taken.
+    static func zpopmax(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard a.count <= 3 else { return ctx.reply.error(Errors.syntax) }
+        var count = 1
+        if a.count == 3 {
+            guard let n = Numbers.int64(a[2]) else { return ctx.reply.error(Errors.notInteger) }
+            guard n >= 0 else { return ctx.reply.error("ERR value is out of range, must be positive") }
+            count = Int(Swift.min(n, Int64(Int32.max)))
+        }
+        let key = Key(a[1])
+        let r = ctx.modifyZSet(key, create: false) { z in z.popMax(count) }
+        switch r {
+        case .missing: ctx.reply.arrayHeader(0)
+        case .wrongType: ctx.reply.error(Errors.wrongType)
+        case .found(let popped):
+            if !popped.isEmpty {
+                ctx.changed(key)
+                ctx.notify(.zset, "zpopmax", key)
+                ctx.propagate(as: [Array("ZREM".utf8), a[1]] + popped.map(\.member))
+            }
+            if a.count == 2 {
+                ctx.reply.arrayHeader(popped.count * 2)
+                for e in popped { ctx.reply.bulk(e.member); ctx.reply.double(e.score) }
+            } else {
+                SortedSetCommands.writeScored(&ctx, popped, withScores: true)
+            }
+        }
+    }
+
+    static func zrevrank(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        switch ctx.readZSet(a[1]) {
+        case .missing: ctx.reply.nullBulk()
+        case .wrongType: ctx.reply.error(Errors.wrongType)
+        case .found(let z):
+            if let r = z.rank(a[2]) { ctx.reply.integer(z.count - 1 - r) } else { ctx.reply.nullBulk() }
+        }
+    }
+
+    static func zmscore(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        let lookup = ctx.readZSet(a[1])
+        if case .wrongType = lookup { return ctx.reply.error(Errors.wrongType) }
+        ctx.reply.arrayHeader(a.count - 2)
+        for m in a.dropFirst(2) {
+            if case .found(let z) = lookup, let s = z.score(Key(m)) { ctx.reply.double(s) } else { ctx.reply.nullBulk() }
+        }
+    }
+}

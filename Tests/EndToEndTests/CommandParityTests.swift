@@ -1,0 +1,128 @@
+import Testing
+import RESP
+import TestSupport
+
+/// The same command script on miniredis and redis-server: every reply compared byte for byte
+/// (replies whose order Redis does not fix, such as set members of a hash-table set, compared
+/// as sorted lists), and the keyspace notifications the writes publish compared in order.
+@Suite struct CommandParityTests {
+    /// A step: the command, and whether its reply is an unordered collection.
+    static let script: [([String], Bool)] = [
+        // Sets: algebra, stores, cardinality, membership, moves, scans.
+        (["SADD", "s1", "a", "b", "c", "d"], false), (["SADD", "s2", "c", "d", "e"], false), (["SADD", "s3", "1", "3", "2"], false),
+        (["SINTER", "s1", "s2"], true), (["SUNION", "s1", "s2"], true), (["SDIFF", "s1", "s2"], true), (["SINTER", "s1", "nokey"], true),
+        (["SUNION", "s3", "nokey"], false), (["SINTERSTORE", "dst", "s1", "s2"], false), (["SMEMBERS", "dst"], true),
+        (["SUNIONSTORE", "dst", "s1", "s2"], false), (["SDIFFSTORE", "dst", "s1", "s2"], false), (["SINTERSTORE", "dst", "s1", "nokey"], false),
+        (["EXISTS", "dst"], false), (["SINTERCARD", "2", "s1", "s2"], false), (["SINTERCARD", "2", "s1", "s2", "LIMIT", "1"], false),
+        (["SINTERCARD", "0", "s1"], false), (["SINTERCARD", "3", "s1", "s2"], false), (["SINTERCARD", "2", "s1", "s2", "LIMIT", "-1"], false),
+        (["SMISMEMBER", "s1", "a", "z", "c"], false), (["SMOVE", "s1", "s2", "a"], false), (["SMOVE", "s1", "s2", "zz"], false),
+        (["SMOVE", "nokey", "s2", "a"], false), (["SMEMBERS", "s2"], true), (["SRANDMEMBER", "nokey"], false), (["SRANDMEMBER", "s3", "0"], false),
+        (["SCARD", "s2"], false), (["SSCAN", "s3", "0"], false), (["SSCAN", "s3", "0", "MATCH", "2"], false), (["SSCAN", "s3", "x"], false),
+        (["SET", "str", "v"], false), (["SINTER", "s1", "str"], false), (["SMOVE", "s1", "str", "b"], false), (["SINTERSTORE", "dst", "str"], false),
+        // Lists: edits and moves.
+        (["RPUSH", "l", "a", "b", "c", "b", "a", "b"], false), (["LSET", "l", "0", "A"], false), (["LSET", "l", "-1", "B"], false), (["LSET", "l", "99", "x"], false),
+        (["LSET", "nokey", "0", "x"], false), (["LREM", "l", "1", "b"], false), (["LRANGE", "l", "0", "-1"], false), (["LREM", "l", "-1", "a"], false),
+        (["LREM", "l", "0", "zz"], false), (["LINSERT", "l", "BEFORE", "c", "x"], false), (["LINSERT", "l", "AFTER", "c", "y"], false),
+        (["LINSERT", "l", "AFTER", "zz", "y"], false), (["LINSERT", "l", "MIDDLE", "c", "y"], false), (["LRANGE", "l", "0", "-1"], false),
+        (["RPUSH", "p", "a", "b", "c", "a", "b", "c", "a"], false), (["LPOS", "p", "a"], false), (["LPOS", "p", "a", "RANK", "2"], false),
+        (["LPOS", "p", "a", "RANK", "-1"], false), (["LPOS", "p", "a", "COUNT", "0"], false), (["LPOS", "p", "a", "COUNT", "2", "MAXLEN", "4"], false),
+        (["LPOS", "p", "zz"], false), (["LPOS", "p", "a", "RANK", "0"], false), (["LPOS", "p", "a", "COUNT", "-1"], false),
+        (["LMOVE", "p", "q", "LEFT", "RIGHT"], false), (["LMOVE", "p", "q", "RIGHT", "LEFT"], false), (["LMOVE", "p", "p", "LEFT", "RIGHT"], false),
+        (["RPOPLPUSH", "p", "q"], false), (["LRANGE", "q", "0", "-1"], false), (["LRANGE", "p", "0", "-1"], false), (["RPOPLPUSH", "nokey", "q"], false),
+        (["LMOVE", "p", "q", "UP", "LEFT"], false), (["LTRIM", "p", "1", "2"], false), (["LRANGE", "p", "0", "-1"], false), (["LTRIM", "p", "5", "9"], false),
+        (["EXISTS", "p"], false), (["LTRIM", "nokey", "0", "1"], false), (["RPUSH", "one", "x"], false), (["LMOVE", "one", "two", "LEFT", "LEFT"], false),
+        (["EXISTS", "one"], false), (["LMOVE", "q", "str", "LEFT", "LEFT"], false),
+        // Sorted sets: range forms, counts, removals, pops.
+        (["ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"], false), (["ZRANGEBYSCORE", "z", "2", "4"], false),
+        (["ZRANGEBYSCORE", "z", "(2", "+inf", "WITHSCORES", "LIMIT", "1", "2"], false), (["ZREVRANGEBYSCORE", "z", "4", "2"], false),
+        (["ZREVRANGEBYSCORE", "z", "+inf", "-inf", "WITHSCORES"], false), (["ZREVRANGE", "z", "0", "1"], false), (["ZREVRANGE", "z", "0", "-1", "WITHSCORES"], false),
+        (["ZREVRANGE", "z", "0", "1", "BYSCORE"], false), (["ZRANGEBYSCORE", "z", "x", "2"], false), (["ZCOUNT", "z", "2", "(4"], false),
+        (["ZCOUNT", "z", "-inf", "+inf"], false), (["ZCOUNT", "nokey", "0", "1"], false), (["ZREVRANK", "z", "a"], false), (["ZREVRANK", "z", "zz"], false),
+        (["ZMSCORE", "z", "a", "zz", "e"], false), (["ZMSCORE", "nokey", "a"], false), (["ZPOPMAX", "z"], false), (["ZPOPMAX", "z", "2"], false),
+        (["ZREMRANGEBYSCORE", "z", "-inf", "(2"], false), (["ZRANGE", "z", "0", "-1", "WITHSCORES"], false), (["ZADD", "z", "7", "x", "8", "y"], false),
+        (["ZREMRANGEBYRANK", "z", "0", "0"], false), (["ZREMRANGEBYRANK", "z", "-1", "-1"], false), (["ZRANGE", "z", "0", "-1"], false),
+        (["ZREMRANGEBYRANK", "z", "0", "-1"], false), (["EXISTS", "z"], false), (["ZPOPMAX", "nokey"], false), (["ZADD", "z2", "1.5", "m", "2", "n"], false),
+        (["ZSCAN", "z2", "0"], false), (["ZSCAN", "z2", "0", "MATCH", "n"], false), (["ZCOUNT", "str", "0", "1"], false),
+        // Hashes: scans.
+        (["HSET", "h", "f1", "v1", "f2", "v2"], false), (["HSCAN", "h", "0"], false), (["HSCAN", "h", "0", "MATCH", "*2"], false), (["HSCAN", "nokey", "0"], false),
+        (["HSCAN", "h", "0", "COUNT", "0"], false), (["HSCAN", "str", "0"], false),
+        // Keys: TOUCH, COPY.
+        (["TOUCH", "str", "h", "nokey"], false), (["COPY", "str", "str2"], false), (["GET", "str2"], false), (["COPY", "str", "str2"], false),
+        (["SET", "str", "v2", "EX", "100"], false), (["COPY", "str", "str2", "REPLACE"], false), (["GET", "str2"], false), (["TTL", "str2"], false),
+        (["COPY", "h", "h2", "DB", "1"], false), (["COPY", "str", "str", "DB", "0"], false), (["COPY", "nokey", "x"], false), (["COPY", "h", "hx", "DB", "99"], false),
+        (["COPY", "h", "hx", "BOGUS"], false), (["SELECT", "1"], false), (["HGETALL", "h2"], false), (["SELECT", "0"], false),
+    ]
+
+    static func run(_ server: ServerProcess) throws -> (replies: [String], events: [String]) {
+        let c = try server.connect()
+        _ = try c.call("CONFIG", "SET", "notify-keyspace-events", "KEA")
+        let sub = try server.connect()
+        _ = try sub.call("PSUBSCRIBE", "__keyevent@*__:*")
+        var replies: [String] = []
+        for (command, unordered) in Self.script {
+            if unordered {
+                let members = (try c.call(command).elements ?? []).map { $0.text ?? "?" }.sorted()
+                replies.append("\(command.joined(separator: " ")) -> {\(members.joined(separator: ","))}")
+            } else {
+                replies.append("\(command.joined(separator: " ")) -> \(try c.raw(command))")
+            }
+        }
+        try sub.send(["PING"])
+        var events: [String] = []
+        while true {
+            let m = try sub.read().elements ?? []
+            if m.first?.text == "pong" { break }
+            if m.count == 4 { events.append("\(m[2].text ?? "") \(m[3].text ?? "")") }
+        }
+        return (replies, events)
+    }
+
+    /// Every key of databases 0 and 1 with its type and contents, in a canonical order.
+    static func dataset(_ c: RedisConnection) throws -> [String] {
+        var out: [String] = []
+        for db in ["0", "1"] {
+            _ = try c.call("SELECT", db)
+            for key in (try c.call("KEYS", "*").elements ?? []).compactMap(\.text).sorted() {
+                let type = try c.call("TYPE", key).text ?? "?"
+                let body: [String]
+                switch type {
+                case "string": body = [try c.call("GET", key).text ?? "?"]
+                case "list": body = (try c.call("LRANGE", key, "0", "-1").elements ?? []).map { $0.text ?? "?" }
+                case "set": body = (try c.call("SMEMBERS", key).elements ?? []).map { $0.text ?? "?" }.sorted()
+                case "hash": body = (try c.call("HGETALL", key).elements ?? []).map { $0.text ?? "?" }
+                case "zset": body = (try c.call("ZRANGE", key, "0", "-1", "WITHSCORES").elements ?? []).map { $0.text ?? "?" }
+                default: body = []
+                }
+                let ttl = (try c.call("PTTL", key).integerValue ?? -1) > 0 ? " (expires)" : ""
+                out.append("db\(db) \(key) \(type)\(ttl): \(body.joined(separator: ","))")
+            }
+        }
+        _ = try c.call("SELECT", "0")
+        return out
+    }
+
+    /// The script's writes reach a replica as a stream it applies to the same dataset.
+    @Test func aReplicaEndsWithTheMastersDataset() throws {
+        let master = try ServerProcess.miniredis(["--repl-diskless-sync-delay", "0"])
+        let replica = try ServerProcess.miniredis(["--replicaof", "127.0.0.1", "\(master.port)"])
+        let r = try replica.connect()
+        try ReplicationProbe.waitLinked(r)
+        _ = try Self.run(master)
+        let m = try master.connect()
+        let expected = try Self.dataset(m)
+        #expect(expected.count > 10)
+        #expect(try m.call("WAIT", "1", "5000") == .integer(1))
+        try Wait.until(timeoutSeconds: 20, "the replica's dataset equals the master's") { try Self.dataset(r) == expected }
+    }
+
+    @Test func collectionCommandsAsRedis() throws {
+        let ours = try Self.run(try ServerProcess.miniredis())
+        guard let redisServer = try ServerProcess.redisServer() else { return }
+        let redis = try Self.run(redisServer)
+        for (mine, theirs) in zip(ours.replies, redis.replies) where mine != theirs {
+            Issue.record("ours:  \(mine.debugDescription)\nredis: \(theirs.debugDescription)")
+        }
+        #expect(ours.events == redis.events, "ours:\n\(ours.events.joined(separator: "\n"))\nredis:\n\(redis.events.joined(separator: "\n"))")
+        print("command parity: \(ours.replies.count) replies, \(ours.events.count) notifications compared")
+    }
+}
