@@ -184,7 +184,7 @@ final class Replication {
     }
 
     func checkWait(_ c: Client, now: Int64) {
-        guard let b = c.blocked else { return }
+        guard let b = c.blocked, b.keys == nil else { return }
         let acked = ackedReplicas(atLeast: b.waitOffset)
         // A master that became fenced while WAIT waited answers at once (even with timeout 0).
         if acked >= b.waitReplicas || (b.deadlineMs.map { now >= $0 } ?? false) || server.isFenced {

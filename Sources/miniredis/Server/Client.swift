@@ -158,6 +158,8 @@ struct BlockState {
     var waitReplicas: Int
     var waitOffset: Int64
     var deadlineMs: Int64?
+    /// Blocked on keys (BLPOP and friends, Server/BlockedKeys.swift) rather than in WAIT.
+    var keys: KeyBlock? = nil
 }
 
 /// What the master knows about one of its replicas.

@@ -71,6 +71,7 @@ extension Server {
         }
         guard effects.dirty > 0 else { return }
         dirty += effects.dirty
+        if !keyWaiters.isEmpty { effects.forEachChangedKey { keyChanged(db: db.id, $0) } }
         if !db.watchers.isEmpty {
             effects.forEachChangedKey { touchWatched(db, $0) }
         }

@@ -91,6 +91,7 @@ extension Server {
         }
         timedCall(spec, c, args)
         flushPropagation()
+        if !readyKeys.isEmpty { serveBlockedClients() }
         c.lastWriteOffset = replication.masterReplOffset
         c.scheduleWrite()
     }
@@ -182,7 +183,7 @@ extension Server {
 
     func unblockTimedOut(now: Int64) {
         for c in Array(clients.values) where c.blocked != nil {
-            replication.checkWait(c, now: now)
+            if c.blocked?.keys != nil { timeOutKeyBlocked(c, now: now) } else { replication.checkWait(c, now: now) }
         }
     }
 

@@ -30,6 +30,9 @@ final class Server {
     var lastBgsaveStatus = "ok"
     var stats = Stats()
     let evictor = Evictor()
+    /// Clients blocked on keys, by key, oldest first; keys written since that may serve them.
+    var keyWaiters: [WaitKey: [Client]] = [:]
+    var readyKeys: [WaitKey] = []
     var slowLog = SlowLog()
     /// Settings read per command, cached from `config` (reading through the whole struct per
     /// command retained and released its every array and string).
@@ -175,6 +178,7 @@ final class Server {
         close(c.fd)
         clients[c.id] = nil
         unwatchAll(c)
+        removeKeyWaiter(c)
         pubsub.removeAll(c, &c.session.subscriptions)
         replication.clientClosed(c)
     }
