@@ -109,7 +109,7 @@ enum SortedSetCommands {
 
     /// ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset count] [WITHSCORES]
     static func zrange(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
-        var byScore = false, rev = false, withScores = false
+        var byScore = false, byLex = false, rev = false, withScores = false
         var limit: (offset: Int, count: Int)?
         var i = 4
         while i < a.count {
@@ -123,16 +123,34 @@ enum SortedSetCommands {
                 }
                 limit = (Int(o), Int(n))
                 i += 2
-            case "bylex": return ctx.reply.error("ERR BYLEX is not supported by this server")
+            case "bylex": byLex = true
             default: return ctx.reply.error(Errors.syntax)
             }
             i += 1
         }
-        if limit != nil && !byScore {
+        if byScore && byLex { return ctx.reply.error(Errors.syntax) }
+        if limit != nil && !byScore && !byLex {
             return ctx.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
         }
+        if withScores && byLex {
+            return ctx.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+        }
         var picked: [(score: Double, member: [UInt8])] = []
-        if byScore {
+        if byLex {
+            guard let lo = LexBound(a[rev ? 3 : 2]), let hi = LexBound(a[rev ? 2 : 3]) else {
+                return ctx.reply.error("ERR min or max not valid string range item")
+            }
+            guard case .found(let z) = lookupOrReply(&ctx, a[1]) else { return }
+            var matches = z.ordered.filter { lo.allowsAbove($0.member) && hi.allowsBelow($0.member) }
+            if rev { matches.reverse() }
+            if let (offset, count) = limit {
+                if offset < 0 { matches = [] } else {
+                    matches = Array(matches.dropFirst(offset))
+                    if count >= 0 { matches = Array(matches.prefix(count)) }
+                }
+            }
+            picked = matches
+        } else if byScore {
             guard let lo = ScoreBound(a[rev ? 3 : 2]), let hi = ScoreBound(a[rev ? 2 : 3]) else {
                 return ctx.reply.error("ERR min or max is not a float")
             }
@@ -248,6 +266,41 @@ enum SortedSetCommands {
 }
 
 /// A ZRANGE BYSCORE bound: `1.5`, `(1.5` (exclusive), `-inf`, `+inf`.
+/// A ZRANGEBYLEX bound: `-`, `+`, `[member` (inclusive) or `(member` (exclusive).
+struct LexBound {
+    enum Kind { case min, max, inclusive([UInt8]), exclusive([UInt8]) }
+    let kind: Kind
+
+    init?(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return nil }
+        switch first {
+        case UInt8(ascii: "-") where bytes.count == 1: kind = .min
+        case UInt8(ascii: "+") where bytes.count == 1: kind = .max
+        case UInt8(ascii: "["): kind = .inclusive(Array(bytes.dropFirst()))
+        case UInt8(ascii: "("): kind = .exclusive(Array(bytes.dropFirst()))
+        default: return nil
+        }
+    }
+
+    func allowsAbove(_ m: [UInt8]) -> Bool {
+        switch kind {
+        case .min: true
+        case .max: false
+        case .inclusive(let v): !m.lexicographicallyPrecedes(v)
+        case .exclusive(let v): v.lexicographicallyPrecedes(m)
+        }
+    }
+
+    func allowsBelow(_ m: [UInt8]) -> Bool {
+        switch kind {
+        case .min: false
+        case .max: true
+        case .inclusive(let v): !v.lexicographicallyPrecedes(m)
+        case .exclusive(let v): m.lexicographicallyPrecedes(v)
+        }
+    }
+}
+
 struct ScoreBound {
     let value: Double
     let exclusive: Bool

@@ -15,6 +15,14 @@ enum SortedSetRangeCommands {
             guard a.count == 4 || (a.count == 5 && a[4].lowercasedASCII == "withscores") else { return ctx.reply.error(Errors.syntax) }
             SortedSetCommands.zrange(&ctx, Array(a[0...3]) + [Array("REV".utf8)] + a.dropFirst(4))
         }),
+        CommandSpec("zrangebylex", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a lexicographical range.", .data { ctx, a in
+            SortedSetCommands.zrange(&ctx, Array(a[0...3]) + [Array("BYLEX".utf8)] + a.dropFirst(4))
+        }),
+        CommandSpec("zrevrangebylex", -4, [.readonly], keys: (1, 1, 1), group: "sorted-set", "Returns members in a sorted set within a lexicographical range in reverse order.", .data { ctx, a in
+            SortedSetCommands.zrange(&ctx, Array(a[0...3]) + [Array("BYLEX".utf8), Array("REV".utf8)] + a.dropFirst(4))
+        }),
+        CommandSpec("zlexcount", 4, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the number of members in a sorted set within a lexicographical range.", .data(zlexcount)),
+        CommandSpec("zremrangebylex", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a lexicographical range.", .data(zremrangebylex)),
         CommandSpec("zcount", 4, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the count of members in a sorted set that have scores within a range.", .data(zcount)),
         CommandSpec("zremrangebyscore", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a range of scores.", .data(zremrangebyscore)),
         CommandSpec("zremrangebyrank", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a range of indexes.", .data(zremrangebyrank)),
@@ -45,6 +53,30 @@ enum SortedSetRangeCommands {
             return doomed.count
         }
         ctx.replyChangedCount(key, r, event: (.zset, "zremrangebyscore"))
+    }
+
+    static func lexBounds(_ ctx: inout CommandContext, _ a: [[UInt8]]) -> (LexBound, LexBound)? {
+        guard let lo = LexBound(a[2]), let hi = LexBound(a[3]) else {
+            ctx.reply.error("ERR min or max not valid string range item")
+            return nil
+        }
+        return (lo, hi)
+    }
+
+    static func zlexcount(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let (lo, hi) = lexBounds(&ctx, a) else { return }
+        ctx.replyInteger(ctx.readZSet(a[1])) { z in z.ordered.filter { lo.allowsAbove($0.member) && hi.allowsBelow($0.member) }.count }
+    }
+
+    static func zremrangebylex(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let (lo, hi) = lexBounds(&ctx, a) else { return }
+        let key = Key(a[1])
+        let r = ctx.modifyZSet(key, create: false) { z -> Int in
+            let doomed = z.ordered.filter { lo.allowsAbove($0.member) && hi.allowsBelow($0.member) }
+            for e in doomed { z.remove(e.member) }
+            return doomed.count
+        }
+        ctx.replyChangedCount(key, r, event: (.zset, "zremrangebylex"))
     }
 
     static func zremrangebyrank(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
