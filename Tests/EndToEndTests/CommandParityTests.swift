@@ -68,6 +68,19 @@ import TestSupport
         (["SET", "str", "v2", "EX", "100"], false), (["COPY", "str", "str2", "REPLACE"], false), (["GET", "str2"], false), (["TTL", "str2"], false),
         (["COPY", "h", "h2", "DB", "1"], false), (["COPY", "str", "str", "DB", "0"], false), (["COPY", "nokey", "x"], false), (["COPY", "h", "hx", "DB", "99"], false),
         (["COPY", "h", "hx", "BOGUS"], false), (["SELECT", "1"], false), (["HGETALL", "h2"], false), (["SELECT", "0"], false),
+        (["SET", "mv", "1"], false), (["MOVE", "mv", "1"], false), (["MOVE", "mv", "1"], false), (["SET", "mv", "2"], false), (["MOVE", "mv", "1"], false),
+        (["MOVE", "mv", "0"], false), (["MOVE", "mv", "x"], false), (["MOVE", "mv", "99"], false),
+        // Bitmaps.
+        (["SETBIT", "bits", "7", "1"], false), (["SETBIT", "bits", "7", "0"], false), (["SETBIT", "bits", "100", "1"], false), (["GETBIT", "bits", "100"], false),
+        (["GETBIT", "bits", "1000"], false), (["GETBIT", "nokey", "0"], false), (["SETBIT", "bits", "-1", "1"], false), (["SETBIT", "bits", "1", "2"], false),
+        (["SETBIT", "bits", "4294967296", "1"], false), (["STRLEN", "bits"], false), (["SET", "b2", "foobar"], false), (["BITCOUNT", "b2"], false),
+        (["BITCOUNT", "b2", "0", "0"], false), (["BITCOUNT", "b2", "1", "1"], false), (["BITCOUNT", "b2", "-2", "-1"], false), (["BITCOUNT", "b2", "5", "30", "BIT"], false),
+        (["BITCOUNT", "b2", "0"], false), (["BITCOUNT", "b2", "0", "1", "NIBBLE"], false), (["BITCOUNT", "nokey"], false),
+        (["SET", "b3", "\u{ff}\u{f0}\u{00}"], false), (["BITPOS", "b3", "0"], false), (["BITPOS", "b3", "1", "2"], false), (["BITPOS", "b3", "1", "0", "-1", "BIT"], false),
+        (["SET", "ones", "\u{7f}"], false), (["BITPOS", "nokey", "0"], false), (["BITPOS", "nokey", "1"], false), (["BITPOS", "b2", "2"], false),
+        (["BITOP", "AND", "band", "b2", "b3"], false), (["GET", "band"], false), (["BITOP", "OR", "bor", "b2", "nokey"], false), (["GET", "bor"], false),
+        (["BITOP", "XOR", "bx", "b2", "b2"], false), (["BITOP", "NOT", "bn", "b2"], false), (["GET", "bn"], false), (["BITOP", "NOT", "bn", "b2", "b3"], false),
+        (["BITOP", "NOPE", "bn", "b2"], false), (["BITOP", "AND", "bor", "nokey", "nokey2"], false), (["EXISTS", "bor"], false), (["BITOP", "AND", "x", "l"], false),
     ]
 
     static func run(_ server: ServerProcess) throws -> (replies: [String], events: [String]) {

@@ -5,7 +5,31 @@ enum KeyCopyCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("touch", -2, [.readonly, .fast], keys: (1, -1, 1), group: "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", .data(touch)),
         CommandSpec("copy", -3, [.write, .denyoom], keys: (1, 2, 1), group: "generic", "Copies the value of a key to a new key.", .server(copy)),
+        CommandSpec("move", 3, [.write, .fast], keys: (1, 1, 1), group: "generic", "Moves a key to another database.", .server(move)),
     ]
+
+    /// MOVE key db: only when the key is not in the target database; its expiry goes with it.
+    static func move(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        guard let n = Numbers.int64(a[2]) else { return ctx.reply.error(Errors.notInteger) }
+        guard n >= 0, n < Int64(s.databases.count) else { return ctx.reply.error("ERR DB index is out of range") }
+        let target = s.databases[Int(n)]
+        guard target !== ctx.db else { return ctx.reply.error("ERR source and destination objects are the same") }
+        let key = Key(a[1])
+        guard let value = ctx.lookupWrite(key) else { return ctx.reply.integer(0) }
+        if target.isExpired(key, nowMs: ctx.unixMs), s.replication.isMaster { target.delete(key) }
+        guard !target.dict.contains(key) else { return ctx.reply.integer(0) }
+        let expiry = ctx.db.expireAt(key)
+        ctx.db.delete(key)
+        ctx.changed(key)
+        // Published here, not through the context, so it comes before the target's move_to.
+        s.notifyKeyspace(.generic, "move_from", db: ctx.db.id, key)
+        let isNew = target.set(key, value)
+        if let expiry { target.setExpire(key, atMs: expiry) }
+        s.touchWatched(target, key)
+        if isNew { s.notifyKeyspace(.new, "new", db: target.id, key) }
+        s.notifyKeyspace(.generic, "move_to", db: target.id, key)
+        ctx.reply.integer(1)
+    }
 
     /// Counts the keys that exist; each lookup records an access (LRU/LFU), which is the point.
     static func touch(_ ctx: inout CommandContext, _ a: [[UInt8]]) {

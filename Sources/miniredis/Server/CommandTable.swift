@@ -116,6 +116,6 @@ struct CommandTable: Sendable {
             + TransactionCommands.specs + ReplicationCommands.specs + PersistenceCommands.specs
             + FencingCommands.specs + ObjectCommand.specs + SlowlogCommands.specs
             + SetAlgebraCommands.specs + CollectionScanCommands.specs + ListEditCommands.specs + SortedSetRangeCommands.specs
-            + KeyCopyCommands.specs + BlockingCommands.specs + SortedSetAlgebraCommands.specs
+            + KeyCopyCommands.specs + BlockingCommands.specs + SortedSetAlgebraCommands.specs + BitmapCommands.specs
     )
 }
