@@ -337,3 +337,18 @@ public struct RDBReader<Source: RDBByteSource> {
 
 /// A reader can be handed to another thread (a background load) when its source can.
 extension RDBReader: Sendable where Source: Sendable {}
+
+extension RDBReader {
+    /// A DUMP payload's body: one type byte and the value, and nothing after it.
+    mutating func readDumpBody() throws(RDBError) -> RDBValue {
+        let type = try readByte()
+        guard let value = try readValue(type: type) else { throw RDBError.corrupt("Bad data format") }
+        guard pos >= fill, try !refillHasMore() else { throw RDBError.corrupt("Bad data format") }
+        return value
+    }
+
+    private mutating func refillHasMore() throws(RDBError) -> Bool {
+        do { try refill(atLeast: 1) } catch { return false }
+        return pos < fill
+    }
+}

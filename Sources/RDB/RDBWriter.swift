@@ -86,6 +86,13 @@ public struct RDBWriter<Sink: RDBByteSink> {
     private var lzfTable = [Int32](repeating: 0, count: 1 << LZF.maxHashBits)
     private var lzfOut = [UInt8](repeating: 0, count: 0)
 
+    /// A writer with nothing written yet (no magic, no aux): for a DUMP payload.
+    fileprivate init(bareSink sink: Sink) {
+        self.sink = sink
+        self.options = RDBWriterOptions()
+        buffer = []
+    }
+
     /// Starts a file: magic, version and aux fields go to the buffer (nothing is flushed yet).
     public init(sink: Sink, header: RDBHeader = RDBHeader(), options: RDBWriterOptions = RDBWriterOptions()) {
         self.sink = sink
@@ -160,28 +167,35 @@ public struct RDBWriter<Sink: RDBByteSink> {
             buffer.append(RDBOpcode.expireTimeMs)
             appendLE64(UInt64(bitPattern: expireAtMs))
         }
+        try writeTyped(value, key: key)
+        try flushIfFull()
+    }
+
+    /// The value's type byte, the key (when given: a file entry; nil: a DUMP payload), and the
+    /// value in its encoding.
+    private mutating func writeTyped(_ value: RDBValue, key: [UInt8]?) throws(RDBError) {
         switch value {
         case .string(let s):
             buffer.append(RDBType.string)
-            try writeString(key)
+            if let key { try writeString(key) }
             try writeString(s)
         case .list(let elements):
             buffer.append(RDBType.listQuicklist2)
-            try writeString(key)
+            if let key { try writeString(key) }
             try writeQuicklist(elements)
         case .set(let members):
             buffer.append(RDBType.set)
-            try writeString(key)
+            if let key { try writeString(key) }
             writeLength(UInt64(members.count))
             for m in members { try writeString(m); try flushIfFull() }
         case .hash(let pairs):
             buffer.append(RDBType.hash)
-            try writeString(key)
+            if let key { try writeString(key) }
             writeLength(UInt64(pairs.count))
             for (f, v) in pairs { try writeString(f); try writeString(v); try flushIfFull() }
         case .sortedSet(let pairs):
             buffer.append(RDBType.zset2)
-            try writeString(key)
+            if let key { try writeString(key) }
             writeLength(UInt64(pairs.count))
             for (m, score) in pairs {
                 try writeString(m)
@@ -189,7 +203,6 @@ public struct RDBWriter<Sink: RDBByteSink> {
                 try flushIfFull()
             }
         }
-        try flushIfFull()
     }
 
     /// Writes the EOF opcode and the checksum, and hands the rest to the sink. The sink then holds
@@ -374,3 +387,49 @@ public struct RDBWriter<Sink: RDBByteSink> {
 
 /// A writer can be handed to another thread (a background save) when its sink can.
 extension RDBWriter: Sendable where Sink: Sendable {}
+
+/// DUMP and RESTORE payloads: a value's type byte and encoding as in an RDB file (no key), then
+/// the RDB version (2 bytes, little-endian: 10, which every Redis 7 restores) and a CRC64 of
+/// everything before it (8 bytes, little-endian), as Redis's createDumpPayload lays them out.
+public enum RDBDumpPayload {
+    public static let version: UInt16 = 10
+
+    public static func encode(_ value: RDBValue) throws(RDBError) -> [UInt8] {
+        var writer = RDBWriter(bareSink: ByteArraySink())
+        try writer.writeTypedForDump(value)
+        var out = writer.takeBuffer()
+        out.append(UInt8(version & 0xFF))
+        out.append(UInt8(version >> 8))
+        var crc = CRC64()
+        crc.update(out)
+        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: crc.value >> (8 * UInt64(i)))) }
+        return out
+    }
+
+    /// The value of a payload; throws on a wrong checksum, a version newer than the reader's, or
+    /// a body that does not parse, with no partial value (RESTORE stores nothing then).
+    public static func decode(_ payload: [UInt8]) throws(RDBError) -> RDBValue {
+        // Too short to hold a footer: Redis reports it as a bad version or checksum too.
+        guard payload.count >= 11 else { throw RDBError.corrupt("DUMP payload version or checksum are wrong") }
+        let body = payload.count - 10
+        let version = Int(payload[body]) | Int(payload[body + 1]) << 8
+        var crc = CRC64()
+        crc.update(Array(payload[0..<(body + 2)]))
+        var stored: UInt64 = 0
+        for i in 0..<8 { stored |= UInt64(payload[body + 2 + i]) << (8 * UInt64(i)) }
+        guard version <= RDBReader<ByteArraySource>.maxVersion, crc.value == stored else {
+            throw RDBError.corrupt("DUMP payload version or checksum are wrong")
+        }
+        var reader = RDBReader(source: ByteArraySource(Array(payload[0..<body])))
+        return try reader.readDumpBody()
+    }
+}
+
+extension RDBWriter where Sink == ByteArraySink {
+    fileprivate mutating func writeTypedForDump(_ value: RDBValue) throws(RDBError) {
+        try writeTyped(value, key: nil)
+    }
+
+    /// Everything written, flushed or not (a payload is built in memory, then taken whole).
+    fileprivate mutating func takeBuffer() -> [UInt8] { sink.bytes + buffer }
+}

@@ -123,6 +123,12 @@ struct HashTable<Value> {
         return values[s]
     }
 
+    /// Sets a key's aux (RESTORE's IDLETIME/FREQ); nothing when the key is missing.
+    mutating func setAux(_ key: Key, _ aux: UInt32) {
+        let slot = find(key, hash: Self.hash(key))
+        if slot >= 0 { meta[Int(slot)].aux = aux }
+    }
+
     /// A key's aux, or nil when the key is missing.
     func aux(_ key: Key) -> UInt32? {
         let slot = find(key, hash: Self.hash(key))

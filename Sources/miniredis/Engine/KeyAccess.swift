@@ -48,6 +48,15 @@ struct KeyAccess {
         return touched(old)
     }
 
+    /// The aux of a key last touched `seconds` ago (LRU; RESTORE IDLETIME).
+    func aux(idleSeconds seconds: Int64) -> UInt32 {
+        let back = UInt32(truncatingIfNeeded: min(seconds, Int64(Self.lruClockMax))) & Self.lruClockMax
+        return (lruClock &- back) & Self.lruClockMax
+    }
+
+    /// The aux of a key with LFU counter `frequency` as of now (RESTORE FREQ).
+    func aux(frequency: Int64) -> UInt32 { (minutes << 8) | UInt32(min(max(frequency, 0), 255)) }
+
     /// LRU: milliseconds since the key was touched, to the clock's resolution.
     func idleMs(_ aux: UInt32) -> Int64 {
         let then = aux & Self.lruClockMax
