@@ -60,6 +60,8 @@ final class Client: EventHandler {
     var blocked: BlockState?
     /// Running the queued commands of EXEC.
     var inExec = false
+    /// In MONITOR mode: sees every command the server runs.
+    var isMonitor = false
     /// A command held by CLIENT PAUSE, run when the pause ends.
     var postponed: [[UInt8]]?
 
@@ -119,6 +121,7 @@ final class Client: EventHandler {
         if blocked != nil { f += "b" }
         if closeAfterReply { f += "c" }
         if watchDirty { f += "d" }
+        if isMonitor { f += "O" }
         // A client of the Unix socket (named by its path), as Redis flags it.
         if address.hasPrefix("/") { f += "U" }
         return f.isEmpty ? "N" : f

@@ -4,6 +4,7 @@ extension Server {
     /// Calls the handler and applies what it did. A legacy handler marks `dirty` and replies
     /// itself; a write of its that changed `dirty` is propagated as called.
     func call(_ spec: CommandSpec, _ c: Client, _ args: [[UInt8]]) {
+        defer { if !monitors.isEmpty { feedMonitors(spec, c, args) } }
         switch spec.handler {
         case .data(let handler):
             var ctx = context(for: c)

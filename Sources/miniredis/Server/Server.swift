@@ -32,6 +32,8 @@ final class Server {
     let evictor = Evictor()
     /// Clients blocked on keys, by key, oldest first; keys written since that may serve them.
     var keyWaiters: [WaitKey: [Client]] = [:]
+    /// Clients in MONITOR mode.
+    var monitors: [Client] = []
     var readyKeys: [WaitKey] = []
     var slowLog = SlowLog()
     /// Settings read per command, cached from `config` (reading through the whole struct per
@@ -179,6 +181,7 @@ final class Server {
         clients[c.id] = nil
         unwatchAll(c)
         removeKeyWaiter(c)
+        if c.isMonitor { monitors.removeAll { $0 === c } }
         pubsub.removeAll(c, &c.session.subscriptions)
         replication.clientClosed(c)
     }
