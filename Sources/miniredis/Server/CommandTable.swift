@@ -117,6 +117,6 @@ struct CommandTable: Sendable {
             + FencingCommands.specs + ObjectCommand.specs + SlowlogCommands.specs
             + SetAlgebraCommands.specs + CollectionScanCommands.specs + ListEditCommands.specs + SortedSetRangeCommands.specs
             + KeyCopyCommands.specs + BlockingCommands.specs + SortedSetAlgebraCommands.specs + BitmapCommands.specs
-            + DumpRestoreCommands.specs + MonitorCommand.specs
+            + DumpRestoreCommands.specs + MonitorCommand.specs + HyperLogLogCommands.specs
     )
 }
