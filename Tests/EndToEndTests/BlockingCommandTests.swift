@@ -48,6 +48,15 @@ import TestSupport
         note("zadd", try b.raw("ZADD", "z", "2.5", "m", "3", "n"))
         note("bzpopmin served", try c.readRaw())
         note("brpoplpush now", try a.raw("BRPOPLPUSH", "dst", "dst2", "0"))
+        try a.send(["BLMPOP", "0", "2", "mq1", "mq2", "RIGHT", "COUNT", "2"])
+        try Wait.until(timeoutSeconds: 10, "BLMPOP blocks") { (try ReplicationProbe.info(b, "blocked_clients", section: "clients")) == "1" }
+        note("push mq2", try b.raw("RPUSH", "mq2", "1", "2", "3"))
+        note("blmpop served", try a.readRaw())
+        note("blmpop timeout", try a.raw("BLMPOP", "0.05", "1", "none", "LEFT"))
+        try c.send(["BZMPOP", "0", "1", "mz", "MAX", "COUNT", "5"])
+        try Wait.until(timeoutSeconds: 10, "BZMPOP blocks") { (try ReplicationProbe.info(b, "blocked_clients", section: "clients")) == "1" }
+        note("zadd mz", try b.raw("ZADD", "mz", "1", "x", "2", "y"))
+        note("bzmpop served", try c.readRaw())
         // A blocked client's pipelined commands wait for it.
         try a.send(raw: RESPWriter.encode(command: ["BRPOP", "late", "0"]) + RESPWriter.encode(command: ["PING"]))
         try Wait.until(timeoutSeconds: 10, "BRPOP blocks") { (try ReplicationProbe.info(b, "blocked_clients", section: "clients")) == "1" }

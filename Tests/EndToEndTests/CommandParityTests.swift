@@ -60,6 +60,17 @@ import TestSupport
         (["ZUNIONSTORE", "zu", "2", "za", "zb", "WEIGHTS", "1", "x"], false), (["ZUNIONSTORE", "zu", "1", "str"], false),
         (["ZDIFF", "2", "za", "zb", "AGGREGATE", "SUM"], false), (["ZADD", "inf", "+inf", "a"], false), (["ZADD", "ninf", "-inf", "a"], false),
         (["ZUNION", "2", "inf", "ninf", "WITHSCORES"], false), (["ZUNION", "2", "inf", "za", "WEIGHTS", "0", "1", "WITHSCORES"], false),
+        // Multi-key pops and ZRANGESTORE.
+        (["RPUSH", "mp1", "a", "b", "c"], false), (["LMPOP", "2", "nokey", "mp1", "LEFT"], false), (["LMPOP", "2", "nokey", "mp1", "RIGHT", "COUNT", "5"], false),
+        (["EXISTS", "mp1"], false), (["LMPOP", "1", "mp1", "LEFT"], false), (["LMPOP", "0", "mp1", "LEFT"], false), (["LMPOP", "x", "mp1", "LEFT"], false),
+        (["LMPOP", "3", "mp1", "LEFT"], false), (["LMPOP", "1", "mp1", "UP"], false), (["LMPOP", "1", "mp1", "LEFT", "COUNT", "0"], false),
+        (["LMPOP", "1", "mp1", "LEFT", "COUNT", "1", "COUNT", "2"], false), (["LMPOP", "1", "str", "LEFT"], false),
+        (["ZADD", "mz", "1", "a", "2", "b", "3", "c"], false), (["ZMPOP", "1", "mz", "MIN"], false), (["ZMPOP", "2", "nokey", "mz", "MAX", "COUNT", "10"], false),
+        (["ZMPOP", "1", "mz", "MIN"], false), (["ZMPOP", "1", "mz", "LEFT"], false),
+        (["ZADD", "rs", "1", "a", "2", "b", "3", "c", "4", "d"], false), (["ZRANGESTORE", "rsd", "rs", "1", "2"], false), (["ZRANGE", "rsd", "0", "-1", "WITHSCORES"], false),
+        (["ZRANGESTORE", "rsd", "rs", "(1", "+inf", "BYSCORE", "LIMIT", "0", "2"], false), (["ZRANGE", "rsd", "0", "-1", "WITHSCORES"], false),
+        (["ZRANGESTORE", "rsd", "rs", "[c", "-", "BYLEX", "REV"], false), (["ZRANGESTORE", "rsd", "nokey", "0", "-1"], false), (["EXISTS", "rsd"], false),
+        (["ZRANGESTORE", "rsd", "rs", "0", "-1", "WITHSCORES"], false),
         // Hashes: scans.
         (["HSET", "h", "f1", "v1", "f2", "v2"], false), (["HSCAN", "h", "0"], false), (["HSCAN", "h", "0", "MATCH", "*2"], false), (["HSCAN", "nokey", "0"], false),
         (["HSCAN", "h", "0", "COUNT", "0"], false), (["HSCAN", "str", "0"], false),

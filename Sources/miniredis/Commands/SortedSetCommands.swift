@@ -109,6 +109,14 @@ enum SortedSetCommands {
 
     /// ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset count] [WITHSCORES]
     static func zrange(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let (picked, withScores) = select(&ctx, a, allowWithScores: true) else { return }
+        writeScored(&ctx, picked, withScores: withScores)
+    }
+
+    /// ZRANGE's selection: `a` is ZRANGE's arguments (key at 1, bounds at 2 and 3, options
+    /// after). The picked members in reply order and WITHSCORES, or nil after replying an error;
+    /// a missing key picks nothing. ZRANGESTORE uses it with WITHSCORES refused.
+    static func select(_ ctx: inout CommandContext, _ a: [[UInt8]], allowWithScores: Bool) -> ([(score: Double, member: [UInt8])], Bool)? {
         var byScore = false, byLex = false, rev = false, withScores = false
         var limit: (offset: Int, count: Int)?
         var i = 4
@@ -116,73 +124,74 @@ enum SortedSetCommands {
             switch a[i].lowercasedASCII {
             case "byscore": byScore = true
             case "rev": rev = true
-            case "withscores": withScores = true
+            case "withscores" where allowWithScores: withScores = true
             case "limit":
                 guard i + 2 < a.count, let o = Numbers.int64(a[i + 1]), let n = Numbers.int64(a[i + 2]) else {
-                    return ctx.reply.error(Errors.syntax)
+                    ctx.reply.error(Errors.syntax)
+                    return nil
                 }
                 limit = (Int(o), Int(n))
                 i += 2
             case "bylex": byLex = true
-            default: return ctx.reply.error(Errors.syntax)
+            default:
+                ctx.reply.error(Errors.syntax)
+                return nil
             }
             i += 1
         }
-        if byScore && byLex { return ctx.reply.error(Errors.syntax) }
+        if byScore && byLex { ctx.reply.error(Errors.syntax); return nil }
         if limit != nil && !byScore && !byLex {
-            return ctx.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+            ctx.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+            return nil
         }
         if withScores && byLex {
-            return ctx.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+            ctx.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+            return nil
         }
-        var picked: [(score: Double, member: [UInt8])] = []
+        func limited(_ items: [(score: Double, member: [UInt8])]) -> [(score: Double, member: [UInt8])] {
+            var matches = rev ? items.reversed() : items
+            if let (offset, count) = limit {
+                if offset < 0 { return [] }
+                matches = Array(matches.dropFirst(offset))
+                if count >= 0 { matches = Array(matches.prefix(count)) }
+            }
+            return matches
+        }
         if byLex {
             guard let lo = LexBound(a[rev ? 3 : 2]), let hi = LexBound(a[rev ? 2 : 3]) else {
-                return ctx.reply.error("ERR min or max not valid string range item")
+                ctx.reply.error("ERR min or max not valid string range item")
+                return nil
             }
-            guard case .found(let z) = lookupOrReply(&ctx, a[1]) else { return }
-            var matches = z.ordered.filter { lo.allowsAbove($0.member) && hi.allowsBelow($0.member) }
-            if rev { matches.reverse() }
-            if let (offset, count) = limit {
-                if offset < 0 { matches = [] } else {
-                    matches = Array(matches.dropFirst(offset))
-                    if count >= 0 { matches = Array(matches.prefix(count)) }
-                }
-            }
-            picked = matches
-        } else if byScore {
-            guard let lo = ScoreBound(a[rev ? 3 : 2]), let hi = ScoreBound(a[rev ? 2 : 3]) else {
-                return ctx.reply.error("ERR min or max is not a float")
-            }
-            guard case .found(let z) = lookupOrReply(&ctx, a[1]) else { return }
-            var matches = z.ordered.filter { lo.allowsAbove($0.score) && hi.allowsBelow($0.score) }
-            if rev { matches.reverse() }
-            if let (offset, count) = limit {
-                if offset < 0 { matches = [] } else {
-                    matches = Array(matches.dropFirst(offset))
-                    if count >= 0 { matches = Array(matches.prefix(count)) }
-                }
-            }
-            picked = matches
-        } else {
-            guard let start = Numbers.int64(a[2]), let stop = Numbers.int64(a[3]) else { return ctx.reply.error(Errors.notInteger) }
-            guard case .found(let z) = lookupOrReply(&ctx, a[1]) else { return }
-            guard let r = ListCommands.range(start: start, stop: stop, count: z.count) else { return ctx.reply.arrayHeader(0) }
-            let n = z.count
-            picked = r.map { rev ? z.ordered[n - 1 - $0] : z.ordered[$0] }
+            guard let z = zsetOrEmpty(&ctx, a[1]) else { return nil }
+            return (limited(z.ordered.filter { lo.allowsAbove($0.member) && hi.allowsBelow($0.member) }), withScores)
         }
-        writeScored(&ctx, picked, withScores: withScores)
+        if byScore {
+            guard let lo = ScoreBound(a[rev ? 3 : 2]), let hi = ScoreBound(a[rev ? 2 : 3]) else {
+                ctx.reply.error("ERR min or max is not a float")
+                return nil
+            }
+            guard let z = zsetOrEmpty(&ctx, a[1]) else { return nil }
+            return (limited(z.ordered.filter { lo.allowsAbove($0.score) && hi.allowsBelow($0.score) }), withScores)
+        }
+        guard let start = Numbers.int64(a[2]), let stop = Numbers.int64(a[3]) else {
+            ctx.reply.error(Errors.notInteger)
+            return nil
+        }
+        guard let z = zsetOrEmpty(&ctx, a[1]) else { return nil }
+        guard let r = ListCommands.range(start: start, stop: stop, count: z.count) else { return ([], withScores) }
+        let n = z.count
+        return (r.map { rev ? z.ordered[n - 1 - $0] : z.ordered[$0] }, withScores)
     }
 
-    /// Found, or the reply for a missing key (empty array) or wrong type already written.
-    private static func lookupOrReply(_ ctx: inout CommandContext, _ key: [UInt8]) -> CommandContext.Lookup<SortedSet> {
-        let r = ctx.readZSet(key)
-        switch r {
-        case .missing: ctx.reply.arrayHeader(0)
-        case .wrongType: ctx.reply.error(Errors.wrongType)
-        case .found: break
+    /// The sorted set (empty for a missing key), or nil after replying WRONGTYPE.
+    private static func zsetOrEmpty(_ ctx: inout CommandContext, _ key: [UInt8]) -> SortedSet? {
+        switch ctx.readZSet(key) {
+        case .missing: return SortedSet()
+        case .wrongType:
+            ctx.reply.error(Errors.wrongType)
+            return nil
+        case .found(let z): return z
         }
-        return r
     }
 
     /// Members with scores: flat in RESP2, [member, score] pairs in RESP3.

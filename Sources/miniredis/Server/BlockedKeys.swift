@@ -6,6 +6,8 @@ struct KeyBlock {
         case listPop(left: Bool)
         case listMove(fromLeft: Bool, toLeft: Bool, destination: [UInt8])
         case zsetPop(min: Bool)
+        case listMultiPop(left: Bool, count: Int)
+        case zsetMultiPop(min: Bool, count: Int)
     }
 
     let kind: Kind
@@ -62,8 +64,8 @@ extension Server {
 
     private func hasData(_ wk: WaitKey, for kind: KeyBlock.Kind) -> Bool {
         switch (databases[wk.db].dict[wk.key], kind) {
-        case (.list(let l)?, .listPop), (.list(let l)?, .listMove): l.count > 0
-        case (.zset(let z)?, .zsetPop): z.count > 0
+        case (.list(let l)?, .listPop), (.list(let l)?, .listMove), (.list(let l)?, .listMultiPop): l.count > 0
+        case (.zset(let z)?, .zsetPop), (.zset(let z)?, .zsetMultiPop): z.count > 0
         default: false
         }
     }
@@ -83,6 +85,12 @@ extension Server {
         case .zsetPop(let min):
             args = [Array((min ? "ZPOPMIN" : "ZPOPMAX").utf8), key.bytes]
             BlockingCommands.popZSet(&ctx, key.bytes, min: min)
+        case .listMultiPop(let left, let count):
+            args = [Array((left ? "LPOP" : "RPOP").utf8), key.bytes, Array(String(count).utf8)]
+            MultiPopCommands.popList(&ctx, key.bytes, left: left, count: count)
+        case .zsetMultiPop(let min, let count):
+            args = [Array((min ? "ZPOPMIN" : "ZPOPMAX").utf8), key.bytes]
+            MultiPopCommands.popZSet(&ctx, key.bytes, min: min, count: count)
         }
         if let spec = commands.lookup(args[0]) { apply(spec, c, ctx, args) }
         flushPropagation()
