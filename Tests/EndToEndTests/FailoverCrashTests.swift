@@ -93,7 +93,7 @@ import TestSupport
         // failed over again).
         try master.restart()
         var newPort = 0
-        try Wait.until(timeoutSeconds: 120, "the fleet converges on one master\n\(logs())") {
+        try Wait.untilSurvivingCuts(timeoutSeconds: 120, "the fleet converges on one master\n\(logs())") {
             guard let p = agreed(), let promoted = ([master] + replicas).first(where: { $0.port == p }),
                   Self.role(promoted) == "master" else { return false }
             newPort = p

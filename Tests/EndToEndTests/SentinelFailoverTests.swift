@@ -71,7 +71,7 @@ import TestSupport
         #expect(restarts >= 1, "no sentinel crashed at \(point)")
         let newPort = fleet.masterPort(from: fleet.sentinels[0])!
         for r in fleet.replicas where r.port != newPort {
-            try Wait.until(timeoutSeconds: 60, "the other replica follows \(newPort)") {
+            try Wait.untilSurvivingCuts(timeoutSeconds: 60, "the other replica follows \(newPort)") {
                 let c = try r.connect()
                 return try ReplicationProbe.info(c, "master_port") == "\(newPort)" && ReplicationProbe.info(c, "master_link_status") == "up"
             }
