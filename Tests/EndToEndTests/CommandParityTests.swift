@@ -74,6 +74,9 @@ import TestSupport
         // Hashes: scans.
         (["HSET", "h", "f1", "v1", "f2", "v2"], false), (["HSCAN", "h", "0"], false), (["HSCAN", "h", "0", "MATCH", "*2"], false), (["HSCAN", "nokey", "0"], false),
         (["HSCAN", "h", "0", "COUNT", "0"], false), (["HSCAN", "str", "0"], false),
+        (["HRANDFIELD", "h", "10"], true), (["HRANDFIELD", "h", "5", "WITHVALUES"], true), (["HRANDFIELD", "h", "0"], false), (["HRANDFIELD", "nokey"], false),
+        (["HRANDFIELD", "nokey", "3"], false), (["HRANDFIELD", "str", "1"], false), (["HRANDFIELD", "h", "1", "WITHSCORES"], false), (["HRANDFIELD", "h", "x"], false),
+        (["ZRANDMEMBER", "z2", "9", "WITHSCORES"], true), (["ZADD", "single", "1", "m"], false), (["ZRANDMEMBER", "single", "-3", "WITHSCORES"], false), (["ZRANDMEMBER", "nokey"], false), (["ZRANDMEMBER", "z2", "0"], false),
         // Keys: TOUCH, COPY.
         (["TOUCH", "str", "h", "nokey"], false), (["COPY", "str", "str2"], false), (["GET", "str2"], false), (["COPY", "str", "str2"], false),
         (["SET", "str", "v2", "EX", "100"], false), (["COPY", "str", "str2", "REPLACE"], false), (["GET", "str2"], false), (["TTL", "str2"], false),

@@ -118,6 +118,6 @@ struct CommandTable: Sendable {
             + SetAlgebraCommands.specs + CollectionScanCommands.specs + ListEditCommands.specs + SortedSetRangeCommands.specs
             + KeyCopyCommands.specs + BlockingCommands.specs + SortedSetAlgebraCommands.specs + BitmapCommands.specs
             + DumpRestoreCommands.specs + MonitorCommand.specs + HyperLogLogCommands.specs
-            + MultiPopCommands.specs
+            + MultiPopCommands.specs + RandomMemberCommands.specs
     )
 }
