@@ -63,6 +63,8 @@ enum ConfigCommand {
             ctx.reply.ok()
         case "resetstat":
             s.stats = Server.Stats()
+            s.commandStats = []
+            s.errorStats = [:]
             ctx.reply.ok()
         case "help":
             let lines = ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

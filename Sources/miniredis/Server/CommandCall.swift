@@ -51,6 +51,10 @@ extension Server {
     func apply(_ spec: CommandSpec, _ c: Client, _ ctx: borrowing CommandContext, _ args: [[UInt8]]) {
         stats.keyspaceHits += ctx.effects.keyspaceHits
         stats.keyspaceMisses += ctx.effects.keyspaceMisses
+        if ctx.reply.errorCount > 0 {
+            withStat(spec) { $0.failed += 1 }
+            countError(ctx.reply.lastErrorCode, ctx.reply.errorCount)
+        }
         if ctx.effects.dirty > 0 || !ctx.effects.expiredKeys.isEmpty {
             applyChanges(spec, ctx.db, ctx.effects, args)
         }

@@ -121,10 +121,17 @@ extension Server {
     /// Calls a command, timing it for the slow log and the latency monitor when they are on.
     @inline(__always)
     func timedCall(_ spec: CommandSpec, _ c: Client, _ args: [[UInt8]]) {
-        guard timesCommands else { return call(spec, c, args) }
+        guard timesCommands else {
+            withStat(spec) { $0.calls += 1 }
+            return call(spec, c, args)
+        }
         let start = EventLoop.monotonicUs()
         call(spec, c, args)
         let durationUs = EventLoop.monotonicUs() - start
+        withStat(spec) { s in
+            s.calls += 1
+            s.usec += durationUs
+        }
         // EXEC's commands are logged one by one; EXEC itself is not (Redis's skip_slowlog).
         guard spec.name != "exec" else { return }
         recordDuration(spec, c, args, durationUs)

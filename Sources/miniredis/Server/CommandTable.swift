@@ -1,3 +1,4 @@
+import Synchronization
 
 /// A data command: strings, keys, hashes, lists, sets, sorted sets. It sees only its context.
 typealias DataHandler = @Sendable (inout CommandContext, [[UInt8]]) -> Void
@@ -57,7 +58,13 @@ struct CommandFlags: OptionSet, Sendable {
 /// One command: Redis's arity convention (n = exactly n words with the name, -n = at least n),
 /// key positions for COMMAND INFO, and its handler. A class, so a lookup on the hot path hands
 /// out one reference instead of copying (and retaining) every field.
+/// Numbers every CommandSpec made, so per-command statistics live in an array the server indexes
+/// (INFO commandstats) rather than a dictionary hashed per command.
+private let commandSpecCount = Atomic<Int>(0)
+
 final class CommandSpec: Sendable {
+    /// This spec's index in `Server.commandStats`.
+    let id: Int
     let name: String
     let arity: Int
     let flags: CommandFlags
@@ -70,6 +77,7 @@ final class CommandSpec: Sendable {
     let handler: CommandHandler
 
     init(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: (Int, Int, Int) = (0, 0, 0), group: String, _ summary: String, replies: ReplyRule = .once, _ handler: CommandHandler) {
+        self.id = commandSpecCount.wrappingAdd(1, ordering: .relaxed).oldValue
         self.name = name
         self.arity = arity
         self.flags = flags

@@ -34,7 +34,9 @@ extension Server {
         stats.totalCommands += 1
         guard let spec = commands.lookup(args[0]) else {
             c.multiFailed = c.multiQueue != nil
-            c.reply.error(bytes: RedisCompat.unknownCommand(args))
+            let text = RedisCompat.unknownCommand(args)
+            countError(ErrorStats.pack(text), 1)
+            c.reply.error(bytes: text)
             c.scheduleWrite()
             return
         }
@@ -42,6 +44,7 @@ extension Server {
         guard spec.arityOK(args.count) else {
             c.multiFailed = c.multiQueue != nil
             c.reply.error(Errors.arity(spec.name))
+            countRejection(spec, "ERR")
             c.scheduleWrite()
             return
         }
@@ -49,17 +52,20 @@ extension Server {
         if spec.flags.contains(.protected) && !config.enableDebugCommand.allows(localClient: c.isLocal) {
             c.multiFailed = c.multiQueue != nil
             c.reply.error(Errors.debugNotAllowed)
+            countRejection(spec, Errors.debugNotAllowed)
             c.scheduleWrite()
             return
         }
         if !c.authenticated && !spec.flags.contains(.noAuth) {
             c.multiFailed = c.multiQueue != nil
             c.reply.error(Errors.noAuth)
+            countRejection(spec, Errors.noAuth)
             c.scheduleWrite()
             return
         }
         if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, arguments: args, protocolVersion: 2, subscribed: true) {
             c.reply.error(refusal)
+            countRejection(spec, refusal)
             c.scheduleWrite()
             return
         }
@@ -69,6 +75,7 @@ extension Server {
         if config.maxmemory > 0 && c.kind != .master && performEvictions() == .failed && deniedOnOOM(spec, c) {
             c.multiFailed = c.multiQueue != nil
             c.reply.error(Server.oomError)
+            countRejection(spec, Server.oomError)
             c.scheduleWrite()
             return
         }
@@ -76,6 +83,7 @@ extension Server {
             if let refusal = refusal(for: spec, client: c) {
                 c.multiFailed = true
                 c.reply.error(refusal)
+                countRejection(spec, refusal)
             } else {
                 c.multiQueue!.append(args)
                 c.reply.simple("QUEUED")
@@ -86,6 +94,7 @@ extension Server {
         if postponeIfPaused(c, spec, args) { return }
         if let refusal = refusal(for: spec, client: c) {
             c.reply.error(refusal)
+            countRejection(spec, refusal)
             c.scheduleWrite()
             return
         }

@@ -33,8 +33,27 @@ struct ReplySink {
     }
 
     mutating func ok() { value(); out.writer.ok() }
-    mutating func error(_ text: String) { value(); out.writer.error(text) }
-    mutating func error(bytes: [UInt8]) { value(); out.writer.error(bytes: bytes) }
+    mutating func error(_ text: String) {
+        value()
+        noteError(text.utf8)
+        out.writer.error(text)
+    }
+    mutating func error(bytes: [UInt8]) {
+        value()
+        noteError(bytes)
+        out.writer.error(bytes: bytes)
+    }
+
+    /// Error replies the command wrote, and the code of the last ("ERR", "WRONGTYPE"): what
+    /// INFO's failed_calls and errorstats count. Kept in two words, so a context costs nothing
+    /// more to build or destroy; a code longer than 16 bytes is cut.
+    private(set) var errorCount = 0
+    private(set) var lastErrorCode: (UInt64, UInt64) = (0, 0)
+
+    private mutating func noteError<Bytes: Sequence<UInt8>>(_ text: Bytes) {
+        errorCount += 1
+        lastErrorCode = ErrorStats.pack(text)
+    }
     mutating func simple(_ text: StaticString) { value(); out.writer.simple(text) }
     mutating func simple(_ text: String) { value(); out.writer.simple(text) }
     mutating func simple(_ bytes: [UInt8]) { value(); out.writer.simple(bytes) }

@@ -36,6 +36,9 @@ final class Server {
     var monitors: [Client] = []
     var readyKeys: [WaitKey] = []
     var slowLog = SlowLog()
+    /// Per command, by CommandSpec.id (INFO commandstats), and per error code (errorstats).
+    var commandStats: [CommandStat] = []
+    var errorStats: [String: Int64] = [:]
     /// Settings read per command, cached from `config` (reading through the whole struct per
     /// command retained and released its every array and string).
     var timesCommands = true
@@ -79,6 +82,7 @@ final class Server {
         var syncPartialOK: Int64 = 0
         var syncPartialErr: Int64 = 0
         var evictedKeys: Int64 = 0
+        var totalErrorReplies: Int64 = 0
     }
 
     init(config: ServerConfig, configFile: String?, log: Logger) throws(SystemError) {

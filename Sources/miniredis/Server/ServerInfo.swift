@@ -8,13 +8,16 @@ import Runtime
 /// redis-cli, exporters) read it unchanged.
 enum ServerInfo {
     static var version: String { RedisCompat.version }
-    static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"]
+    /// Redis 7's sections, in its order: INFO with no argument (or `default`) gives these.
+    static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"]
+    /// `all` and `everything` add the per-command statistics.
+    static let allSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"]
 
     static func text(_ s: Server, sections requested: [String]) -> String {
         var wanted = requested.isEmpty || requested.contains("default") ? defaultSections : requested
-        if requested.contains("all") || requested.contains("everything") { wanted = defaultSections }
+        if requested.contains("all") || requested.contains("everything") { wanted = allSections }
         var parts: [String] = []
-        for name in defaultSections where wanted.contains(name) {
+        for name in allSections where wanted.contains(name) {
             parts.append(section(s, name))
         }
         return parts.joined(separator: "\r\n")
@@ -62,6 +65,7 @@ enum ServerInfo {
                      "sync_partial_ok:\(st.syncPartialOK)", "sync_partial_err:\(st.syncPartialErr)",
                      "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
                      "keyspace_misses:\(st.keyspaceMisses)", "pubsub_channels:\(s.pubsub.channels.count)",
+                     "total_error_replies:\(st.totalErrorReplies)",
                      "pubsub_patterns:\(s.pubsub.patterns.count)", "total_forks:\(s.persistence.totalForks)"]
         case "replication":
             lines = ["# Replication"] + s.replication.infoLines() + s.fencingInfoLines()
@@ -71,6 +75,14 @@ enum ServerInfo {
             let sys = Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
             let user = Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6
             lines = ["# CPU", "used_cpu_sys:\(format6(sys))", "used_cpu_user:\(format6(user))"]
+        case "modules":
+            lines = ["# Modules"]
+        case "commandstats":
+            lines = ["# Commandstats"] + s.commandStatLines
+        case "errorstats":
+            lines = ["# Errorstats"] + s.errorStatLines
+        case "cluster":
+            lines = ["# Cluster", "cluster_enabled:0"]
         case "keyspace":
             lines = ["# Keyspace"]
             for db in s.databases where db.count > 0 {
