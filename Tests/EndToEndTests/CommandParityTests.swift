@@ -97,6 +97,9 @@ import TestSupport
         (["COPY", "h", "hx", "BOGUS"], false), (["SELECT", "1"], false), (["HGETALL", "h2"], false), (["SELECT", "0"], false),
         (["SET", "mv", "1"], false), (["MOVE", "mv", "1"], false), (["MOVE", "mv", "1"], false), (["SET", "mv", "2"], false), (["MOVE", "mv", "1"], false),
         (["MOVE", "mv", "0"], false), (["MOVE", "mv", "x"], false), (["MOVE", "mv", "99"], false),
+        (["SELECT", "3"], false), (["SET", "in3", "three"], false), (["SELECT", "0"], false), (["SWAPDB", "0", "3"], false), (["GET", "in3"], false),
+        (["EXISTS", "s1"], false), (["SWAPDB", "3", "0"], false), (["GET", "in3"], false), (["SWAPDB", "0", "0"], false), (["SWAPDB", "x", "0"], false),
+        (["SWAPDB", "0", "y"], false), (["SWAPDB", "0", "99"], false), (["SWAPDB", "-1", "0"], false),
         // Bitmaps.
         (["SETBIT", "bits", "7", "1"], false), (["SETBIT", "bits", "7", "0"], false), (["SETBIT", "bits", "100", "1"], false), (["GETBIT", "bits", "100"], false),
         (["GETBIT", "bits", "1000"], false), (["GETBIT", "nokey", "0"], false), (["SETBIT", "bits", "-1", "1"], false), (["SETBIT", "bits", "1", "2"], false),

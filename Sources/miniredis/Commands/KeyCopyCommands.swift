@@ -6,7 +6,28 @@ enum KeyCopyCommands {
         CommandSpec("touch", -2, [.readonly, .fast], keys: (1, -1, 1), group: "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", .data(touch)),
         CommandSpec("copy", -3, [.write, .denyoom], keys: (1, 2, 1), group: "generic", "Copies the value of a key to a new key.", .server(copy)),
         CommandSpec("move", 3, [.write, .fast], keys: (1, 1, 1), group: "generic", "Moves a key to another database.", .server(move)),
+        CommandSpec("swapdb", 3, [.write, .fast], group: "server", "Swaps two Redis databases.", .server(swapdb)),
     ]
+
+    /// SWAPDB a b: every client of database a sees b's keys and the reverse. Transactions that
+    /// watch a key of either are aborted, and clients blocked on a key that now has data are
+    /// served, as in Redis.
+    static func swapdb(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        guard let x = Numbers.int64(a[1]) else { return ctx.reply.error("ERR invalid first DB index") }
+        guard let y = Numbers.int64(a[2]) else { return ctx.reply.error("ERR invalid second DB index") }
+        guard x >= 0, y >= 0, x < Int64(s.databases.count), y < Int64(s.databases.count) else {
+            return ctx.reply.error("ERR DB index is out of range")
+        }
+        let first = s.databases[Int(x)], second = s.databases[Int(y)]
+        if first !== second {
+            first.swapContents(with: second)
+            s.touchAllWatched(first)
+            s.touchAllWatched(second)
+            for wk in s.keyWaiters.keys where wk.db == first.id || wk.db == second.id { s.readyKeys.append(wk) }
+        }
+        ctx.effects.dirty += 1
+        ctx.reply.ok()
+    }
 
     /// MOVE key db: only when the key is not in the target database; its expiry goes with it.
     static func move(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {

@@ -68,6 +68,13 @@ final class Database {
         return at <= nowMs
     }
 
+    /// SWAPDB: the keys and their expiries trade places (WATCHers and the id stay).
+    func swapContents(with other: Database) {
+        swap(&dict, &other.dict)
+        swap(&expires, &other.expires)
+        swap(&expiryHeap, &other.expiryHeap)
+    }
+
     func clear() {
         dict.removeAll()
         expires.removeAll()
