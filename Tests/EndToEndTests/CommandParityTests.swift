@@ -71,6 +71,12 @@ import TestSupport
         (["ZRANGESTORE", "rsd", "rs", "(1", "+inf", "BYSCORE", "LIMIT", "0", "2"], false), (["ZRANGE", "rsd", "0", "-1", "WITHSCORES"], false),
         (["ZRANGESTORE", "rsd", "rs", "[c", "-", "BYLEX", "REV"], false), (["ZRANGESTORE", "rsd", "nokey", "0", "-1"], false), (["EXISTS", "rsd"], false),
         (["ZRANGESTORE", "rsd", "rs", "0", "-1", "WITHSCORES"], false),
+        // LCS.
+        (["MSET", "lcs1", "ohmytext", "lcs2", "mynewtext"], false), (["LCS", "lcs1", "lcs2"], false), (["LCS", "lcs1", "lcs2", "LEN"], false),
+        (["LCS", "lcs1", "lcs2", "IDX"], false), (["LCS", "lcs1", "lcs2", "IDX", "MINMATCHLEN", "4"], false),
+        (["LCS", "lcs1", "lcs2", "IDX", "MINMATCHLEN", "2", "WITHMATCHLEN"], false), (["LCS", "lcs1", "nokey"], false),
+        (["LCS", "lcs1", "lcs2", "LEN", "IDX"], false), (["LCS", "lcs1", "l"], false), (["LCS", "lcs1", "lcs2", "BOGUS"], false),
+        (["MSET", "lcs3", "abcabcabc", "lcs4", "cbacbacba"], false), (["LCS", "lcs3", "lcs4", "IDX", "WITHMATCHLEN"], false),
         // SORT.
         (["RPUSH", "sl", "3", "1", "10", "2"], false), (["SORT", "sl"], false), (["SORT", "sl", "DESC"], false), (["SORT", "sl", "ALPHA"], false),
         (["SORT", "sl", "LIMIT", "1", "2"], false), (["SORT", "sl", "LIMIT", "-1", "-1"], false), (["RPUSH", "words", "b", "a", "c"], false),

@@ -126,6 +126,6 @@ struct CommandTable: Sendable {
             + SetAlgebraCommands.specs + CollectionScanCommands.specs + ListEditCommands.specs + SortedSetRangeCommands.specs
             + KeyCopyCommands.specs + BlockingCommands.specs + SortedSetAlgebraCommands.specs + BitmapCommands.specs
             + DumpRestoreCommands.specs + MonitorCommand.specs + HyperLogLogCommands.specs
-            + MultiPopCommands.specs + RandomMemberCommands.specs + SortCommand.specs
+            + MultiPopCommands.specs + RandomMemberCommands.specs + SortCommand.specs + LCSCommand.specs
     )
 }
