@@ -31,12 +31,14 @@ do {
 }
 
 let log = Logger(level: config.loglevel, role: config.replicaof == nil ? "M" : "S")
-if !config.logfile.isEmpty && !log.setFile(config.logfile) {
-    FileHandleOut.stderr("Can't open the log file: \(config.logfile)\n")
-    exit(1)
-}
+// As redis-server: `dir` is the working directory before the log file is opened, so a relative
+// logfile is inside it (Redis's test harness writes `dir ./redis_0` and `logfile log.txt`).
 if chdir(config.dir) != 0 {
     log.warning("Can't chdir to '\(config.dir)': \(SystemError.text(errno))")
+    exit(1)
+}
+if !config.logfile.isEmpty && !log.setFile(config.logfile) {
+    FileHandleOut.stderr("Can't open the log file: \(config.logfile)\n")
     exit(1)
 }
 

@@ -104,6 +104,9 @@ enum ShellCommands {
     /// PAUSE, UNPAUSE or REPLY.
     static func client(_ s: SentinelServer, _ c: SentinelClient, _ a: [[UInt8]]) {
         let sub = a[1].lowercasedASCII
+        // NO-TOUCH is the one CLIENT subcommand redis-sentinel's table leaves out (it is about
+        // keys): an unknown subcommand whatever follows it, before any arity check.
+        if sub == "no-touch" { return c.reply.error(ClientSubcommands.unknown(a[1])) }
         if let error = ClientSubcommands.arityError(sub, count: a.count) { return c.reply.error(error) }
         if ClientSubcommands.runSessionOnly(sub, a, session: &c.session, reply: &c.reply) { return }
         switch sub {
