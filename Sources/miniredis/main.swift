@@ -37,6 +37,8 @@ if chdir(config.dir) != 0 {
     log.warning("Can't chdir to '\(config.dir)': \(SystemError.text(errno))")
     exit(1)
 }
+// CONFIG GET dir shows where the node is, not the relative path it was given.
+config.dir = FileIO.currentDirectory() ?? config.dir
 if !config.logfile.isEmpty && !log.setFile(config.logfile) {
     FileHandleOut.stderr("Can't open the log file: \(config.logfile)\n")
     exit(1)

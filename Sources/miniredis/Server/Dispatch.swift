@@ -105,6 +105,11 @@ extension Server {
     /// Why a command may not run now for this client, or nil.
     func refusal(for spec: CommandSpec, client c: Client) -> String? {
         let isWrite = spec.flags.contains(.write)
+        // As redis-server, before the replica checks and for PING too: a node that cannot save
+        // answers its monitors' PINGs with MISCONF, so a sentinel sees it SDOWN (07-down-conditions).
+        if (isWrite || spec.name == "ping") && persistence.refusesWrites && c.kind != .master {
+            return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+        }
         if isWrite && !replication.isMaster && config.replicaReadOnly && c.kind != .master {
             return Errors.readOnly
         }
@@ -116,9 +121,6 @@ extension Server {
         }
         if isWrite && c.kind != .master && isFenced {
             return Server.fencedError
-        }
-        if isWrite && replication.isMaster && persistence.refusesWrites && c.kind != .master {
-            return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
         }
         return nil
     }
