@@ -102,6 +102,8 @@ final class SentinelServer {
         processing = false
     }
 
+    static let persistFailedError = "ERR Failed to save config file. Check server logs."
+
     private func perform(_ actions: [SentinelAction]) {
         for (index, action) in actions.enumerated() {
             switch action {
@@ -130,10 +132,11 @@ final class SentinelServer {
                 if let error = store.persist(config) {
                     // The contract: nothing that follows a failed persist may happen (a vote
                     // must never be answered before it is durable). Clients waiting for a reply
-                    // in this batch are disconnected instead.
+                    // in this batch get redis-sentinel's error instead, which grants nothing.
                     log.warning("WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
                     for case .reply(let cid, _) in actions[(index + 1)...] {
-                        if let c = clients[cid.rawValue] { closeClient(c) }
+                        pendingArgs[cid.rawValue] = nil
+                        clients[cid.rawValue]?.reply.error(Self.persistFailedError)
                     }
                     return
                 }

@@ -59,6 +59,23 @@ import TestSupport
         #expect(restarted.contains { $0.0.text == "notification-script" && $0.1.text == "../helpers/notify.sh" })
     }
 
+    /// 03-runtime-reconf: the config file replaced by a directory, SENTINEL SET answers
+    /// redis-sentinel's error and the connection stays usable.
+    @Test func failedPersistAnswersTheErrorAndKeepsTheConnection() throws {
+        let s = try SentinelServerTests.startSentinel(config: "sentinel monitor m 127.0.0.1 1 2\n")
+        let c = try s.connect()
+        let conf = s.directory.appendingPathComponent("sentinel.conf")
+        let aside = s.directory.appendingPathComponent("sentinel.conf.bak")
+        try FileManager.default.moveItem(at: conf, to: aside)
+        try FileManager.default.createDirectory(at: conf, withIntermediateDirectories: false)
+        let reply = try c.raw("SENTINEL", "SET", "m", "quorum", "3")
+        try FileManager.default.removeItem(at: conf)
+        try FileManager.default.moveItem(at: aside, to: conf)
+        #expect(reply == "-ERR Failed to save config file. Check server logs.\r\n")
+        #expect(try c.raw("PING") == "+PONG\r\n")
+        #expect(s.logText.contains("Sentinel was not able to save the new configuration on disk"))
+    }
+
     /// redis-sentinel's command table has every CLIENT subcommand of 7.2 but NO-TOUCH (00-base).
     @Test func clientNoTouchIsAnUnknownSubcommand() throws {
         let s = try SentinelServerTests.startSentinel(config: "sentinel monitor m 127.0.0.1 1 2\n")
