@@ -16,6 +16,9 @@ final class SentinelServer {
     var links: [LinkID: InstanceLink] = [:]
     var clients: [UInt64: SentinelClient] = [:]
     var pubsub = PubSubRegistry<SentinelClient>()
+    /// ACL SETUSER's users (the `default` one's password is requirepass).
+    var aclUsers = ACLUsers()
+    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(shell.requirepass.utf8)) }
     var nextClientID: UInt64 = 1
     var listeners: [SentinelListener] = []
     let runID: String
@@ -203,6 +206,10 @@ final class SentinelServer {
         }
         if !c.session.authenticated && !["auth", "hello", "quit"].contains(name) {
             c.reply.error("NOAUTH Authentication required.")
+            return
+        }
+        if !aclUsers.mayRunCommands(c.session.user) && !["auth", "hello", "quit"].contains(name) {
+            c.reply.error("NOPERM User \(c.session.user) has no permissions to run the '\(name)' command")
             return
         }
         if let refusal = PubSub.contextRefusal(command: name, arguments: args, protocolVersion: c.reply.protocolVersion, subscribed: c.subscriptionCount > 0) {
