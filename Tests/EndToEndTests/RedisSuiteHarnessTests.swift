@@ -76,6 +76,27 @@ import TestSupport
         #expect(s.logText.contains("Sentinel was not able to save the new configuration on disk"))
     }
 
+    /// 08-hostname-conf: a master monitored as `localhost` is reported as `localhost` while
+    /// announce-hostnames is yes, and as the address the name resolved to once it is no.
+    @Test func announceHostnamesChoosesNameOrResolvedAddress() throws {
+        let node = try ServerProcess.miniredis()
+        let s = try SentinelServerTests.startSentinel(config: """
+            sentinel resolve-hostnames yes
+            sentinel announce-hostnames yes
+            sentinel monitor m localhost \(node.port) 1
+
+            """)
+        let c = try s.connect()
+        try Wait.until(timeoutSeconds: 10, "the sentinel reaches localhost:\(node.port)") {
+            let flags = try c.call("SENTINEL", "MASTER", "m").pairs?.first { $0.0.text == "flags" }?.1.text
+            return flags == "master"
+        }
+        #expect(try c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "m") == .array([.bulk("localhost"), .bulk("\(node.port)")]))
+        #expect(try c.raw("SENTINEL", "CONFIG", "SET", "announce-hostnames", "no") == "+OK\r\n")
+        let host = try c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "m").elements?.first?.text
+        #expect(host == "127.0.0.1" || host == "::1", "\(host ?? "nil")")
+    }
+
     /// redis-sentinel's command table has every CLIENT subcommand of 7.2 but NO-TOUCH (00-base).
     @Test func clientNoTouchIsAnUnknownSubcommand() throws {
         let s = try SentinelServerTests.startSentinel(config: "sentinel monitor m 127.0.0.1 1 2\n")
