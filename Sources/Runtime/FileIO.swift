@@ -80,6 +80,13 @@ public enum FileIO {
     }
 
     /// An absolute form of `path` (relative to the working directory at the time of the call).
+    /// The working directory (getcwd), or nil if it cannot be named.
+    public static func currentDirectory() -> String? {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buf, buf.count) != nil else { return nil }
+        return CString.string(buf)
+    }
+
     public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

@@ -23,6 +23,7 @@ public struct ClientInfoLine: Sendable {
     public var resp: Int
     public var libName: [UInt8]
     public var libVersion: [UInt8]
+    public var user: String
 
     public init(id: Int64, address: String, localAddress: String, fd: Int32, session: ClientSession,
                 ageSeconds: Int64, idleSeconds: Int64, flags: String, command: String, resp: Int) {
@@ -39,9 +40,10 @@ public struct ClientInfoLine: Sendable {
         self.resp = resp
         self.libName = session.libName
         self.libVersion = session.libVersion
+        self.user = session.user
     }
 
     public var text: String {
-        "id=\(id) addr=\(address) laddr=\(localAddress) fd=\(fd) name=\(String(decoding: name, as: UTF8.self)) age=\(ageSeconds) idle=\(idleSeconds) flags=\(flags) db=\(db) sub=\(subscriptions.channels.count) psub=\(subscriptions.patterns.count) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=0 multi-mem=0 rbs=\(rbs) rbp=\(rbp) obl=0 oll=0 omem=\(omem) tot-mem=\(totMem) events=\(events) cmd=\(command) user=default redir=-1 resp=\(resp) lib-name=\(String(decoding: libName, as: UTF8.self)) lib-ver=\(String(decoding: libVersion, as: UTF8.self))"
+        "id=\(id) addr=\(address) laddr=\(localAddress) fd=\(fd) name=\(String(decoding: name, as: UTF8.self)) age=\(ageSeconds) idle=\(idleSeconds) flags=\(flags) db=\(db) sub=\(subscriptions.channels.count) psub=\(subscriptions.patterns.count) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=0 multi-mem=0 rbs=\(rbs) rbp=\(rbp) obl=0 oll=0 omem=\(omem) tot-mem=\(totMem) events=\(events) cmd=\(command) user=\(user) redir=-1 resp=\(resp) lib-name=\(String(decoding: libName, as: UTF8.self)) lib-ver=\(String(decoding: libVersion, as: UTF8.self))"
     }
 }

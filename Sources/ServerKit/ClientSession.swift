@@ -8,6 +8,8 @@ public struct ClientSession: Sendable {
     public var libName: [UInt8] = []
     public var libVersion: [UInt8] = []
     public var authenticated: Bool
+    /// The ACL user the connection is logged in as.
+    public var user = "default"
     public var subscriptions = Subscriptions()
     public var noEvict = false
     public var noTouch = false
@@ -25,17 +27,18 @@ public struct ClientSession: Sendable {
         name = []
         noEvict = false
         noTouch = false
+        user = "default"
         self.authenticated = authenticated
     }
 }
 
-/// Only the `default` user exists; it takes `requirepass`, or any password when none is set
-/// (Redis's nopass). Bytes are compared, as Redis compares them (a String comparison would take
-/// canonically equivalent Unicode, or any two invalid UTF-8 sequences, as equal).
+/// The `default` user takes `requirepass`, or any password when none is set (Redis's nopass);
+/// other users are the ACL's (ACLUsers). Bytes are compared, as Redis compares them (a String
+/// comparison would take canonically equivalent Unicode, or any two invalid UTF-8 sequences, as
+/// equal).
 public enum Credentials {
-    public static func check(requirepass: [UInt8], user: [UInt8]?, password: [UInt8]) -> Bool {
-        if let user, user != Array("default".utf8) { return false }
-        return requirepass.isEmpty || password == requirepass
+    public static func check(requirepass: [UInt8], users: ACLUsers = ACLUsers(), user: [UInt8]?, password: [UInt8]) -> Bool {
+        users.check(user: user.map { String(decoding: $0, as: UTF8.self) } ?? "default", password: password, requirepass: requirepass)
     }
 
     public static let wrongPass = "WRONGPASS invalid username-password pair or user is disabled."
@@ -43,16 +46,17 @@ public enum Credentials {
 
     /// AUTH [username] password. Returns false when the credentials were refused (for the log).
     @discardableResult
-    public static func auth(_ a: [[UInt8]], requirepass: [UInt8], session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> Bool {
+    public static func auth(_ a: [[UInt8]], requirepass: [UInt8], users: ACLUsers = ACLUsers(), session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> Bool {
         guard a.count <= 3 else { reply.error("ERR syntax error"); return true }
         if a.count == 2 && requirepass.isEmpty {
             reply.error(noPasswordConfigured)
             return true
         }
-        guard check(requirepass: requirepass, user: a.count == 3 ? a[1] : nil, password: a[a.count - 1]) else {
+        guard check(requirepass: requirepass, users: users, user: a.count == 3 ? a[1] : nil, password: a[a.count - 1]) else {
             reply.error(wrongPass)
             return false
         }
+        session.user = a.count == 3 ? a[1].utf8Text : "default"
         session.authenticated = true
         input.setAuthenticated(true)
         reply.ok()

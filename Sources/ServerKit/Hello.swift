@@ -8,7 +8,7 @@ import RESP
 public enum Hello {
     /// Runs HELLO for a client: its session and protocol change and the reply map is written, or
     /// an error. `mode` and `role` fill the map (a sentinel has no role).
-    public static func run(_ a: [[UInt8]], requirepass: [UInt8], id: Int64, mode: String, role: String?,
+    public static func run(_ a: [[UInt8]], requirepass: [UInt8], users: ACLUsers = ACLUsers(), id: Int64, mode: String, role: String?,
                            session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) {
         var version: Int?
         var i = 1
@@ -22,9 +22,10 @@ public enum Hello {
             let more = a.count - 1 - i
             switch a[i].lowercasedASCII {
             case "auth" where more >= 2:
-                guard Credentials.check(requirepass: requirepass, user: a[i + 1], password: a[i + 2]) else {
+                guard Credentials.check(requirepass: requirepass, users: users, user: a[i + 1], password: a[i + 2]) else {
                     return reply.error(Credentials.wrongPass)
                 }
+                session.user = a[i + 1].utf8Text
                 session.authenticated = true
                 input.setAuthenticated(true)
                 i += 3

@@ -31,12 +31,16 @@ do {
 }
 
 let log = Logger(level: config.loglevel, role: config.replicaof == nil ? "M" : "S")
-if !config.logfile.isEmpty && !log.setFile(config.logfile) {
-    FileHandleOut.stderr("Can't open the log file: \(config.logfile)\n")
-    exit(1)
-}
+// As redis-server: `dir` is the working directory before the log file is opened, so a relative
+// logfile is inside it (Redis's test harness writes `dir ./redis_0` and `logfile log.txt`).
 if chdir(config.dir) != 0 {
     log.warning("Can't chdir to '\(config.dir)': \(SystemError.text(errno))")
+    exit(1)
+}
+// CONFIG GET dir shows where the node is, not the relative path it was given.
+config.dir = FileIO.currentDirectory() ?? config.dir
+if !config.logfile.isEmpty && !log.setFile(config.logfile) {
+    FileHandleOut.stderr("Can't open the log file: \(config.logfile)\n")
     exit(1)
 }
 

@@ -8,6 +8,8 @@ import Runtime
 /// give up and when to reconnect are the machine's decisions.
 final class InstanceLink: EventHandler {
     let id: LinkID
+    /// The address the host resolved to (the host itself when it is an address).
+    let resolvedIP: String
     let fd: Int32
     unowned let server: SentinelServer
     private(set) var connected = false
@@ -31,6 +33,7 @@ final class InstanceLink: EventHandler {
         } else {
             throw SystemError("can't resolve \(id.address.host)", code: EINVAL)
         }
+        resolvedIP = host
         fd = try Socket.connect(host: host, port: id.address.port)
         try server.loop.register(fd, self, read: false, write: true)
         connectTimer = server.loop.addTimer(afterMs: Self.connectTimeoutMs) { [weak self] in
@@ -72,7 +75,7 @@ final class InstanceLink: EventHandler {
             connected = true
             if let t = connectTimer { server.loop.cancelTimer(t) }
             let local = Socket.localAddress(fd)?.0
-            server.deliver(.linkConnected(id, localIP: local))
+            server.deliver(.linkConnected(id, localIP: local, peerIP: resolvedIP))
             if closed { return }
         }
         flush()

@@ -19,15 +19,21 @@ enum ScriptPathCheck {
     }
 
     /// `sentinel notification-script|client-reconfig-script <master> <path>` lines that name a
-    /// script that cannot run: the first as a config error, as Redis stops at it.
-    static func checkConfig(lines: [String], source: (Int) -> String) throws(ConfigError) {
+    /// script that cannot run: the first as a config error, as Redis stops at it. A relative path
+    /// is taken from `directory` (the `dir` directive, if any): redis-sentinel checks the
+    /// scripts after its chdir there, and runs them from there.
+    static func checkConfig(lines: [String], directory: String, source: (Int) -> String) throws(ConfigError) {
         for (i, line) in lines.enumerated() {
             guard let words = ArgumentSplitter.split(line), words.count == 4, words[0].lowercased() == "sentinel" else { continue }
             let option = words[1].lowercased()
             guard option == "notification-script" || option == "client-reconfig-script",
-                  let reason = configRefusal(option: option, path: words[3]) else { continue }
+                  let reason = configRefusal(option: option, path: resolved(words[3], in: directory)) else { continue }
             throw ConfigError(file: source(i + 1), line: i + 1, text: line, reason: reason)
         }
+    }
+
+    static func resolved(_ path: String, in directory: String) -> String {
+        path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path
     }
 
     /// SENTINEL SET's error for a script option naming a file that cannot run, or nil. Only

@@ -39,7 +39,7 @@ final class SentinelClient: EventHandler {
         self.localAddress = Socket.localAddress(fd).map { "\($0.0):\($0.1)" } ?? ""
         self.createdMs = EventLoop.monotonicMs()
         self.lastCommandMs = createdMs
-        let authenticated = server.shell.requirepass.isEmpty
+        let authenticated = server.newConnectionsAuthenticated
         self.session = ClientSession(authenticated: authenticated)
         self.input = ClientInput(maxBulkLength: 512 << 20, authenticated: authenticated)
     }
@@ -97,7 +97,7 @@ final class SentinelClient: EventHandler {
     /// What CLIENT KILL and CLIENT LIST filter on.
     var facts: ClientFacts {
         ClientFacts(id: Int64(id.rawValue), address: "\(address):\(port)", localAddress: localAddress,
-                    type: subscriptionCount > 0 ? .pubsub : .normal)
+                    type: subscriptionCount > 0 ? .pubsub : .normal, user: session.user)
     }
 
     func infoLine(nowMs: Int64) -> String {

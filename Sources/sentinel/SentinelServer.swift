@@ -16,6 +16,9 @@ final class SentinelServer {
     var links: [LinkID: InstanceLink] = [:]
     var clients: [UInt64: SentinelClient] = [:]
     var pubsub = PubSubRegistry<SentinelClient>()
+    /// ACL SETUSER's users (the `default` one's password is requirepass).
+    var aclUsers = ACLUsers()
+    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(shell.requirepass.utf8)) }
     var nextClientID: UInt64 = 1
     var listeners: [SentinelListener] = []
     let runID: String
@@ -102,6 +105,8 @@ final class SentinelServer {
         processing = false
     }
 
+    static let persistFailedError = "ERR Failed to save config file. Check server logs."
+
     private func perform(_ actions: [SentinelAction]) {
         for (index, action) in actions.enumerated() {
             switch action {
@@ -130,10 +135,11 @@ final class SentinelServer {
                 if let error = store.persist(config) {
                     // The contract: nothing that follows a failed persist may happen (a vote
                     // must never be answered before it is durable). Clients waiting for a reply
-                    // in this batch are disconnected instead.
+                    // in this batch get redis-sentinel's error instead, which grants nothing.
                     log.warning("WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
                     for case .reply(let cid, _) in actions[(index + 1)...] {
-                        if let c = clients[cid.rawValue] { closeClient(c) }
+                        pendingArgs[cid.rawValue] = nil
+                        clients[cid.rawValue]?.reply.error(Self.persistFailedError)
                     }
                     return
                 }
@@ -200,6 +206,10 @@ final class SentinelServer {
         }
         if !c.session.authenticated && !["auth", "hello", "quit"].contains(name) {
             c.reply.error("NOAUTH Authentication required.")
+            return
+        }
+        if !aclUsers.mayRunCommands(c.session.user) && !["auth", "hello", "quit"].contains(name) {
+            c.reply.error("NOPERM User \(c.session.user) has no permissions to run the '\(name)' command")
             return
         }
         if let refusal = PubSub.contextRefusal(command: name, arguments: args, protocolVersion: c.reply.protocolVersion, subscribed: c.subscriptionCount > 0) {

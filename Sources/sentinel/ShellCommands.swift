@@ -40,16 +40,16 @@ enum ShellCommands {
             guard a.count <= 2 else { return c.reply.error("ERR wrong number of arguments for 'ping' command") }
             c.reply.pong(a.count == 2 ? a[1] : nil, subscribed: c.subscriptionCount > 0)
         case "auth":
-            Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), session: &c.session, input: &c.input, reply: &c.reply)
+            Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, session: &c.session, input: &c.input, reply: &c.reply)
         case "hello":
-            Hello.run(a, requirepass: Array(s.shell.requirepass.utf8), id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
+            Hello.run(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
                       session: &c.session, input: &c.input, reply: &c.reply)
         case "quit":
             c.reply.ok()
             c.closeAfterReply = true
         case "reset":
             s.pubsub.removeAll(c, &c.session.subscriptions)
-            let authenticated = s.shell.requirepass.isEmpty
+            let authenticated = s.newConnectionsAuthenticated
             c.session.reset(authenticated: authenticated)
             c.input.setAuthenticated(authenticated)
             c.reply.protocolVersion = 2
@@ -75,9 +75,11 @@ enum ShellCommands {
             if let error = shutdownRefusal(args.dropFirst().map { $0.lowercased() }) { return c.reply.error(error) }
             s.shutdown()
         case "acl":
-            if args.count == 2 && args[1].lowercased() == "whoami" { return c.reply.bulk("default") }
-            if args.count == 2 && args[1].lowercased() == "users" { c.reply.arrayHeader(1); return c.reply.bulk("default") }
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for 'acl' command")
+            ACLCommand.run(a, users: &s.aclUsers, requirepass: Array(s.shell.requirepass.utf8), session: c.session, reply: &c.reply) { names in
+                for victim in Array(s.clients.values) where names.contains(victim.session.user) {
+                    if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
+                }
+            }
         default:
             c.reply.error(bytes: RedisCompat.unknownCommand(a))
         }
@@ -104,6 +106,9 @@ enum ShellCommands {
     /// PAUSE, UNPAUSE or REPLY.
     static func client(_ s: SentinelServer, _ c: SentinelClient, _ a: [[UInt8]]) {
         let sub = a[1].lowercasedASCII
+        // NO-TOUCH is the one CLIENT subcommand redis-sentinel's table leaves out (it is about
+        // keys): an unknown subcommand whatever follows it, before any arity check.
+        if sub == "no-touch" { return c.reply.error(ClientSubcommands.unknown(a[1])) }
         if let error = ClientSubcommands.arityError(sub, count: a.count) { return c.reply.error(error) }
         if ClientSubcommands.runSessionOnly(sub, a, session: &c.session, reply: &c.reply) { return }
         switch sub {
@@ -121,7 +126,7 @@ enum ShellCommands {
             let text = s.clients.values.sorted { $0.id.rawValue < $1.id.rawValue }.filter { filter.matches($0.facts) }.map { $0.infoLine(nowMs: now) + "\n" }.joined()
             c.reply.verbatim(Array(text.utf8))
         case "kill":
-            switch ClientKill.parse(a) {
+            switch ClientKill.parse(a, userExists: s.aclUsers.exists) {
             case .failure(let e):
                 c.reply.error(e.text)
             case .success(.address(let addr)):

@@ -30,7 +30,12 @@ struct ShellConfig {
     static let ignoredDirectives: Set<String> = ["daemonize", "supervised", "tcp-backlog", "tcp-keepalive", "timeout",
                                                  "hz", "always-show-logo", "set-proc-title", "acllog-max-len",
                                                  "syslog-enabled", "syslog-ident", "syslog-facility", "unixsocket",
-                                                 "unixsocketperm", "io-threads", "maxmemory", "databases"]
+                                                 "unixsocketperm", "io-threads", "maxmemory", "databases",
+                                                 // Replication and latency settings of redis.conf that
+                                                 // redis-sentinel accepts (Redis's tests/sentinel sets
+                                                 // repl-diskless-sync-delay) and that mean nothing here.
+                                                 "repl-diskless-sync", "repl-diskless-sync-delay",
+                                                 "latency-tracking", "latency-tracking-info-percentiles"]
 
     mutating func apply(_ directives: [(line: Int, args: [String])], source: (Int) -> String) throws(ConfigError) {
         for (line, args) in directives {
@@ -134,8 +139,8 @@ struct ConfigStore {
         } catch {
             throw ConfigError(file: source(error.line), line: error.line, text: lines[error.line - 1], reason: error.reason)
         }
-        try ScriptPathCheck.checkConfig(lines: lines, source: source)
         try store.shell.apply(parsed.serverDirectives, source: source)
+        try ScriptPathCheck.checkConfig(lines: lines, directory: store.shell.dir, source: source)
         store.shell.logLevel = parsed.config.logLevel
         return (store, parsed.config)
     }

@@ -29,12 +29,14 @@ do {
 }
 let (store, stateConfig) = loaded
 let log = Logger(level: store.shell.logLevel, role: "X")
-if !store.shell.logfile.isEmpty && !log.setFile(store.shell.logfile) {
-    FileHandleOut.stderr("Can't open the log file: \(store.shell.logfile)\n")
-    exit(1)
-}
+// As redis-server and redis-sentinel: `dir` is the working directory before anything is
+// opened, so a relative logfile (and pidfile) is inside it (Redis's test harness relies on it).
 if !store.shell.dir.isEmpty && chdir(store.shell.dir) != 0 {
     log.warning("Can't chdir to '\(store.shell.dir)': \(SystemError.text(errno))")
+    exit(1)
+}
+if !store.shell.logfile.isEmpty && !log.setFile(store.shell.logfile) {
+    FileHandleOut.stderr("Can't open the log file: \(store.shell.logfile)\n")
     exit(1)
 }
 if store.shell.configPath == nil {

@@ -54,6 +54,26 @@ import Testing
         }
     }
 
+    /// As redis-sentinel 7.2 (and the sentinel.conf of Redis's tests/sentinel): a master's options
+    /// may come before its monitor line, global options before the monitors either way; an option
+    /// for a master never monitored is still refused, at its own line.
+    @Test func masterOptionsMayPrecedeTheMonitorLine() throws {
+        let r = try SentinelConfigParser.parse(lines: [
+            "# assume master is down after being unresponsive for 20s",
+            "sentinel down-after-milliseconds setmaster 20000",
+            "sentinel parallel-syncs setmaster 2",
+            "sentinel failover-timeout setmaster 240000",
+            "sentinel monitor setmaster myhost 30000 2",
+            "sentinel resolve-hostnames yes",
+        ])
+        let m = try #require(r.config.masters.first)
+        #expect(m.downAfterMs == 20000 && m.parallelSyncs == 2 && m.failoverTimeoutMs == 240000)
+        #expect(m.address == Address(host: "myhost", port: 30000))
+        #expect(throws: SentinelConfigError(line: 2, reason: "No such master with specified name.")) {
+            _ = try SentinelConfigParser.parse(lines: ["sentinel monitor a 127.0.0.1 1 1", "sentinel parallel-syncs b 1"])
+        }
+    }
+
     @Test func rewriteKeepsUserLinesAndReplacesStateLines() throws {
         var config = try SentinelConfigParser.parse(lines: Self.file).config
         config.currentEpoch = 9
@@ -119,16 +139,17 @@ import Testing
         #expect(out.contains("sentinel parallel-syncs m 3"))
     }
 
-    /// When placing by option would not load (a hostname monitored above the line that turns
-    /// resolve-hostnames on), the lines are placed in order, which loads.
-    @Test func rewriteFallsBackToOrderWhenPlacingByOptionWouldNotLoad() throws {
+    /// A hostname monitored above the line that turns resolve-hostnames on: placing by option
+    /// loads (the parser applies resolve-hostnames before every monitor, as redis-sentinel 7.2),
+    /// and so does the result whichever placement the rewriter picks.
+    @Test func rewriteOfAHostnameAboveResolveHostnamesLoads() throws {
         let file = ["sentinel monitor m 127.0.0.1 6379 2", "sentinel resolve-hostnames no"]
         var config = try SentinelConfigParser.parse(lines: file).config
         config.resolveHostnames = true
         config.masters[0].address = Address(host: "db.example", port: 6379)
         let out = SentinelConfigRewriter.rewrite(lines: file, with: config)
         #expect(try SentinelConfigParser.parse(lines: out).config == config, "\(out)")
-        #expect(SentinelConfigRewriter.rewriteInPlace(lines: file, with: config) != out, "the in-place form was not the one that failed")
+        #expect(try SentinelConfigParser.parse(lines: SentinelConfigRewriter.rewriteInPlace(lines: file, with: config)).config == config)
     }
 
     @Test func missingMyIDIsGeneratedAndPersistedAtFirstEvent() throws {

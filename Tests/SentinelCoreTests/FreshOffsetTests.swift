@@ -22,6 +22,8 @@ final class FakeShell {
     /// rename-command on every node: new name → the command. A command called by its old name
     /// gets the unknown-command error, as a node with the rename answers.
     var renamed: [String: String] = [:]
+    /// Addresses that answer SUBSCRIBE with NOAUTH (a node whose password we lack).
+    var refuseSubscribe: Set<Address> = []
     let master: Address
 
     init(config: SentinelConfig) {
@@ -45,7 +47,9 @@ final class FakeShell {
                 text += "slave_repl_offset:\(offsets[link.address] ?? 0)\r\n"
             }
             return .bulkString(Array(text.utf8))
-        case "SUBSCRIBE": return .array([.bulk("subscribe"), .bulk(args[1]), .integer(1)])
+        case "SUBSCRIBE":
+            if refuseSubscribe.contains(link.address) { return .error(Array("NOAUTH Authentication required.".utf8)) }
+            return .array([.bulk("subscribe"), .bulk(args[1]), .integer(1)])
         case "PUBLISH": return .integer(1)
         case "EXEC": return .array([])
         case "SLAVEOF":

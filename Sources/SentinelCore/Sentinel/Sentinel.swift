@@ -105,7 +105,7 @@ public struct Sentinel: Sendable {
         if crashed { return [] }
         switch event {
         case .tick(let wallMs): timerTick(wallClockMs: wallMs, now: now)
-        case .linkConnected(let link, let localIP): linkConnected(link, localIP: localIP, now: now)
+        case .linkConnected(let link, let localIP, let peerIP): linkConnected(link, localIP: localIP, peerIP: peerIP, now: now)
         case .connectFailed(let link, let reason): linkDown(link, reason: reason, now: now)
         case .linkLost(let link, let reason): linkDown(link, reason: reason, now: now)
         case .reply(let link, let value): received(value, on: link, now: now)

@@ -58,7 +58,7 @@ enum ClientCommand {
     /// The new form skips the caller unless SKIPME no: the promotion's `CLIENT KILL TYPE normal`
     /// from a sentinel must not cut its own link.
     static func kill(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        switch ClientKill.parse(a) {
+        switch ClientKill.parse(a, userExists: s.aclUsers.exists) {
         case .failure(let e):
             ctx.reply.error(e.text)
         case .success(.address(let addr)):

@@ -105,6 +105,16 @@ extension Server {
                 return "Unable to listen on this port: \(error.reason)"
             }
         }
+        if names.contains("dir") {
+            // As redis-server: CONFIG SET dir is a chdir (snapshots and the AOF are written
+            // there), and CONFIG GET dir then shows the directory it is in.
+            guard chdir(new.dir) == 0 else {
+                let reason = SystemError.text(errno)
+                config = old
+                return reason
+            }
+            config.dir = FileIO.currentDirectory() ?? config.dir
+        }
         if names.contains("appendonly") && old.appendonly != new.appendonly {
             persistence.appendOnlyChanged()
         }

@@ -86,7 +86,7 @@ final class Client: EventHandler {
         self.localAddress = local.map { "\($0.0):\($0.1)" } ?? ""
         self.createdMs = nowMs
         self.lastInteractionMs = nowMs
-        let authenticated = server.config.requirepass.isEmpty
+        let authenticated = server.newConnectionsAuthenticated
         self.session = ClientSession(authenticated: authenticated)
         self.input = ClientInput(maxBulkLength: Int(server.config.protoMaxBulkLen), authenticated: authenticated)
     }
@@ -135,7 +135,7 @@ final class Client: EventHandler {
         case .master: type = .master
         case .normal: type = subscriptionCount > 0 ? .pubsub : .normal
         }
-        return ClientFacts(id: id, address: "\(address):\(port)", localAddress: localAddress, type: type)
+        return ClientFacts(id: id, address: "\(address):\(port)", localAddress: localAddress, type: type, user: session.user)
     }
 
     func infoLine(nowMs: Int64) -> String {

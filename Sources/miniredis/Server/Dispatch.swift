@@ -63,6 +63,12 @@ extension Server {
             c.scheduleWrite()
             return
         }
+        if !spec.flags.contains(.noAuth) && c.kind != .master && !aclUsers.mayRunCommands(c.session.user) {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error("NOPERM User \(c.session.user) has no permissions to run the '\(spec.name)' command")
+            c.scheduleWrite()
+            return
+        }
         if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, arguments: args, protocolVersion: 2, subscribed: true) {
             c.reply.error(refusal)
             countRejection(spec, refusal)
@@ -115,6 +121,11 @@ extension Server {
     /// Why a command may not run now for this client, or nil.
     func refusal(for spec: CommandSpec, client c: Client) -> String? {
         let isWrite = spec.flags.contains(.write)
+        // As redis-server, before the replica checks and for PING too: a node that cannot save
+        // answers its monitors' PINGs with MISCONF, so a sentinel sees it SDOWN (07-down-conditions).
+        if (isWrite || spec.name == "ping") && persistence.refusesWrites && c.kind != .master {
+            return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+        }
         if isWrite && !replication.isMaster && config.replicaReadOnly && c.kind != .master {
             return Errors.readOnly
         }
@@ -126,9 +137,6 @@ extension Server {
         }
         if isWrite && c.kind != .master && isFenced {
             return Server.fencedError
-        }
-        if isWrite && replication.isMaster && persistence.refusesWrites && c.kind != .master {
-            return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
         }
         return nil
     }

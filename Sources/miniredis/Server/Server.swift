@@ -51,6 +51,9 @@ final class Server {
     /// The most memory counted since start (INFO's used_memory_peak).
     var usedMemoryPeak = 0
     var pubsub = PubSubRegistry<Client>()
+    /// ACL SETUSER's users (the `default` one's password is requirepass).
+    var aclUsers = ACLUsers()
+    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(config.requirepass.utf8)) }
     var replication: Replication!
     let fencing = Fencing()
     var pause = ClientPause()

@@ -8,8 +8,10 @@ public enum SentinelEvent: Sendable {
     /// stalled process is exactly what TILT exists to notice.
     case tick(wallClockMs: Int64)
     /// A `.connect` finished. `localIP` is the local address of the socket, announced in hellos when
-    /// no announce-ip is configured (Redis reads it from the socket the same way).
-    case linkConnected(LinkID, localIP: String?)
+    /// no announce-ip is configured (Redis reads it from the socket the same way). `peerIP` is the
+    /// address a host name resolved to, if the shell resolved one: reported instead of the name
+    /// while announce-hostnames is no, as redis-sentinel reports the address it resolved.
+    case linkConnected(LinkID, localIP: String?, peerIP: String? = nil)
     /// A connect attempt failed (refused, timeout, resolution error).
     case connectFailed(LinkID, reason: String)
     /// An established connection was lost (EOF, error, protocol error).

@@ -10,7 +10,7 @@ extension Sentinel {
         func add(_ k: String, _ v: Int64) { fields.append((k, String(v))) }
 
         add("name", inst.eventName(masterName: m.name))
-        add("ip", inst.address.host)
+        add("ip", announced(inst))
         add("port", Int64(inst.address.port))
         add("runid", inst.runID ?? "")
         add("flags", flags(path))
@@ -91,5 +91,14 @@ extension Sentinel {
                 + "slaves=\(m.replicas.count),sentinels=\(m.sentinels.count + 1)")
         }
         return lines.joined(separator: "\r\n")
+    }
+}
+
+extension Sentinel {
+    /// The host an instance is reported with: its host name while announce-hostnames is yes (or
+    /// when it was never resolved), else the address it resolved to, as redis-sentinel's
+    /// announceSentinelAddr.
+    func announced(_ inst: InstanceState) -> String {
+        announceHostnames ? inst.address.host : inst.resolvedIP ?? inst.address.host
     }
 }

@@ -22,7 +22,8 @@ extension Sentinel {
         case "get-master-addr-by-name", "get-primary-addr-by-name":
             guard let m = masterIndex(named: rest[0]) else { return .nullArray }
             let a = masters[m].currentAddress
-            return .array([.bulk(a.host), .bulk(String(a.port))])
+            let inst = a == masters[m].node.address ? masters[m].node : masters[m].replicaIndex(a).map { masters[m].replicas[$0] }
+            return .array([.bulk(inst.map(announced) ?? a.host), .bulk(String(a.port))])
         case "is-master-down-by-addr", "is-primary-down-by-addr":
             return isMasterDownByAddr(rest, now: now)
         case "reset":

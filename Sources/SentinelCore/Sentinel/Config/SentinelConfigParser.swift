@@ -28,6 +28,15 @@ public enum SentinelConfigParser {
     public static func parse(lines: [String]) throws(SentinelConfigError) -> Result {
         var config = SentinelConfig()
         var server: [(line: Int, args: [String])] = []
+        // As redis-sentinel 7.2: `sentinel` lines are applied after the whole file is read, first the
+        // global ones a monitor may depend on, then every `monitor`, then the per-master ones, so a
+        // file may name a master's options before its `monitor` line (Redis's own test suite
+        // starts from such a file).
+        // Not in Redis: a monitor by hostname also loads when resolve-hostnames was yes at its
+        // place in the file and turned off further down (the rewriter writes a hostname monitor
+        // that way after SENTINEL CONFIG SET resolve-hostnames no, so the state loads back).
+        var queues: [[(line: Int, args: [String], hostnameAllowed: Bool)]] = [[], [], []]
+        var resolveSoFar = false
         for (i, raw) in lines.enumerated() {
             let number = i + 1
             let trimmed = raw.drop { $0 == " " || $0 == "\t" }
@@ -38,7 +47,13 @@ public enum SentinelConfigParser {
             guard let first = args.first else { continue }
             switch first.lowercased() {
             case "sentinel":
-                try sentinelDirective(Array(args.dropFirst()), into: &config, line: number)
+                let rest = Array(args.dropFirst())
+                guard let option = rest.first?.lowercased() else {
+                    throw SentinelConfigError(line: number, reason: "Missing sentinel directive")
+                }
+                if option == "resolve-hostnames", rest.count == 2 { resolveSoFar = rest[1].lowercased() == "yes" }
+                let queue = option == "monitor" ? 1 : preMonitorOptions.contains(option) ? 0 : 2
+                queues[queue].append((number, rest, resolveSoFar))
             case "port":
                 guard args.count == 2, let p = Int(args[1]), (0...65535).contains(p) else {
                     throw SentinelConfigError(line: number, reason: "Invalid port")
@@ -58,10 +73,19 @@ public enum SentinelConfigParser {
                 server.append((number, args))
             }
         }
+        for entry in queues.joined() {
+            try sentinelDirective(entry.args, into: &config, line: entry.line, hostnameAllowed: entry.hostnameAllowed)
+        }
         return Result(config: config, serverDirectives: server)
     }
 
-    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, line: Int) throws(SentinelConfigError) {
+    /// The `sentinel` options redis-sentinel loads before any `monitor` line.
+    static let preMonitorOptions: Set<String> = [
+        "announce-ip", "announce-port", "deny-scripts-reconfig", "sentinel-user", "sentinel-pass",
+        "current-epoch", "myid", "resolve-hostnames", "announce-hostnames",
+    ]
+
+    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, line: Int, hostnameAllowed: Bool = false) throws(SentinelConfigError) {
         func fail(_ reason: String) -> SentinelConfigError { SentinelConfigError(line: line, reason: reason) }
         guard let option = a.first?.lowercased() else { throw fail("Missing sentinel directive") }
         func arity(_ n: Int) throws(SentinelConfigError) {
@@ -101,7 +125,7 @@ public enum SentinelConfigParser {
             guard !c.masters.contains(where: { $0.name.lowercased() == a[1].lowercased() }) else {
                 throw fail("Duplicated master name.")
             }
-            guard c.resolveHostnames || isIPAddress(a[2]) else { throw fail("Invalid IP address or hostname specified") }
+            guard c.resolveHostnames || hostnameAllowed || isIPAddress(a[2]) else { throw fail("Invalid IP address or hostname specified") }
             c.masters.append(MasterConfig(name: a[1], address: Address(host: a[2], port: try port(a[3])), quorum: quorum))
         case "down-after-milliseconds":
             try arity(3); c.masters[try master()].downAfterMs = try positive(a[2])

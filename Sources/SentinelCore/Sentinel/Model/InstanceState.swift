@@ -6,6 +6,8 @@ struct InstanceState: Sendable {
     var runID: String?
     var link: InstanceLink
     var downAfterMs: Int64
+    /// What `address.host` resolved to when it is a host name (the shell says at connect).
+    var resolvedIP: String? = nil
 
     // MARK: subjective down
     var sdownSinceMs: MonotonicMs?

@@ -29,7 +29,7 @@ extension Sentinel {
                       kind: kind, incarnation: nextLinkIncarnation)
     }
 
-    mutating func linkConnected(_ link: LinkID, localIP: String?, now: MonotonicMs) {
+    mutating func linkConnected(_ link: LinkID, localIP: String?, peerIP: String? = nil, now: MonotonicMs) {
         guard let path = path(of: link) else {
             // A connection we no longer want (the instance was removed or reset meanwhile).
             out.append(.close(link))
@@ -41,6 +41,7 @@ extension Sentinel {
             self[path].infoRequests = []
             self[path].link.command.connectedAtMs = now
             self[path].link.localIP = localIP
+            if let peerIP, peerIP != self[path].address.host { self[path].resolvedIP = peerIP }
             sendHandshake(path, .command, now: now)
             sendPing(path, now: now)
             // Not in Redis: ask INFO at once on a new connection, so a returning instance (an old

@@ -10,7 +10,15 @@ extension Sentinel {
                     processHello(payload, now: now)
                 }
             } else if !self[path].link.pubsub!.pending.isEmpty {
-                self[path].link.pubsub!.pending.removeFirst()
+                let request = self[path].link.pubsub!.pending.removeFirst()
+                // As redis-sentinel (its client library drops a subscribed connection on an error
+                // reply): a refused SUBSCRIBE (NOAUTH, NOPERM) closes the hello link, reopened at
+                // the paced reconnect, so the instance shows as disconnected until the
+                // credentials are fixed (03-runtime-reconf).
+                if case .subscribe = request, value.isError {
+                    log(.debug, "\(describe(path)) refused SUBSCRIBE: \(value.text ?? "")")
+                    closeLink(path, .pubsub)
+                }
             }
             return
         }
