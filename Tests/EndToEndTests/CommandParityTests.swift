@@ -71,6 +71,33 @@ import TestSupport
         (["ZRANGESTORE", "rsd", "rs", "(1", "+inf", "BYSCORE", "LIMIT", "0", "2"], false), (["ZRANGE", "rsd", "0", "-1", "WITHSCORES"], false),
         (["ZRANGESTORE", "rsd", "rs", "[c", "-", "BYLEX", "REV"], false), (["ZRANGESTORE", "rsd", "nokey", "0", "-1"], false), (["EXISTS", "rsd"], false),
         (["ZRANGESTORE", "rsd", "rs", "0", "-1", "WITHSCORES"], false),
+        // Geo (searches with an order: without one Redis answers in its geohash boxes' order).
+        (["GEOADD", "sicily", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"], false),
+        (["GEOADD", "sicily", "CH", "XX", "13.361389", "38.115556", "Palermo"], false), (["GEOADD", "sicily", "NX", "XX", "1", "1", "x"], false),
+        (["GEOADD", "sicily", "181", "10", "bad"], false), (["GEOADD", "sicily", "10", "86", "bad"], false), (["GEOADD", "sicily", "x", "10", "bad"], false),
+        (["GEOADD", "sicily", "10", "10"], false), (["GEODIST", "sicily", "Palermo", "Catania"], false), (["GEODIST", "sicily", "Palermo", "Catania", "km"], false),
+        (["GEODIST", "sicily", "Palermo", "Catania", "mi"], false), (["GEODIST", "sicily", "Palermo", "nobody"], false), (["GEODIST", "sicily", "Palermo", "Catania", "yards"], false),
+        (["GEOPOS", "sicily", "Palermo", "Catania", "nobody"], false), (["GEOHASH", "sicily", "Palermo", "Catania", "nobody"], false),
+        (["GEOADD", "sicily", "12.758489", "38.788135", "edge1", "17.241510", "38.788135", "edge2"], false),
+        (["GEORADIUS", "sicily", "15", "37", "200", "km", "WITHDIST", "ASC"], false), (["GEORADIUS", "sicily", "15", "37", "300", "km", "WITHCOORD", "WITHDIST", "WITHHASH", "DESC"], false),
+        (["GEORADIUS", "sicily", "15", "37", "300", "km", "COUNT", "2"], false), (["GEORADIUSBYMEMBER", "sicily", "Palermo", "250", "km", "ASC", "WITHDIST"], false),
+        (["GEORADIUS_RO", "sicily", "15", "37", "200", "km", "ASC", "STORE", "x"], false), (["GEORADIUS", "sicily", "15", "37", "-1", "km"], false),
+        (["GEORADIUS", "sicily", "15", "37", "x", "km"], false), (["GEORADIUS", "sicily", "15", "37", "200", "km", "COUNT", "0"], false),
+        (["GEORADIUS", "sicily", "15", "37", "200", "km", "ANY"], false), (["GEORADIUSBYMEMBER", "sicily", "nobody", "1", "km"], false),
+        (["GEOSEARCH", "sicily", "FROMLONLAT", "15", "37", "BYBOX", "400", "400", "km", "ASC", "WITHCOORD", "WITHDIST"], false),
+        (["GEOSEARCH", "sicily", "FROMMEMBER", "Palermo", "BYRADIUS", "200", "km", "DESC"], false),
+        (["GEOSEARCH", "sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "COUNT", "1", "WITHHASH"], false),
+        (["GEOSEARCH", "sicily", "BYRADIUS", "200", "km"], false), (["GEOSEARCH", "sicily", "FROMLONLAT", "15", "37"], false),
+        (["GEOSEARCH", "sicily", "FROMLONLAT", "15", "37", "BYBOX", "-1", "1", "km"], false), (["GEOSEARCH", "nokey", "FROMLONLAT", "15", "37", "BYRADIUS", "1", "km"], false),
+        (["GEOSEARCHSTORE", "geodst", "sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "ASC"], false), (["ZRANGE", "geodst", "0", "-1", "WITHSCORES"], false),
+        // (The stored distances are compared through ZRANGEBYSCORE: Redis 7.0 prints a score with
+        // 17 digits, 7.2 and miniredis in the shortest form that reads back.)
+        (["GEOSEARCHSTORE", "geodst", "sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "ASC", "STOREDIST"], false),
+        (["ZRANGEBYSCORE", "geodst", "56.44", "56.45"], false), (["ZRANGEBYSCORE", "geodst", "190.44", "190.45"], false),
+        (["GEOSEARCHSTORE", "geodst", "sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "WITHDIST"], false),
+        (["GEORADIUS", "sicily", "15", "37", "200", "km", "STORE", "geodst2"], false), (["ZCARD", "geodst2"], false),
+        (["GEOSEARCHSTORE", "geodst", "nokey", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km"], false), (["EXISTS", "geodst"], false),
+        (["GEOPOS", "str", "a"], false),
         // LCS.
         (["MSET", "lcs1", "ohmytext", "lcs2", "mynewtext"], false), (["LCS", "lcs1", "lcs2"], false), (["LCS", "lcs1", "lcs2", "LEN"], false),
         (["LCS", "lcs1", "lcs2", "IDX"], false), (["LCS", "lcs1", "lcs2", "IDX", "MINMATCHLEN", "4"], false),
@@ -179,6 +206,20 @@ import TestSupport
         #expect(expected.count > 10)
         #expect(try m.call("WAIT", "1", "5000") == .integer(1))
         try Wait.until(timeoutSeconds: 20, "the replica's dataset equals the master's") { try Self.dataset(r) == expected }
+    }
+
+    /// Geo commands over a sorted set whose scores are no geohashes (negative, fractional, huge,
+    /// infinite): such members have no position, and the node keeps serving.
+    @Test func geoOverPlainScoresNeverTraps() throws {
+        let server = try ServerProcess.miniredis()
+        let c = try server.connect()
+        _ = try c.call("ZADD", "plain", "-1", "neg", "1.5", "frac", "1e300", "huge", "inf", "infinite", "12345", "ok")
+        let pos = try c.call("GEOPOS", "plain", "neg", "frac", "huge", "infinite", "ok").elements ?? []
+        func isNil(_ v: RESPValue) -> Bool { v == .null || v == .nullArray }
+        #expect(pos.count == 5 && isNil(pos[0]) && isNil(pos[2]) && isNil(pos[3]) && pos[4].elements?.count == 2, "\(pos)")
+        #expect(try c.call("GEOHASH", "plain", "neg", "huge").elements?.allSatisfy { $0 == .null } == true)
+        _ = try c.call("GEOSEARCH", "plain", "FROMLONLAT", "0", "0", "BYRADIUS", "20000", "km", "ASC")
+        #expect(try c.call("PING") == .simpleString(Array("PONG".utf8)))
     }
 
     @Test func collectionCommandsAsRedis() throws {

@@ -46,6 +46,13 @@ enum GeoHash {
         return interleave(UInt32(latOffset), UInt32(lonOffset))
     }
 
+    /// A sorted-set score as a geohash: nil unless it is one (a whole number in 0 ..< 2^52), so a
+    /// plain sorted set's odd scores read as "no position" instead of trapping.
+    static func bits(_ score: Double) -> UInt64? {
+        guard score >= 0, score < 4_503_599_627_370_496 else { return nil }
+        return UInt64(score)
+    }
+
     /// The centre of the hash's cell, clamped to the valid ranges.
     static func decode(_ bits: UInt64) -> (lon: Double, lat: Double) {
         let (ilat, ilon) = deinterleave(bits)
@@ -79,8 +86,7 @@ enum GeoHash {
         var out = ""
         for i in 0..<11 {
             // 52 bits make ten characters and two bits; the eleventh is taken as zero, as Redis.
-            let shift = UInt64(52 - (i + 1) * 5)
-            let index = i == 10 ? 0 : Int((hash >> shift) & 0x1F)
+            let index = i == 10 ? 0 : Int((hash >> UInt64(52 - (i + 1) * 5)) & 0x1F)
             out.append(alphabet[index])
         }
         return out

@@ -127,5 +127,6 @@ struct CommandTable: Sendable {
             + KeyCopyCommands.specs + BlockingCommands.specs + SortedSetAlgebraCommands.specs + BitmapCommands.specs
             + DumpRestoreCommands.specs + MonitorCommand.specs + HyperLogLogCommands.specs
             + MultiPopCommands.specs + RandomMemberCommands.specs + SortCommand.specs + LCSCommand.specs
+            + GeoCommands.specs
     )
 }
