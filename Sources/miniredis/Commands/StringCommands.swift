@@ -383,7 +383,12 @@ enum StringCommands {
             // Nothing to write: Redis does not create the key.
             return ctx.reply.integer(bytes.count)
         }
-        guard checkSize(&ctx, Int(offset) + value.count) else { return }
+        // offset + length may not overflow: a huge offset is over the limit, not a trap.
+        let (size, overflow) = Int(offset).addingReportingOverflow(value.count)
+        guard !overflow, checkSize(&ctx, size) else {
+            if overflow { ctx.reply.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)") }
+            return
+        }
         let end = Int(offset) + value.count
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(Int(offset)..<end, with: value)
