@@ -131,6 +131,17 @@ public final class EventLoop {
 
     public func stop() { stopped = true }
 
+    /// Handles what is ready on the descriptors now (no waiting, no timers), with beforeSleep
+    /// around it: how a server answers clients while it is busy loading its dataset, as Redis's
+    /// processEventsWhileBlocked does.
+    public func processFileEvents() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        beforeSleep?()
+        let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress, Int32(256), 0) }
+        if n > 0 { dispatch(events, Int(n)) }
+        beforeSleep?()
+    }
+
     /// Runs until `stop()`.
     public func run() {
         let maxEvents = 1024
@@ -144,23 +155,25 @@ public final class EventLoop {
             }
             let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress, Int32(maxEvents), timeoutMs) }
             if n < 0 && errno != EINTR { break }
-            if n > 0 {
-                for i in 0..<Int(n) {
-                    let fd = Int(events[i].data.fd)
-                    let mask = events[i].events
-                    // A handler may have closed and unregistered this descriptor (or another
-                    // one of this batch) while handling an earlier event.
-                    if mask & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue | EPOLLRDHUP.rawValue) != 0,
-                       fd < handlers.count, let h = handlers[fd] {
-                        h.readable()
-                    }
-                    if mask & (EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0,
-                       fd < handlers.count, let h = handlers[fd], interests[fd] & EPOLLOUT.rawValue != 0 {
-                        h.writable()
-                    }
-                }
-            }
+            if n > 0 { dispatch(events, Int(n)) }
             runDueTimers()
+        }
+    }
+
+    private func dispatch(_ events: [epoll_event], _ n: Int) {
+        for i in 0..<n {
+            let fd = Int(events[i].data.fd)
+            let mask = events[i].events
+            // A handler may have closed and unregistered this descriptor (or another
+            // one of this batch) while handling an earlier event.
+            if mask & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue | EPOLLRDHUP.rawValue) != 0,
+               fd < handlers.count, let h = handlers[fd] {
+                h.readable()
+            }
+            if mask & (EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0,
+               fd < handlers.count, let h = handlers[fd], interests[fd] & EPOLLOUT.rawValue != 0 {
+                h.writable()
+            }
         }
     }
 

@@ -5,8 +5,10 @@ import ServerKit
 
 enum ServerCommands {
     static let specs: [CommandSpec] = [
-        CommandSpec("ping", -1, [.fast, .stale, .loading], group: "connection", "Returns the server's liveliness response.", .server(ping)),
-        CommandSpec("echo", 2, [.fast, .stale, .loading], group: "connection", "Returns the given string.", .data { ctx, a in ctx.reply.bulk(a[1]) }),
+        // Neither PING nor ECHO may run while loading (-LOADING), as in Redis: a sentinel learns
+        // from it that a rebooted master is not serving yet.
+        CommandSpec("ping", -1, [.fast, .stale], group: "connection", "Returns the server's liveliness response.", .server(ping)),
+        CommandSpec("echo", 2, [.fast, .stale], group: "connection", "Returns the given string.", .data { ctx, a in ctx.reply.bulk(a[1]) }),
         CommandSpec("select", 2, [.fast, .stale, .loading], group: "connection", "Changes the selected database.", .server(select)),
         CommandSpec("auth", -2, [.noAuth, .noscript, .loading, .stale, .fast], group: "connection", "Authenticates the connection.", .server(auth)),
         CommandSpec("hello", -1, [.noAuth, .noscript, .loading, .stale, .fast], group: "connection", "Handshakes with the Redis server.", .server(hello)),

@@ -72,6 +72,11 @@ struct ServerConfig: Sendable {
     var replicaIgnoreMaxmemory = true
     /// Keyspace notifications published (notify-keyspace-events; empty: none).
     var notifyKeyspaceEvents: KeyspaceEvents = []
+    /// Microseconds of delay per key loaded (a testing knob of Redis's, used by its sentinel
+    /// suite to make a reboot's loading last: the node answers -LOADING meanwhile).
+    var keyLoadDelay = 0
+    /// While loading the dataset at start-up, clients are served after each this many bytes.
+    var loadingProcessEventsIntervalBytes = 2 * 1024 * 1024
     /// listen()'s backlog for every listener.
     var tcpBacklog = 511
     /// A Unix domain socket to listen on too ("": none), and its mode (octal, 0: the umask's).
@@ -387,6 +392,8 @@ enum ConfigTable {
         intEntry("lfu-decay-time", \.lfuDecayTime),
         boolEntry("lazyfree-lazy-eviction", \.lazyfreeLazyEviction),
         intEntry("tcp-backlog", immutable: true, \.tcpBacklog),
+        intEntry("key-load-delay", min: Int(Int32.min), \.keyLoadDelay),
+        intEntry("loading-process-events-interval-bytes", min: 1024, \.loadingProcessEventsIntervalBytes),
         stringEntry("unixsocket", immutable: true, \.unixsocket),
         ConfigEntry(name: "unixsocketperm", immutable: true, set: { c, a in
             // Octal, as Redis reads it (700, 0770).

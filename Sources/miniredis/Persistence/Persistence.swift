@@ -48,7 +48,7 @@ final class Persistence {
         }
         guard FileIO.exists(rdbPath) else { return }
         do {
-            let meta = try server.loadSnapshot(path: rdbPath)
+            let meta = try server.loadSnapshotServing(path: rdbPath)
             server.replication.adoptSnapshotMetadata(meta)
             server.log.notice("DB loaded from disk: \(Double(EventLoop.monotonicMs() - start) / 1000) seconds")
         } catch {

@@ -105,8 +105,49 @@ extension Server {
         return try reader.read { loadEntry($0) }
     }
 
+    /// The start-up load, serving clients as it goes: after every
+    /// loading-process-events-interval-bytes of file, the event loop's ready descriptors are
+    /// handled, so clients connect and get -LOADING (PING, GET...) or their answer (INFO says
+    /// loading:1), as Redis serves them while it loads. key-load-delay slows each key down.
+    func loadSnapshotServing(path: String) throws -> RDBMetadata {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("open \(path)") }
+        defer { close(fd) }
+        let interval = config.loadingProcessEventsIntervalBytes
+        let counter = LoadProgress()
+        var options = RDBReaderOptions()
+        options.chunkSize = min(max(interval, 1024), 256 * 1024)
+        var reader = RDBReader(source: CountingSource(inner: FileDescriptorSource(fd: fd), progress: counter), options: options)
+        var served = 0
+        let delay = config.keyLoadDelay
+        return try reader.read { entry in
+            loadEntry(entry)
+            if delay > 0 { usleep(UInt32(delay)) }
+            if counter.bytes - served >= interval || delay > 0 {
+                served = counter.bytes
+                loop.processFileEvents()
+            }
+        }
+    }
+
     func emptyKeyspace() {
         for db in databases { db.clear() }
+    }
+}
+
+/// Bytes read so far from the file being loaded (a class: the reader owns its source).
+final class LoadProgress {
+    var bytes = 0
+}
+
+struct CountingSource<Inner: RDBByteSource>: RDBByteSource {
+    var inner: Inner
+    let progress: LoadProgress
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(RDBError) -> Int {
+        let n = try inner.read(into: buffer)
+        progress.bytes += n
+        return n
     }
 }
 

@@ -14,6 +14,7 @@ enum Errors {
     static let masterDown = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
     static let outOfRangeIndex = "ERR index out of range"
     static let noSuchKey = "ERR no such key"
+    static let loading = "LOADING Redis is loading the dataset in memory"
 
     static func arity(_ name: String) -> String { "ERR wrong number of arguments for '\(name)' command" }
 
@@ -72,6 +73,14 @@ extension Server {
         if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, arguments: args, protocolVersion: 2, subscribed: true) {
             c.reply.error(refusal)
             countRejection(spec, refusal)
+            c.scheduleWrite()
+            return
+        }
+        // (The AOF's replaying client, which counts as our master, runs everything.)
+        if persistence.loading && !spec.flags.contains(.loading) && c.kind != .master {
+            c.multiFailed = c.multiQueue != nil
+            c.reply.error(Errors.loading)
+            countRejection(spec, Errors.loading)
             c.scheduleWrite()
             return
         }

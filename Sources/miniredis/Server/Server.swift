@@ -378,7 +378,9 @@ final class Server {
     /// Returns an error text when the save failed (the server keeps running, as Redis does).
     func prepareShutdown(save: Bool?) -> String? {
         log.warning("User requested shutdown...")
-        let shouldSave = save ?? !config.save.isEmpty
+        // Never while loading: the dataset is partial, and saving it would replace the file
+        // being loaded (Redis skips the save then too).
+        let shouldSave = !persistence.loading && (save ?? !config.save.isEmpty)
         if shouldSave {
             log.notice("Saving the final RDB snapshot before exiting.")
             if let err = persistence.saveSync() {
@@ -396,6 +398,9 @@ final class Server {
         shuttingDown = true
         for c in Array(clients.values) { writeToClient(c); closeClient(c) }
         loop.stop()
+        // Asked while the dataset is loading (a SHUTDOWN or a signal served mid-load): the load
+        // would otherwise run to its end first.
+        if persistence.loading { exit(0) }
         return nil
     }
 }
