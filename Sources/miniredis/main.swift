@@ -30,6 +30,9 @@ do {
     exit(1)
 }
 
+// The config file's absolute path, taken before the chdir below (CONFIG REWRITE of a file given
+// as a relative path wrote into dir/dir/... otherwise), as Redis's getAbsolutePath does.
+configFile = configFile.map(FileIO.absolute)
 let log = Logger(level: config.loglevel, role: config.replicaof == nil ? "M" : "S")
 // As redis-server: `dir` is the working directory before the log file is opened, so a relative
 // logfile is inside it (Redis's test harness writes `dir ./redis_0` and `logfile log.txt`).

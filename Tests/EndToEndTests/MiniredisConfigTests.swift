@@ -89,3 +89,22 @@ import TestSupport
         #expect(line.firstMatch(of: pattern) != nil, "\(line)")
     }
 }
+
+/// Found by Redis's tests/sentinel (12-master-reboot over miniredis): a config file named by a
+/// relative path, with a `dir` elsewhere, is rewritten where it is, not under dir.
+@Suite struct RelativeConfigPathTests {
+    @Test func rewriteFindsARelativeConfigAfterTheChdir() throws {
+        let port = TestPorts.next()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("relconf-\(port)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try "port \(port)\ndir ./data\nsave \"\"\n".write(to: dir.appendingPathComponent("node.conf"), atomically: true, encoding: .utf8)
+        let s = try ServerProcess(executable: Binaries.miniredis, arguments: ["node.conf"], port: port, directory: dir)
+        try s.waitUntilReady()
+        let c = try s.connect()
+        #expect(try c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru") == .simpleString(Array("OK".utf8)))
+        #expect(try c.raw("CONFIG", "REWRITE") == "+OK\r\n")
+        let text = try String(contentsOf: dir.appendingPathComponent("node.conf"), encoding: .utf8)
+        #expect(text.contains("maxmemory-policy allkeys-lru"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/node.conf").path))
+    }
+}
