@@ -271,10 +271,16 @@ public enum Socket {
         address.hasPrefix("127.") || address == "::1" || address.hasPrefix("/")
     }
 
-    /// Resolves a host name to an address literal (first IPv4, else IPv6), or nil.
-    public static func resolve(_ host: String) -> String? {
+    /// An IPv4 or IPv6 literal (needs no resolving).
+    public static func isAddressLiteral(_ host: String) -> Bool {
         var probe4 = in_addr(), probe6 = in6_addr()
-        if inet_pton(AF_INET, host, &probe4) == 1 || inet_pton(AF_INET6, host, &probe6) == 1 { return host }
+        return inet_pton(AF_INET, host, &probe4) == 1 || inet_pton(AF_INET6, host, &probe6) == 1
+    }
+
+    /// Resolves a host name to an address literal (first IPv4, else IPv6), or nil. Blocking:
+    /// the event loop's users go through HostResolver.
+    public static func resolve(_ host: String) -> String? {
+        if isAddressLiteral(host) { return host }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?

@@ -27,11 +27,13 @@ final class InstanceLink: EventHandler {
     init(id: LinkID, server: SentinelServer) throws(SystemError) {
         self.id = id
         self.server = server
+        // Names are resolved off the loop (HostResolver): the first try of a new name fails as
+        // "resolving", and the machine's next connect finds the answer cached.
         let host: String
-        if let resolved = Socket.resolve(id.address.host) {
-            host = resolved
-        } else {
-            throw SystemError("can't resolve \(id.address.host)", code: EINVAL)
+        switch server.resolver.lookup(id.address.host) {
+        case .address(let resolved): host = resolved
+        case .pending: throw SystemError("resolving \(id.address.host)", code: EAGAIN)
+        case .failed: throw SystemError("Failed to resolve hostname '\(id.address.host)'", code: EINVAL)
         }
         resolvedIP = host
         fd = try Socket.connect(host: host, port: id.address.port)

@@ -9,6 +9,8 @@ import ServerKit
 /// the actions that come back, strictly in order. No protocol decision is taken here.
 final class SentinelServer {
     let loop: EventLoop
+    /// Host names of instances, resolved off the loop.
+    let resolver = HostResolver()
     let log: Logger
     var store: ConfigStore
     var machine: Sentinel

@@ -45,8 +45,13 @@ final class MasterLink: EventHandler {
         self.host = host
         self.port = port
         self.lastIOMs = replication.server.nowMs
-        guard let address = Socket.resolve(host) else {
-            throw SystemError("Unable to resolve \(host)", code: EINVAL)
+        // A master named by host is resolved off the loop; until the answer is in, the connect
+        // fails and is retried as any failed connect is.
+        let address: String
+        switch replication.server.resolver.lookup(host) {
+        case .address(let a): address = a
+        case .pending: throw SystemError("Resolving \(host)", code: EAGAIN)
+        case .failed: throw SystemError("Unable to resolve \(host)", code: EINVAL)
         }
         fd = try Socket.connect(host: address, port: port)
         try replication.server.loop.register(fd, self, read: false, write: true)

@@ -30,6 +30,8 @@ final class Server {
     var lastBgsaveStatus = "ok"
     var stats = Stats()
     let evictor = Evictor()
+    /// Host names (a replicaof by name) resolved off the loop.
+    let resolver = HostResolver()
     /// Clients blocked on keys, by key, oldest first; keys written since that may serve them.
     var keyWaiters: [WaitKey: [Client]] = [:]
     /// Clients in MONITOR mode.
