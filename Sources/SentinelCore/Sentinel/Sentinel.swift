@@ -82,12 +82,10 @@ public struct Sentinel: Sendable {
             // of LeaseRenewal holds from now.
             if mc.leaderEpoch > mc.configEpoch { m.lease.votedAtMs = now }
             for r in mc.knownReplicas where r != mc.address {
-                m.replicas.append(InstanceState(role: .replica, address: r, downAfterMs: mc.downAfterMs, now: now))
+                m.replicas.append(ReplicaNode(address: r, downAfterMs: mc.downAfterMs, now: now))
             }
             for s in mc.knownSentinels where s.runID != myID {
-                var peer = InstanceState(role: .sentinel, address: s.address, downAfterMs: mc.downAfterMs, now: now)
-                peer.runID = s.runID
-                m.sentinels.append(peer)
+                m.sentinels.append(PeerSentinel(address: s.address, runID: s.runID, downAfterMs: mc.downAfterMs, now: now))
             }
             masters.append(m)
         }
@@ -165,10 +163,10 @@ public struct Sentinel: Sendable {
 
     /// How Redis names an instance in events: `<role> <name> <ip> <port> [@ <master> <ip> <port>]`.
     func noticeInstance(_ path: InstancePath) -> SentinelNotice.Instance {
-        let m = masters[path.master]
-        let inst = self[path]
-        return SentinelNotice.Instance(role: inst.role, name: inst.eventName(masterName: m.name), address: inst.address,
-                                       master: inst.role == .master ? nil : .init(name: m.name, address: m.node.address))
+        let m = path.master
+        let role = path.role
+        return SentinelNotice.Instance(role: role, name: eventName(path), address: self[probe: path].address,
+                                       master: role == .master ? nil : .init(name: masters[m].name, address: masters[m].node.address))
     }
 
     /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
@@ -185,7 +183,7 @@ public struct Sentinel: Sendable {
 
     /// The instance a link belongs to, if that link is still the current one for it.
     func path(of link: LinkID) -> InstancePath? {
-        let found = index.linkOwner[link.incarnation].flatMap { contains($0) && owns(self[$0].link, link) ? $0 : nil }
+        let found = index.linkOwner[link.incarnation].flatMap { contains($0) && owns(self[probe: $0].link, link) ? $0 : nil }
         // The index must agree with the arrays; debug builds (the tests) check it on every lookup.
         assert(found == scannedPath(of: link), "instance index out of date for \(link)")
         return found
@@ -223,28 +221,49 @@ public struct Sentinel: Sendable {
         }
     }
 
-    subscript(path: InstancePath) -> InstanceState {
-        get {
+    /// The shared probe state of any instance, read and changed in place.
+    subscript(probe path: InstancePath) -> Probe {
+        _read {
             switch path {
-            case .master(let m): return masters[m].node
-            case .replica(let m, let r): return masters[m].replicas[r]
-            case .sentinel(let m, let s): return masters[m].sentinels[s]
+            case .master(let m): yield masters[m].node.probe
+            case .replica(let m, let r): yield masters[m].replicas[r].probe
+            case .sentinel(let m, let s): yield masters[m].sentinels[s].probe
             }
         }
-        set {
-            switch path {
-            case .master(let m): masters[m].node = newValue
-            case .replica(let m, let r): masters[m].replicas[r] = newValue
-            case .sentinel(let m, let s): masters[m].sentinels[s] = newValue
-            }
-        }
-        // In-place access for `self[path].field = value`, so no copy of the instance is made.
         _modify {
             switch path {
-            case .master(let m): yield &masters[m].node
-            case .replica(let m, let r): yield &masters[m].replicas[r]
-            case .sentinel(let m, let s): yield &masters[m].sentinels[s]
+            case .master(let m): yield &masters[m].node.probe
+            case .replica(let m, let r): yield &masters[m].replicas[r].probe
+            case .sentinel(let m, let s): yield &masters[m].sentinels[s].probe
             }
+        }
+    }
+
+    /// What INFO said, for a data node (a master or a replica; never called for a sentinel).
+    subscript(info path: InstancePath) -> InfoState {
+        _read {
+            switch path {
+            case .master(let m): yield masters[m].node.info
+            case .replica(let m, let r): yield masters[m].replicas[r].info
+            case .sentinel: preconditionFailure("sentinels have no INFO")
+            }
+        }
+        _modify {
+            switch path {
+            case .master(let m): yield &masters[m].node.info
+            case .replica(let m, let r): yield &masters[m].replicas[r].info
+            case .sentinel: preconditionFailure("sentinels have no INFO")
+            }
+        }
+    }
+
+    /// How Redis names instances in events: a master by its name, a replica by ip:port, a
+    /// sentinel by its run id.
+    func eventName(_ path: InstancePath) -> String {
+        switch path {
+        case .master(let m): return masters[m].name
+        case .replica: return self[probe: path].address.description
+        case .sentinel: return self[probe: path].runID ?? "?"
         }
     }
 
@@ -266,6 +285,14 @@ enum InstancePath: Hashable, Sendable {
     var master: Int {
         switch self {
         case .master(let m), .replica(let m, _), .sentinel(let m, _): return m
+        }
+    }
+
+    var role: InstanceRole {
+        switch self {
+        case .master: return .master
+        case .replica: return .replica
+        case .sentinel: return .sentinel
         }
     }
 }

@@ -39,8 +39,8 @@ extension Sentinel {
     /// The largest fencing-quorum the master or its replicas announce.
     func fencingQuorum(_ m: Int) -> Int { largestAnnounced(m, \.fencingQuorum) }
 
-    private func largestAnnounced<T: Comparable>(_ m: Int, _ field: KeyPath<InstanceState, T>) -> T {
-        masters[m].replicas.reduce(masters[m].node[keyPath: field]) { max($0, $1[keyPath: field]) }
+    private func largestAnnounced<T: Comparable>(_ m: Int, _ field: KeyPath<InfoState, T>) -> T {
+        masters[m].replicas.reduce(masters[m].node.info[keyPath: field]) { max($0, $1.info[keyPath: field]) }
     }
 
     /// Rule 3: a vote in an epoch the master's configuration has not reached yet.
@@ -51,14 +51,14 @@ extension Sentinel {
     func mayRenewLease(_ m: Int, now: MonotonicMs) -> Bool {
         let ms = masters[m]
         // Rule 1 lives in memory: after a restart, a lease we granted before it may still run.
-        return now - startedAtMs > ms.node.fencingLeaseMs && !ms.node.isSubjectivelyDown && ms.node.roleReported == .master
+        return now - startedAtMs > ms.node.info.fencingLeaseMs && !ms.node.isSubjectivelyDown && ms.node.info.roleReported == .master
             && !ms.failoverInProgress && !hasUnresolvedVote(m) && ms.switchover == nil
     }
 
     /// Sends a renewal when one is due: every quarter lease, and at once after a first token.
     mutating func renewLeaseIfDue(_ m: Int, now: MonotonicMs, force: Bool = false) {
         let node = masters[m].node
-        let leaseMs = node.fencingLeaseMs
+        let leaseMs = node.info.fencingLeaseMs
         guard leaseMs > 0, node.link.command.isConnected, mayRenewLease(m, now: now),
               !node.link.command.pending.contains(.fencingRenew) else { return }
         let lease = masters[m].lease

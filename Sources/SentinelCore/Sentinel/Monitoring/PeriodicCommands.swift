@@ -2,29 +2,30 @@
 /// sentinelSendPeriodicCommands).
 extension Sentinel {
     mutating func sendPeriodicCommands(_ path: InstancePath, now: MonotonicMs) {
-        let inst = self[path]
+        let inst = self[probe: path]
         guard inst.link.command.isConnected else { return }
         // A stuck instance gets nothing more until it answers what it has.
         if inst.link.pendingCommands >= SentinelLimits.maxPendingCommands { return }
         let m = masters[path.master]
+        let role = path.role
 
         // Replicas of a master in trouble are polled every second: the failover needs their state
         // (role, replication link, offset) to be recent.
         var infoPeriodMs = timers.infoPeriodMs
-        if inst.role == .replica && (m.isObjectivelyDown || m.failoverInProgress || inst.masterLinkDownMs != 0) {
+        if case .replica(_, let r) = path, m.isObjectivelyDown || m.failoverInProgress || m.replicas[r].info.masterLinkDownMs != 0 {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
         // Discovery: for one INFO period after a master's link connects (start-up, a new or
         // returning master) ask every second, so replicas attaching meanwhile are known within
         // a second instead of up to ten (Redis's discovery takes ~10 s).
-        if inst.role == .master && now - inst.link.command.connectedAtMs < timers.infoPeriodMs {
+        if role == .master && now - inst.link.command.connectedAtMs < timers.infoPeriodMs {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
         // PING at least as often as down-after so that a short down-after can still be detected.
         let pingPeriodMs = min(inst.downAfterMs, timers.pingPeriodMs)
 
-        if inst.role != .sentinel, !inst.link.command.pending.contains(.info),
-           inst.infoRefreshMs.map({ now - $0 > infoPeriodMs }) ?? true {
+        if role != .sentinel, !inst.link.command.pending.contains(.info),
+           self[info: path].infoRefreshMs.map({ now - $0 > infoPeriodMs }) ?? true {
             send(path, .command, ["INFO"], expect: .info)
         }
         if now - inst.link.lastPongMs > pingPeriodMs,
@@ -33,31 +34,31 @@ extension Sentinel {
         }
         // Not to a master paused by our switchover: Redis pauses PUBLISH too, and everything we
         // send after it on this link would wait behind it.
-        let paused = inst.role == .master && m.switchover != nil
+        let paused = role == .master && m.switchover != nil
         if now - inst.link.lastPubMs > timers.publishPeriodMs, !inst.link.command.pending.contains(.publishHello), !paused {
             sendHello(path, now: now)
         }
-        if inst.role == .master { renewLeaseIfDue(path.master, now: now) }
+        if role == .master { renewLeaseIfDue(path.master, now: now) }
     }
 
     mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {
         guard send(path, .command, ["PING"], expect: .ping) else { return }
-        self[path].link.lastPingMs = now
-        if self[path].link.actPingMs == nil { self[path].link.actPingMs = now }
+        self[probe: path].link.lastPingMs = now
+        if self[probe: path].link.actPingMs == nil { self[probe: path].link.actPingMs = now }
     }
 
     /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel
     /// directly: `ip,port,myid,current_epoch,master_name,master_ip,master_port,master_config_epoch`.
     mutating func sendHello(_ path: InstancePath, now: MonotonicMs) {
-        let inst = self[path]
-        guard inst.link.command.isConnected, let ip = announceIP ?? inst.link.localIP else { return }
+        let link = self[probe: path].link
+        guard link.command.isConnected, let ip = announceIP ?? link.localIP else { return }
         let m = masters[path.master]
         let master = m.currentAddress
         let hello = Hello(ip: ip, port: announcePort ?? port, runID: myID, currentEpoch: currentEpoch,
                           masterName: m.name, masterIP: master.host, masterPort: master.port,
                           masterConfigEpoch: m.configEpoch)
         if send(path, .command, ["PUBLISH", Self.helloChannel, hello.payload], expect: .publishHello) {
-            self[path].link.lastPubMs = now
+            self[probe: path].link.lastPubMs = now
         }
     }
 
