@@ -165,7 +165,7 @@ public struct Sentinel: Sendable {
     func noticeInstance(_ path: InstancePath) -> SentinelNotice.Instance {
         let m = path.master
         let role = path.role
-        return SentinelNotice.Instance(role: role, name: eventName(path), address: self[probe: path].address,
+        return SentinelNotice.Instance(role: role, name: eventName(path), address: readProbe(path, { $0.address }),
                                        master: role == .master ? nil : .init(name: masters[m].name, address: masters[m].node.address))
     }
 
@@ -183,7 +183,7 @@ public struct Sentinel: Sendable {
 
     /// The instance a link belongs to, if that link is still the current one for it.
     func path(of link: LinkID) -> InstancePath? {
-        let found = index.linkOwner[link.incarnation].flatMap { contains($0) && owns(self[probe: $0].link, link) ? $0 : nil }
+        let found = index.linkOwner[link.incarnation].flatMap { p in contains(p) && readProbe(p, { owns($0.link, link) }) ? p : nil }
         // The index must agree with the arrays; debug builds (the tests) check it on every lookup.
         assert(found == scannedPath(of: link), "instance index out of date for \(link)")
         return found
@@ -196,7 +196,9 @@ public struct Sentinel: Sendable {
     }
 
     private func owns(_ l: InstanceLink, _ link: LinkID) -> Bool {
-        l.command.id == link || l.pubsub?.id == link
+        // The incarnation first: it differs for every other link, and is an integer.
+        (l.command.id?.incarnation == link.incarnation && l.command.id == link)
+            || (l.pubsub?.id?.incarnation == link.incarnation && l.pubsub?.id == link)
     }
 
     private func contains(_ path: InstancePath) -> Bool {
@@ -221,15 +223,32 @@ public struct Sentinel: Sendable {
         }
     }
 
-    /// The shared probe state of any instance, read and changed in place.
-    subscript(probe path: InstancePath) -> Probe {
-        _read {
-            switch path {
-            case .master(let m): yield masters[m].node.probe
-            case .replica(let m, let r): yield masters[m].replicas[r].probe
-            case .sentinel(let m, let s): yield masters[m].sentinels[s].probe
-            }
+    /// Reads from the shared probe state of any instance without copying it: `body` gets the
+    /// stored probe. (A getter, or a `_read` accessor, makes the optimizer copy the whole probe,
+    /// or the whole MasterState out of the array, per field read: most of the timer's cost.)
+    @inline(__always)
+    func readProbe<T>(_ path: InstancePath, _ body: (Probe) -> T) -> T {
+        switch path {
+        case .master(let m): return body(masters[m].node.probe)
+        case .replica(let m, let r): return body(masters[m].replicas[r].probe)
+        case .sentinel(let m, let s): return body(masters[m].sentinels[s].probe)
         }
+    }
+
+    /// Reads what INFO said about a data node without copying it (never called for a sentinel).
+    @inline(__always)
+    func readInfo<T>(_ path: InstancePath, _ body: (InfoState) -> T) -> T {
+        switch path {
+        case .master(let m): return body(masters[m].node.info)
+        case .replica(let m, let r): return body(masters[m].replicas[r].info)
+        case .sentinel: preconditionFailure("sentinels have no INFO")
+        }
+    }
+
+    /// The shared probe state of any instance, changed in place (`self[probe: path].x = y`). Read
+    /// with `readProbe`.
+    subscript(probe path: InstancePath) -> Probe {
+        get { readProbe(path) { $0 } }
         _modify {
             switch path {
             case .master(let m): yield &masters[m].node.probe
@@ -241,13 +260,7 @@ public struct Sentinel: Sendable {
 
     /// What INFO said, for a data node (a master or a replica; never called for a sentinel).
     subscript(info path: InstancePath) -> InfoState {
-        _read {
-            switch path {
-            case .master(let m): yield masters[m].node.info
-            case .replica(let m, let r): yield masters[m].replicas[r].info
-            case .sentinel: preconditionFailure("sentinels have no INFO")
-            }
-        }
+        get { readInfo(path) { $0 } }
         _modify {
             switch path {
             case .master(let m): yield &masters[m].node.info
@@ -262,8 +275,8 @@ public struct Sentinel: Sendable {
     func eventName(_ path: InstancePath) -> String {
         switch path {
         case .master(let m): return masters[m].name
-        case .replica: return self[probe: path].address.description
-        case .sentinel: return self[probe: path].runID ?? "?"
+        case .replica: return readProbe(path, { $0.address.description })
+        case .sentinel: return readProbe(path, { $0.runID }) ?? "?"
         }
     }
 

@@ -40,7 +40,7 @@ extension Sentinel {
         case "remove":
             guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
             event(.warning, .monitorRemoved, .master(m), now: now)
-            for p in paths(of: m) { closeAllLinks(of: self[probe: p].link) }
+            for p in paths(of: m) { closeAllLinks(of: readProbe(p, { $0.link })) }
             masters.remove(at: m)
             reindex()
             needsPersist = true
@@ -111,7 +111,7 @@ extension Sentinel {
                 switchToPromotedReplica(m, now: now)
             }
             endFailover(m, .reset, now: now)
-            for p in paths(of: m) { closeAllLinks(of: self[probe: p].link) }
+            for p in paths(of: m) { closeAllLinks(of: readProbe(p, { $0.link })) }
             let address = masters[m].node.address
             masters[m].replicas = []
             masters[m].sentinels = []

@@ -4,7 +4,8 @@ extension Sentinel {
     mutating func refreshInfo(_ path: InstancePath, _ text: String, now: MonotonicMs) {
         let report = InfoReport.parse(text)
         let m = path.master
-        let freshFromSeq = masters[m].failover?.freshInfo?.firstSeq
+        let run = masters[m].failover
+        let freshFromSeq = run?.freshInfo?.firstSeq
         let rebooted: Bool, roleChanged: Bool
         switch path {
         case .master:
@@ -40,11 +41,11 @@ extension Sentinel {
         if role == .replica, report.role == .replica {
             replicaReportsReplica(path, now: now)
         }
-        switch masters[m].failover?.phase {
-        case .selectSlave?, .sendSlaveofNoOne(_, _?)?:
-            failoverStateMachine(m, now: now)
-        default:
-            break
+        if let run = masters[m].failover {
+            switch run.phase {
+            case .selectSlave, .sendSlaveofNoOne(_, _?): failoverStateMachine(m, now: now)
+            default: break
+            }
         }
     }
 

@@ -6,16 +6,16 @@ extension Sentinel {
     /// Redis's sentinelReconnectInstance: reopen missing connections, at most once per ping period
     /// so a dead instance is not hammered with connection attempts.
     mutating func reconnect(_ path: InstancePath, now: MonotonicMs) {
-        guard self[probe: path].link.disconnected else { return }
-        if let last = self[probe: path].link.lastReconnectMs, now - last < timers.pingPeriodMs { return }
+        guard readProbe(path, { $0.link.disconnected }) else { return }
+        if let last = readProbe(path, { $0.link.lastReconnectMs }), now - last < timers.pingPeriodMs { return }
         self[probe: path].link.lastReconnectMs = now
-        if self[probe: path].link.command.state == .disconnected {
+        if readProbe(path, { $0.link.command.state }) == .disconnected {
             let id = newLinkID(path, .command)
             self[probe: path].link.command = LinkEndpoint(id: id, state: .connecting)
             index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
-        if self[probe: path].link.pubsub?.state == .disconnected {
+        if readProbe(path, { $0.link.pubsub?.state }) == .disconnected {
             let id = newLinkID(path, .pubsub)
             self[probe: path].link.pubsub = LinkEndpoint(id: id, state: .connecting)
             index.linkOwner[id.incarnation] = path
@@ -25,7 +25,7 @@ extension Sentinel {
 
     mutating func newLinkID(_ path: InstancePath, _ kind: LinkKind) -> LinkID {
         defer { nextLinkIncarnation += 1 }
-        return LinkID(master: masters[path.master].name, role: path.role, address: self[probe: path].address,
+        return LinkID(master: masters[path.master].name, role: path.role, address: readProbe(path, { $0.address }),
                       kind: kind, incarnation: nextLinkIncarnation)
     }
 
@@ -35,7 +35,7 @@ extension Sentinel {
             out.append(.close(link))
             return
         }
-        if self[probe: path].link.command.id == link {
+        if readProbe(path, { $0.link.command.id }) == link {
             self[probe: path].link.command.state = .connected
             self[probe: path].link.command.pending = []
             if path.role != .sentinel { self[info: path].infoRequests = [] }
@@ -46,7 +46,7 @@ extension Sentinel {
             // Not in Redis: ask INFO at once on a new connection, so a returning instance (an old
             // master coming back as master) is seen within one round trip instead of up to 10 s.
             if path.role != .sentinel { send(path, .command, ["INFO"], expect: .info) }
-        } else if self[probe: path].link.pubsub?.id == link {
+        } else if readProbe(path, { $0.link.pubsub?.id }) == link {
             self[probe: path].link.pubsub?.state = .connected
             self[probe: path].link.pubsub?.pending = []
             self[probe: path].link.pubsub?.connectedAtMs = now
@@ -74,11 +74,11 @@ extension Sentinel {
         guard let path = path(of: link) else { return }
         var wasConnected = false
         index.linkOwner[link.incarnation] = nil
-        if self[probe: path].link.command.id == link {
-            wasConnected = self[probe: path].link.command.isConnected
+        if readProbe(path, { $0.link.command.id }) == link {
+            wasConnected = readProbe(path, { $0.link.command.isConnected })
             self[probe: path].link.command = LinkEndpoint()
-        } else if self[probe: path].link.pubsub?.id == link {
-            wasConnected = self[probe: path].link.pubsub!.isConnected
+        } else if readProbe(path, { $0.link.pubsub?.id }) == link {
+            wasConnected = readProbe(path, { $0.link.pubsub!.isConnected })
             self[probe: path].link.pubsub = LinkEndpoint()
         }
         // Not in Redis: an established connection that drops (CLIENT KILL during a reconfiguration,
@@ -93,17 +93,17 @@ extension Sentinel {
     mutating func closeLink(_ path: InstancePath, _ kind: LinkKind) {
         switch kind {
         case .command:
-            if let id = self[probe: path].link.command.id {
+            if let id = readProbe(path, { $0.link.command.id }) {
                 out.append(.close(id))
                 index.linkOwner[id.incarnation] = nil
             }
             self[probe: path].link.command = LinkEndpoint()
         case .pubsub:
-            if let id = self[probe: path].link.pubsub?.id {
+            if let id = readProbe(path, { $0.link.pubsub?.id }) {
                 out.append(.close(id))
                 index.linkOwner[id.incarnation] = nil
             }
-            if self[probe: path].link.pubsub != nil { self[probe: path].link.pubsub = LinkEndpoint() }
+            if readProbe(path, { $0.link.pubsub }) != nil { self[probe: path].link.pubsub = LinkEndpoint() }
         }
     }
 
@@ -118,12 +118,12 @@ extension Sentinel {
     @discardableResult
     mutating func send(_ path: InstancePath, _ kind: LinkKind, _ args: [String], expect: PendingRequest) -> Bool {
         var args = args
-        if path.role != .sentinel, let first = args.first {
+        if path.role != .sentinel, !masters[path.master].renamedCommands.isEmpty, let first = args.first {
             args[0] = masters[path.master].commandName(first)
         }
         switch kind {
         case .command:
-            guard self[probe: path].link.command.isConnected, let id = self[probe: path].link.command.id else { return false }
+            guard readProbe(path, { $0.link.command.isConnected }), let id = readProbe(path, { $0.link.command.id }) else { return false }
             self[probe: path].link.command.pending.append(expect)
             if expect == .info {
                 infoSeq += 1
@@ -131,7 +131,7 @@ extension Sentinel {
             }
             emit(.send(id, args))
         case .pubsub:
-            guard let p = self[probe: path].link.pubsub, p.isConnected, let id = p.id else { return false }
+            guard let p = readProbe(path, { $0.link.pubsub }), p.isConnected, let id = p.id else { return false }
             self[probe: path].link.pubsub!.pending.append(expect)
             emit(.send(id, args))
         }

@@ -2,40 +2,48 @@
 /// sentinelSendPeriodicCommands).
 extension Sentinel {
     mutating func sendPeriodicCommands(_ path: InstancePath, now: MonotonicMs) {
-        let inst = self[probe: path]
-        guard inst.link.command.isConnected else { return }
+        // Read in place: copying the probe or the master's state here, for every instance on
+        // every tick, was most of the timer's cost.
+        let (connected, pendingCommands, connectedAtMs, downAfterMs, lastPongMs, lastPingMs, lastPubMs, pendingInfo, pendingHello)
+            = readProbe(path, { p in
+                (p.link.command.isConnected, p.link.pendingCommands, p.link.command.connectedAtMs, p.downAfterMs,
+                 p.link.lastPongMs, p.link.lastPingMs, p.link.lastPubMs,
+                 p.link.command.pending.contains(.info), p.link.command.pending.contains(.publishHello))
+            })
+        guard connected else { return }
         // A stuck instance gets nothing more until it answers what it has.
-        if inst.link.pendingCommands >= SentinelLimits.maxPendingCommands { return }
-        let m = masters[path.master]
+        if pendingCommands >= SentinelLimits.maxPendingCommands { return }
+        let mi = path.master
         let role = path.role
+        let masterInTrouble = masters[mi].odownSinceMs != nil || masters[mi].failover != nil
 
         // Replicas of a master in trouble are polled every second: the failover needs their state
         // (role, replication link, offset) to be recent.
         var infoPeriodMs = timers.infoPeriodMs
-        if case .replica(_, let r) = path, m.isObjectivelyDown || m.failoverInProgress || m.replicas[r].info.masterLinkDownMs != 0 {
+        if case .replica(_, let r) = path, masterInTrouble || masters[mi].replicas[r].info.masterLinkDownMs != 0 {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
         // Discovery: for one INFO period after a master's link connects (start-up, a new or
         // returning master) ask every second, so replicas attaching meanwhile are known within
         // a second instead of up to ten (Redis's discovery takes ~10 s).
-        if role == .master && now - inst.link.command.connectedAtMs < timers.infoPeriodMs {
+        if role == .master && now - connectedAtMs < timers.infoPeriodMs {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
         // PING at least as often as down-after so that a short down-after can still be detected.
-        let pingPeriodMs = min(inst.downAfterMs, timers.pingPeriodMs)
+        let pingPeriodMs = min(downAfterMs, timers.pingPeriodMs)
 
-        if role != .sentinel, !inst.link.command.pending.contains(.info),
+        if role != .sentinel, !pendingInfo,
            self[info: path].infoRefreshMs.map({ now - $0 > infoPeriodMs }) ?? true {
             send(path, .command, ["INFO"], expect: .info)
         }
-        if now - inst.link.lastPongMs > pingPeriodMs,
-           inst.link.lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
+        if now - lastPongMs > pingPeriodMs, lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
             sendPing(path, now: now)
         }
         // Not to a master paused by our switchover: Redis pauses PUBLISH too, and everything we
         // send after it on this link would wait behind it.
-        let paused = role == .master && m.switchover != nil
-        if now - inst.link.lastPubMs > timers.publishPeriodMs, !inst.link.command.pending.contains(.publishHello), !paused {
+        var paused = false
+        if role == .master, let run = masters[mi].failover { paused = run.switchover != nil }
+        if now - lastPubMs > timers.publishPeriodMs, !pendingHello, !paused {
             sendHello(path, now: now)
         }
         if role == .master { renewLeaseIfDue(path.master, now: now) }
@@ -44,19 +52,19 @@ extension Sentinel {
     mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {
         guard send(path, .command, ["PING"], expect: .ping) else { return }
         self[probe: path].link.lastPingMs = now
-        if self[probe: path].link.actPingMs == nil { self[probe: path].link.actPingMs = now }
+        if readProbe(path, { $0.link.actPingMs }) == nil { self[probe: path].link.actPingMs = now }
     }
 
     /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel
     /// directly: `ip,port,myid,current_epoch,master_name,master_ip,master_port,master_config_epoch`.
     mutating func sendHello(_ path: InstancePath, now: MonotonicMs) {
-        let link = self[probe: path].link
-        guard link.command.isConnected, let ip = announceIP ?? link.localIP else { return }
-        let m = masters[path.master]
-        let master = m.currentAddress
+        let (connected, localIP) = readProbe(path, { ($0.link.command.isConnected, $0.link.localIP) })
+        guard connected, let ip = announceIP ?? localIP else { return }
+        let mi = path.master
+        let master = masters[mi].currentAddress
         let hello = Hello(ip: ip, port: announcePort ?? port, runID: myID, currentEpoch: currentEpoch,
-                          masterName: m.name, masterIP: master.host, masterPort: master.port,
-                          masterConfigEpoch: m.configEpoch)
+                          masterName: masters[mi].name, masterIP: master.host, masterPort: master.port,
+                          masterConfigEpoch: masters[mi].configEpoch)
         if send(path, .command, ["PUBLISH", Self.helloChannel, hello.payload], expect: .publishHello) {
             self[probe: path].link.lastPubMs = now
         }

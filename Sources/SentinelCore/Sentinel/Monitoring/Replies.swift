@@ -9,17 +9,17 @@ extension Sentinel {
                 if e[1].text == Self.helloChannel, let payload = e[2].text {
                     processHello(payload, now: now)
                 }
-            } else if !self[probe: path].link.pubsub!.pending.isEmpty {
+            } else if !readProbe(path, { $0.link.pubsub!.pending.isEmpty }) {
                 self[probe: path].link.pubsub!.pending.removeFirst()
             }
             return
         }
-        guard !self[probe: path].link.command.pending.isEmpty else { return }
+        guard !readProbe(path, { $0.link.command.pending.isEmpty }) else { return }
         let request = self[probe: path].link.command.pending.removeFirst()
         // Not in Redis, which only shows the instance as down: say why, once per connection, when
         // the instance refuses us for a missing or wrong password.
         if value.isError, let text = value.text, text.hasPrefix("NOAUTH") || text.hasPrefix("WRONGPASS"),
-           !self[probe: path].link.command.refusalLogged {
+           !readProbe(path, { $0.link.command.refusalLogged }) {
             self[probe: path].link.command.refusalLogged = true
             let setting = path.role == .sentinel ? "sentinel sentinel-pass" : "sentinel auth-pass \(masters[path.master].name)"
             log(.warning, "\(describe(path)) refuses our commands: \(text) Check \(setting).")
@@ -27,7 +27,7 @@ extension Sentinel {
         switch request {
         case .ping: pingReply(value, path, now: now)
         case .info:
-            let seq = self[info: path].infoRequests.isEmpty ? 0 : self[info: path].infoRequests.removeFirst()
+            let seq = readInfo(path, { $0.infoRequests.isEmpty }) ? 0 : self[info: path].infoRequests.removeFirst()
             if !value.isError, let text = value.text {
                 self[info: path].answeredInfoSeq = seq
                 refreshInfo(path, text, now: now)
@@ -56,7 +56,7 @@ extension Sentinel {
             if text == "PONG", case .master(let m) = path { masters[m].node.rebootSinceMs = nil }
         } else {
             // A master busy in a script cannot answer; kill the script once, as Redis does.
-            if value.isError, text.hasPrefix("BUSY"), self[probe: path].isSubjectivelyDown, !self[probe: path].scriptKillSent {
+            if value.isError, text.hasPrefix("BUSY"), readProbe(path, { $0.isSubjectivelyDown }), !readProbe(path, { $0.scriptKillSent }) {
                 if send(path, .command, ["SCRIPT", "KILL"], expect: .ignored) {
                     self[probe: path].scriptKillSent = true
                 }
