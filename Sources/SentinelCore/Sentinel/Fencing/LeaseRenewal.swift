@@ -59,6 +59,8 @@ extension Sentinel {
 
     /// Sends a renewal when one is due: every quarter lease, and at once after a first token.
     mutating func renewLeaseIfDue(_ m: Int, now: MonotonicMs, force: Bool = false) {
+        // Fencing off (the usual case): nothing to read or copy.
+        guard masters[m].node.info.fencingLeaseMs > 0 else { return }
         let node = masters[m].node
         let leaseMs = node.info.fencingLeaseMs
         guard leaseMs > 0, node.link.command.isConnected, mayRenewLease(m, now: now),

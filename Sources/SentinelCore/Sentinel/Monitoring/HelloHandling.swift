@@ -6,7 +6,7 @@ extension Sentinel {
             log(.verbose, "Refused malformed hello")
             return
         }
-        if hello.runID.lowercased() == myID.lowercased() {
+        if hello.runID.caseInsensitiveEquals(myID) {
             // Our own hellos come back through the data nodes. One from another address means a
             // second sentinel uses our id (a copied config file): Redis says nothing; we warn, at
             // most once a minute, because such twins break discovery and voting silently.

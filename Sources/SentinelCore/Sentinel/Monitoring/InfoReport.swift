@@ -29,23 +29,30 @@ public struct InfoReport: Sendable, Equatable {
         // In place over the string's bytes (native strings are contiguous; makeContiguousUTF8 is
         // a no-op then): INFO is ASCII, arrives from every data node every 1-10 s, and is long.
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0) } ?? parse(bytes: Array(text.utf8)[...])
+        return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
     }
 
-    static func parse<Bytes: RandomAccessCollection<UInt8>>(bytes: Bytes) -> InfoReport where Bytes.Index == Int {
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> InfoReport {
         var r = InfoReport()
         var fencingQuorum = 0
         var fencingLease: Int64?
-        var lineStart = bytes.startIndex
-        for i in bytes.startIndex...bytes.endIndex where i == bytes.endIndex || bytes[i] == 10 || bytes[i] == 13 {
-            defer { lineStart = i + 1 }
+        let n = bytes.count
+        var i = 0
+        // Lines end at \n or \r (so \r\n leaves an empty line, skipped like any empty one).
+        while i < n {
+            let lineStart = i
+            while i < n && bytes[i] != 10 && bytes[i] != 13 { i += 1 }
+            defer { i += 1 }
             // Every field read below starts with ru, ro, ma, sl, re or fe (run_id, role, master_*,
             // slave*, replica_*, fencing_*): other lines are skipped before any String is made of
             // them.
-            guard i - lineStart >= 2, Self.isFieldPrefix(bytes[lineStart], bytes[lineStart + 1]),
-                  let colon = bytes[lineStart..<i].firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let key = String(decoding: bytes[lineStart..<colon], as: UTF8.self)
-            let value = String(decoding: bytes[(colon + 1)..<i], as: UTF8.self)
+            guard i - lineStart >= 2, Self.isFieldPrefix(bytes[lineStart], bytes[lineStart + 1]) else { continue }
+            var colon = lineStart
+            while colon < i && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < i else { continue }
+            let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<colon]), as: UTF8.self)
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)..<i]), as: UTF8.self)
             switch key {
             case "run_id":
                 // Redis only accepts a full 40-character run id.

@@ -33,7 +33,7 @@ extension Sentinel {
         let pingPeriodMs = min(downAfterMs, timers.pingPeriodMs)
 
         if role != .sentinel, !pendingInfo,
-           self[info: path].infoRefreshMs.map({ now - $0 > infoPeriodMs }) ?? true {
+           readInfo(path, { $0.infoRefreshMs }).map({ now - $0 > infoPeriodMs }) ?? true {
             send(path, .command, ["INFO"], expect: .info)
         }
         if now - lastPongMs > pingPeriodMs, lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
