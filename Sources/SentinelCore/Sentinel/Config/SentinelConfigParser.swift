@@ -27,6 +27,7 @@ public enum SentinelConfigParser {
 
     public static func parse(lines: [String]) throws(SentinelConfigError) -> Result {
         var config = SentinelConfig()
+        var masterIndex: [String: Int] = [:]
         var server: [(line: Int, args: [String])] = []
         for (i, raw) in lines.enumerated() {
             let number = i + 1
@@ -38,7 +39,7 @@ public enum SentinelConfigParser {
             guard let first = args.first else { continue }
             switch first.lowercased() {
             case "sentinel":
-                try sentinelDirective(Array(args.dropFirst()), into: &config, line: number)
+                try sentinelDirective(Array(args.dropFirst()), into: &config, masterIndex: &masterIndex, line: number)
             case "port":
                 guard args.count == 2, let p = Int(args[1]), (0...65535).contains(p) else {
                     throw SentinelConfigError(line: number, reason: "Invalid port")
@@ -61,14 +62,17 @@ public enum SentinelConfigParser {
         return Result(config: config, serverDirectives: server)
     }
 
-    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, line: Int) throws(SentinelConfigError) {
+    /// `masterIndex`: lowercased master name → index in `c.masters`, kept by `monitor`, so a file of
+    /// n masters parses in O(n) (every persist parses the file again).
+    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, masterIndex: inout [String: Int],
+                                  line: Int) throws(SentinelConfigError) {
         func fail(_ reason: String) -> SentinelConfigError { SentinelConfigError(line: line, reason: reason) }
         guard let option = a.first?.lowercased() else { throw fail("Missing sentinel directive") }
         func arity(_ n: Int) throws(SentinelConfigError) {
             guard a.count == n else { throw fail("Wrong number of arguments for 'sentinel \(option)'") }
         }
         func master() throws(SentinelConfigError) -> Int {
-            guard a.count >= 2, let i = c.masters.firstIndex(where: { $0.name.lowercased() == a[1].lowercased() }) else {
+            guard a.count >= 2, let i = masterIndex[a[1].lowercased()] else {
                 throw fail("No such master with specified name.")
             }
             return i
@@ -98,11 +102,12 @@ public enum SentinelConfigParser {
         case "monitor":
             try arity(5)
             guard let quorum = Int(a[4]), quorum > 0 else { throw fail("Quorum must be 1 or greater.") }
-            guard !c.masters.contains(where: { $0.name.lowercased() == a[1].lowercased() }) else {
+            guard masterIndex[a[1].lowercased()] == nil else {
                 throw fail("Duplicated master name.")
             }
             guard c.resolveHostnames || isIPAddress(a[2]) else { throw fail("Invalid IP address or hostname specified") }
             c.masters.append(MasterConfig(name: a[1], address: Address(host: a[2], port: try port(a[3])), quorum: quorum))
+            masterIndex[a[1].lowercased()] = c.masters.count - 1
         case "down-after-milliseconds":
             try arity(3); c.masters[try master()].downAfterMs = try positive(a[2])
         case "failover-timeout":
