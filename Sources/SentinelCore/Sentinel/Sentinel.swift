@@ -47,6 +47,9 @@ public struct Sentinel: Sendable {
     /// before some instant (a pause, the end of a fence wait): replies come in order, and an INFO
     /// asked earlier can be answered later.
     var infoSeq: UInt64 = 0
+    /// The parse of hellos we sent, by payload (see rememberOwnHello); only looked up, never
+    /// iterated.
+    var ownHellos: [String: Hello] = [:]
     /// When this machine started (write fencing's rule 1 is in memory only).
     let startedAtMs: MonotonicMs
 

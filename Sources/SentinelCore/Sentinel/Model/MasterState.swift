@@ -79,9 +79,11 @@ struct MasterState: Sendable {
 extension String {
     /// ASCII case-insensitive equality, as Redis compares command names.
     func caseInsensitiveEquals(_ other: String) -> Bool {
+        // Equal strings first (a run id against our own, every hello): one comparison of the bytes.
+        if self == other { return true }
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in
+        return a.elementsEqual(b) { x, y in
             x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122)
         }
     }

@@ -2,7 +2,9 @@
 /// configuration propagation.
 extension Sentinel {
     mutating func processHello(_ payload: String, now: MonotonicMs) {
-        guard let hello = Hello.parse(payload) else {
+        // Our own hellos come back on every pub/sub link subscribed to the node (ten times each
+        // when ten masters share a node): their parse is remembered when they are sent.
+        guard let hello = ownHellos[payload] ?? Hello.parse(payload) else {
             log(.verbose, "Refused malformed hello")
             return
         }

@@ -65,9 +65,21 @@ extension Sentinel {
         let hello = Hello(ip: ip, port: announcePort ?? port, runID: myID, currentEpoch: currentEpoch,
                           masterName: masters[mi].name, masterIP: master.host, masterPort: master.port,
                           masterConfigEpoch: masters[mi].configEpoch)
-        if send(path, .command, ["PUBLISH", Self.helloChannel, hello.payload], expect: .publishHello) {
+        let payload = hello.payload
+        rememberOwnHello(payload, hello)
+        if send(path, .command, ["PUBLISH", Self.helloChannel, payload], expect: .publishHello) {
             self[probe: path].link.lastPubMs = now
         }
+    }
+
+    /// Remembers what `Hello.parse` gives for a hello we send, if it parses back to the same hello
+    /// (a memo of a pure function: processHello does exactly what it did without it). Bounded:
+    /// cleared when it outgrows the masters.
+    mutating func rememberOwnHello(_ payload: String, _ hello: Hello) {
+        if ownHellos[payload] != nil { return }
+        guard Hello.parse(payload) == hello else { return }
+        if ownHellos.count >= 2 * masters.count + 64 { ownHellos.removeAll(keepingCapacity: true) }
+        ownHellos[payload] = hello
     }
 
     /// Sends hellos for one master everywhere now, so a new configuration spreads at once rather

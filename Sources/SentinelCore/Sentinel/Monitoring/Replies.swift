@@ -5,8 +5,10 @@ extension Sentinel {
         guard let path = path(of: link) else { return }
         if link.kind == .pubsub {
             self[probe: path].link.pubsubLastActivityMs = now
-            if let e = value.elements, e.count == 3, e[0].text?.lowercased() == "message" {
-                if e[1].text == Self.helloChannel, let payload = e[2].text {
+            // Compared as bytes: no String per pub/sub message but the payload's (the same test as
+            // text?.lowercased() == "message" and text == helloChannel, which are ASCII).
+            if let e = value.elements, e.count == 3, Self.textBytes(e[0]).map(Self.isMessageWord) == true {
+                if Self.textBytes(e[1]) == Self.helloChannelBytes, let payload = e[2].text {
                     processHello(payload, now: now)
                 }
             } else if !readProbe(path, { $0.link.pubsub!.pending.isEmpty }) {
@@ -37,6 +39,19 @@ extension Sentinel {
         case .switchoverPause: switchoverPauseReply(value, path.master, now: now)
         case .ignored, .publishHello, .subscribe: break
         }
+    }
+
+    static let helloChannelBytes = Array(helloChannel.utf8)
+
+    /// The bytes `RESPValue.text` decodes: a string-like value's or an error's.
+    static func textBytes(_ v: RESPValue) -> [UInt8]? {
+        if case .error(let b) = v { return b }
+        return v.bytes
+    }
+
+    /// "message" in any ASCII letter case.
+    static func isMessageWord(_ b: [UInt8]) -> Bool {
+        b.count == 7 && zip(b, "message".utf8).allSatisfy { x, y in x == y || (x >= 65 && x <= 90 && x | 0x20 == y) }
     }
 
     mutating func pingReply(_ value: RESPValue, _ path: InstancePath, now: MonotonicMs) {
