@@ -47,6 +47,9 @@ public struct Sentinel: Sendable {
     /// before some instant (a pause, the end of a fence wait): replies come in order, and an INFO
     /// asked earlier can be answered later.
     var infoSeq: UInt64 = 0
+    /// The parse of hellos we sent, by payload (see rememberOwnHello); only looked up, never
+    /// iterated.
+    var ownHellos: [String: Hello] = [:]
     /// When this machine started (write fencing's rule 1 is in memory only).
     let startedAtMs: MonotonicMs
 
@@ -82,12 +85,10 @@ public struct Sentinel: Sendable {
             // of LeaseRenewal holds from now.
             if mc.leaderEpoch > mc.configEpoch { m.lease.votedAtMs = now }
             for r in mc.knownReplicas where r != mc.address {
-                m.replicas.append(InstanceState(role: .replica, address: r, downAfterMs: mc.downAfterMs, now: now))
+                m.replicas.append(ReplicaNode(address: r, downAfterMs: mc.downAfterMs, now: now))
             }
             for s in mc.knownSentinels where s.runID != myID {
-                var peer = InstanceState(role: .sentinel, address: s.address, downAfterMs: mc.downAfterMs, now: now)
-                peer.runID = s.runID
-                m.sentinels.append(peer)
+                m.sentinels.append(PeerSentinel(address: s.address, runID: s.runID, downAfterMs: mc.downAfterMs, now: now))
             }
             masters.append(m)
         }
@@ -165,10 +166,10 @@ public struct Sentinel: Sendable {
 
     /// How Redis names an instance in events: `<role> <name> <ip> <port> [@ <master> <ip> <port>]`.
     func noticeInstance(_ path: InstancePath) -> SentinelNotice.Instance {
-        let m = masters[path.master]
-        let inst = self[path]
-        return SentinelNotice.Instance(role: inst.role, name: inst.eventName(masterName: m.name), address: inst.address,
-                                       master: inst.role == .master ? nil : .init(name: m.name, address: m.node.address))
+        let m = path.master
+        let role = path.role
+        return SentinelNotice.Instance(role: role, name: eventName(path), address: readProbe(path, { $0.address }),
+                                       master: role == .master ? nil : .init(name: masters[m].name, address: masters[m].node.address))
     }
 
     /// `<role> <name> <ip> <port> [@ <master> <ip> <port>]`
@@ -185,7 +186,7 @@ public struct Sentinel: Sendable {
 
     /// The instance a link belongs to, if that link is still the current one for it.
     func path(of link: LinkID) -> InstancePath? {
-        let found = index.linkOwner[link.incarnation].flatMap { contains($0) && owns(self[$0].link, link) ? $0 : nil }
+        let found = index.linkOwner[link.incarnation].flatMap { p in contains(p) && readProbe(p, { owns($0.link, link) }) ? p : nil }
         // The index must agree with the arrays; debug builds (the tests) check it on every lookup.
         assert(found == scannedPath(of: link), "instance index out of date for \(link)")
         return found
@@ -198,7 +199,9 @@ public struct Sentinel: Sendable {
     }
 
     private func owns(_ l: InstanceLink, _ link: LinkID) -> Bool {
-        l.command.id == link || l.pubsub?.id == link
+        // The incarnation first: it differs for every other link, and is an integer.
+        (l.command.id?.incarnation == link.incarnation && l.command.id == link)
+            || (l.pubsub?.id?.incarnation == link.incarnation && l.pubsub?.id == link)
     }
 
     private func contains(_ path: InstancePath) -> Bool {
@@ -223,28 +226,60 @@ public struct Sentinel: Sendable {
         }
     }
 
-    subscript(path: InstancePath) -> InstanceState {
-        get {
-            switch path {
-            case .master(let m): return masters[m].node
-            case .replica(let m, let r): return masters[m].replicas[r]
-            case .sentinel(let m, let s): return masters[m].sentinels[s]
-            }
+    /// Reads from the shared probe state of any instance without copying it: `body` gets the
+    /// stored probe. (A getter, or a `_read` accessor, makes the optimizer copy the whole probe,
+    /// or the whole MasterState out of the array, per field read: most of the timer's cost.)
+    @inline(__always)
+    func readProbe<T>(_ path: InstancePath, _ body: (Probe) -> T) -> T {
+        switch path {
+        case .master(let m): return body(masters[m].node.probe)
+        case .replica(let m, let r): return body(masters[m].replicas[r].probe)
+        case .sentinel(let m, let s): return body(masters[m].sentinels[s].probe)
         }
-        set {
-            switch path {
-            case .master(let m): masters[m].node = newValue
-            case .replica(let m, let r): masters[m].replicas[r] = newValue
-            case .sentinel(let m, let s): masters[m].sentinels[s] = newValue
-            }
+    }
+
+    /// Reads what INFO said about a data node without copying it (never called for a sentinel).
+    @inline(__always)
+    func readInfo<T>(_ path: InstancePath, _ body: (InfoState) -> T) -> T {
+        switch path {
+        case .master(let m): return body(masters[m].node.info)
+        case .replica(let m, let r): return body(masters[m].replicas[r].info)
+        case .sentinel: preconditionFailure("sentinels have no INFO")
         }
-        // In-place access for `self[path].field = value`, so no copy of the instance is made.
+    }
+
+    /// The shared probe state of any instance, changed in place (`self[probe: path].x = y`). Read
+    /// with `readProbe`.
+    subscript(probe path: InstancePath) -> Probe {
+        get { readProbe(path) { $0 } }
         _modify {
             switch path {
-            case .master(let m): yield &masters[m].node
-            case .replica(let m, let r): yield &masters[m].replicas[r]
-            case .sentinel(let m, let s): yield &masters[m].sentinels[s]
+            case .master(let m): yield &masters[m].node.probe
+            case .replica(let m, let r): yield &masters[m].replicas[r].probe
+            case .sentinel(let m, let s): yield &masters[m].sentinels[s].probe
             }
+        }
+    }
+
+    /// What INFO said, for a data node (a master or a replica; never called for a sentinel).
+    subscript(info path: InstancePath) -> InfoState {
+        get { readInfo(path) { $0 } }
+        _modify {
+            switch path {
+            case .master(let m): yield &masters[m].node.info
+            case .replica(let m, let r): yield &masters[m].replicas[r].info
+            case .sentinel: preconditionFailure("sentinels have no INFO")
+            }
+        }
+    }
+
+    /// How Redis names instances in events: a master by its name, a replica by ip:port, a
+    /// sentinel by its run id.
+    func eventName(_ path: InstancePath) -> String {
+        switch path {
+        case .master(let m): return masters[m].name
+        case .replica: return readProbe(path, { $0.address.description })
+        case .sentinel: return readProbe(path, { $0.runID }) ?? "?"
         }
     }
 
@@ -266,6 +301,14 @@ enum InstancePath: Hashable, Sendable {
     var master: Int {
         switch self {
         case .master(let m), .replica(let m, _), .sentinel(let m, _): return m
+        }
+    }
+
+    var role: InstanceRole {
+        switch self {
+        case .master: return .master
+        case .replica: return .replica
+        case .sentinel: return .sentinel
         }
     }
 }

@@ -4,31 +4,33 @@ import RESP
 extension Sentinel {
     func instanceMap(_ path: InstancePath, now: MonotonicMs) -> RESPValue {
         let m = masters[path.master]
-        let inst = self[path]
+        let inst = self[probe: path]
+        let role = path.role
         var fields: [(String, String)] = []
         func add(_ k: String, _ v: String) { fields.append((k, v)) }
         func add(_ k: String, _ v: Int64) { fields.append((k, String(v))) }
 
-        add("name", inst.eventName(masterName: m.name))
+        add("name", eventName(path))
         add("ip", announced(inst))
         add("port", Int64(inst.address.port))
         add("runid", inst.runID ?? "")
         add("flags", flags(path))
         add("link-pending-commands", Int64(inst.link.pendingCommands))
         add("link-refcount", 1)
-        if inst.role == .master, let run = m.failover { add("failover-state", run.phase.name) }
+        if role == .master, let run = m.failover { add("failover-state", run.phase.name) }
         add("last-ping-sent", inst.link.actPingMs.map { now - $0 } ?? 0)
         add("last-ok-ping-reply", now - inst.link.lastAvailMs)
         add("last-ping-reply", now - inst.link.lastPongMs)
         if let s = inst.sdownSinceMs { add("s-down-time", now - s) }
-        if inst.role == .master, let o = m.odownSinceMs { add("o-down-time", now - o) }
+        if role == .master, let o = m.odownSinceMs { add("o-down-time", now - o) }
         add("down-after-milliseconds", inst.downAfterMs)
-        if inst.role != .sentinel {
-            add("info-refresh", inst.infoRefreshMs.map { now - $0 } ?? 0)
-            add("role-reported", inst.roleReported == .master ? "master" : "slave")
-            add("role-reported-time", now - inst.roleReportedMs)
+        if role != .sentinel {
+            let info = self[info: path]
+            add("info-refresh", info.infoRefreshMs.map { now - $0 } ?? 0)
+            add("role-reported", info.roleReported == .master ? "master" : "slave")
+            add("role-reported-time", now - info.roleReportedMs)
         }
-        switch inst.role {
+        switch path {
         case .master:
             add("config-epoch", Int64(clamping: m.configEpoch))
             add("num-slaves", Int64(m.replicas.count))
@@ -38,18 +40,20 @@ extension Sentinel {
             add("parallel-syncs", Int64(m.parallelSyncs))
             if let s = m.notificationScript { add("notification-script", s) }
             if let s = m.clientReconfigScript { add("client-reconfig-script", s) }
-        case .replica:
-            add("master-link-down-time", inst.masterLinkDownMs)
-            add("master-link-status", inst.masterLinkUp ? "ok" : "err")
-            add("master-host", inst.reportedMasterHost ?? "?")
-            add("master-port", Int64(inst.reportedMasterPort))
-            add("slave-priority", Int64(inst.priority))
-            add("slave-repl-offset", inst.replOffset)
-            add("replica-announced", inst.replicaAnnounced ? 1 : 0)
-        case .sentinel:
-            add("last-hello-message", inst.lastHelloMs.map { now - $0 } ?? 0)
-            add("voted-leader", inst.leader ?? "?")
-            add("voted-leader-epoch", Int64(clamping: inst.leaderEpoch))
+        case .replica(_, let r):
+            let info = m.replicas[r].info
+            add("master-link-down-time", info.masterLinkDownMs)
+            add("master-link-status", info.masterLinkUp ? "ok" : "err")
+            add("master-host", info.reportedMasterHost ?? "?")
+            add("master-port", Int64(info.reportedMasterPort))
+            add("slave-priority", Int64(info.priority))
+            add("slave-repl-offset", info.replOffset)
+            add("replica-announced", info.replicaAnnounced ? 1 : 0)
+        case .sentinel(_, let s):
+            let peer = m.sentinels[s]
+            add("last-hello-message", peer.lastHelloMs.map { now - $0 } ?? 0)
+            add("voted-leader", peer.leader ?? "?")
+            add("voted-leader-epoch", Int64(clamping: peer.leaderEpoch))
         }
         return .map(fields.map { (.bulk($0.0), .bulk($0.1)) })
     }
@@ -57,21 +61,25 @@ extension Sentinel {
     /// The comma-separated flags, in Redis's order.
     func flags(_ path: InstancePath) -> String {
         let m = masters[path.master]
-        let inst = self[path]
+        let probe = self[probe: path]
+        let role = path.role
         var f: [String] = []
-        if inst.isSubjectivelyDown { f.append("s_down") }
-        if inst.role == .master && m.isObjectivelyDown { f.append("o_down") }
-        f.append(inst.role == .master ? "master" : inst.role == .replica ? "slave" : "sentinel")
-        if inst.link.disconnected { f.append("disconnected") }
-        if inst.role == .sentinel && inst.masterDownReported { f.append("master_down") }
-        if inst.role == .master && m.failoverInProgress { f.append("failover_in_progress") }
-        if inst.promoted { f.append("promoted") }
-        if inst.reconf == .sent { f.append("reconf_sent") }
-        if inst.reconf == .inProgress { f.append("reconf_inprog") }
-        if inst.reconf == .done { f.append("reconf_done") }
-        if inst.role == .master && m.forceFailover { f.append("force_failover") }
-        if inst.scriptKillSent { f.append("script_kill_sent") }
-        if inst.rebootSinceMs != nil { f.append("master_reboot") }
+        if probe.isSubjectivelyDown { f.append("s_down") }
+        if role == .master && m.isObjectivelyDown { f.append("o_down") }
+        f.append(role == .master ? "master" : role == .replica ? "slave" : "sentinel")
+        if probe.link.disconnected { f.append("disconnected") }
+        if case .sentinel(_, let s) = path, m.sentinels[s].masterDownReported { f.append("master_down") }
+        if role == .master && m.failoverInProgress { f.append("failover_in_progress") }
+        if case .replica(_, let r) = path {
+            let replica = m.replicas[r]
+            if replica.promoted { f.append("promoted") }
+            if replica.reconf == .sent { f.append("reconf_sent") }
+            if replica.reconf == .inProgress { f.append("reconf_inprog") }
+            if replica.reconf == .done { f.append("reconf_done") }
+        }
+        if role == .master && m.forceFailover { f.append("force_failover") }
+        if probe.scriptKillSent { f.append("script_kill_sent") }
+        if role == .master && m.node.rebootSinceMs != nil { f.append("master_reboot") }
         return f.joined(separator: ",")
     }
 
@@ -98,7 +106,7 @@ extension Sentinel {
     /// The host an instance is reported with: its host name while announce-hostnames is yes (or
     /// when it was never resolved), else the address it resolved to, as redis-sentinel's
     /// announceSentinelAddr.
-    func announced(_ inst: InstanceState) -> String {
+    func announced(_ inst: Probe) -> String {
         announceHostnames ? inst.address.host : inst.resolvedIP ?? inst.address.host
     }
 }

@@ -14,7 +14,7 @@ extension Sentinel {
         case "replicas", "slaves":
             guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
             // Replicas that say replica-announced no are hidden from clients, as in Redis.
-            return .array(masters[m].replicas.indices.filter { masters[m].replicas[$0].replicaAnnounced }
+            return .array(masters[m].replicas.indices.filter { masters[m].replicas[$0].info.replicaAnnounced }
                 .map { instanceMap(.replica(m, $0), now: now) })
         case "sentinels":
             guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
@@ -22,8 +22,8 @@ extension Sentinel {
         case "get-master-addr-by-name", "get-primary-addr-by-name":
             guard let m = masterIndex(named: rest[0]) else { return .nullArray }
             let a = masters[m].currentAddress
-            let inst = a == masters[m].node.address ? masters[m].node : masters[m].replicaIndex(a).map { masters[m].replicas[$0] }
-            return .array([.bulk(inst.map(announced) ?? a.host), .bulk(String(a.port))])
+            let probe: Probe? = a == masters[m].node.address ? masters[m].node.probe : masters[m].replicaIndex(a).map { masters[m].replicas[$0].probe }
+            return .array([.bulk(probe.map(announced) ?? a.host), .bulk(String(a.port))])
         case "is-master-down-by-addr", "is-primary-down-by-addr":
             return isMasterDownByAddr(rest, now: now)
         case "reset":
@@ -41,7 +41,7 @@ extension Sentinel {
         case "remove":
             guard let m = masterIndex(named: rest[0]) else { return noSuchMaster }
             event(.warning, .monitorRemoved, .master(m), now: now)
-            for p in paths(of: m) { closeAllLinks(of: self[p]) }
+            for p in paths(of: m) { closeAllLinks(of: readProbe(p, { $0.link })) }
             masters.remove(at: m)
             reindex()
             needsPersist = true
@@ -112,11 +112,11 @@ extension Sentinel {
                 switchToPromotedReplica(m, now: now)
             }
             endFailover(m, .reset, now: now)
-            for p in paths(of: m) { closeAllLinks(of: self[p]) }
+            for p in paths(of: m) { closeAllLinks(of: readProbe(p, { $0.link })) }
             let address = masters[m].node.address
             masters[m].replicas = []
             masters[m].sentinels = []
-            masters[m].node = InstanceState(role: .master, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
+            masters[m].node = MasterNode(address: address, downAfterMs: masters[m].node.probe.downAfterMs, now: now)
             reindex()
             masters[m].odownSinceMs = nil
             masters[m].leader = nil
@@ -185,7 +185,7 @@ extension Sentinel {
     mutating func infoCache(_ names: [String], now: MonotonicMs) -> RESPValue {
         var result: [RESPValue] = []
         for m in masters.indices where names.isEmpty || names.contains(where: { $0.lowercased() == masters[m].name.lowercased() }) {
-            let nodes = [masters[m].node] + masters[m].replicas
+            let nodes = [masters[m].node.info] + masters[m].replicas.map(\.info)
             let infos: [RESPValue] = nodes.map { n in
                 .array([.integer(n.infoRefreshMs.map { now - $0 } ?? 0), n.lastInfo.map { .bulk($0) } ?? .null])
             }

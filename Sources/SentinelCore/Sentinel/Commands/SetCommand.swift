@@ -20,9 +20,9 @@ extension Sentinel {
             switch option {
             case "down-after-milliseconds":
                 guard let v = positive(value) else { return bad }
-                master.node.downAfterMs = v
-                for r in master.replicas.indices { master.replicas[r].downAfterMs = v }
-                for s in master.sentinels.indices { master.sentinels[s].downAfterMs = v }
+                master.node.probe.downAfterMs = v
+                for r in master.replicas.indices { master.replicas[r].probe.downAfterMs = v }
+                for s in master.sentinels.indices { master.sentinels[s].probe.downAfterMs = v }
             case "failover-timeout":
                 guard let v = positive(value) else { return bad }
                 master.failoverTimeoutMs = v

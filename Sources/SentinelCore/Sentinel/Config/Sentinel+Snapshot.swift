@@ -18,7 +18,7 @@ extension Sentinel {
             // promoted replica (Redis does the same with sentinelGetCurrentMasterAddress).
             let address = m.currentAddress
             var mc = MasterConfig(name: m.name, address: address, quorum: m.quorum)
-            mc.downAfterMs = m.node.downAfterMs
+            mc.downAfterMs = m.node.probe.downAfterMs
             mc.failoverTimeoutMs = m.failoverTimeoutMs
             mc.parallelSyncs = m.parallelSyncs
             mc.masterRebootDownAfterPeriodMs = m.masterRebootDownAfterPeriodMs

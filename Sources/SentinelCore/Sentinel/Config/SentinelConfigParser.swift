@@ -27,6 +27,7 @@ public enum SentinelConfigParser {
 
     public static func parse(lines: [String]) throws(SentinelConfigError) -> Result {
         var config = SentinelConfig()
+        var masterIndex: [String: Int] = [:]
         var server: [(line: Int, args: [String])] = []
         // As redis-sentinel 7.2: `sentinel` lines are applied after the whole file is read, first the
         // global ones a monitor may depend on, then every `monitor`, then the per-master ones, so a
@@ -74,7 +75,7 @@ public enum SentinelConfigParser {
             }
         }
         for entry in queues.joined() {
-            try sentinelDirective(entry.args, into: &config, line: entry.line, hostnameAllowed: entry.hostnameAllowed)
+            try sentinelDirective(entry.args, into: &config, masterIndex: &masterIndex, line: entry.line, hostnameAllowed: entry.hostnameAllowed)
         }
         return Result(config: config, serverDirectives: server)
     }
@@ -85,14 +86,17 @@ public enum SentinelConfigParser {
         "current-epoch", "myid", "resolve-hostnames", "announce-hostnames",
     ]
 
-    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, line: Int, hostnameAllowed: Bool = false) throws(SentinelConfigError) {
+    /// `masterIndex`: lowercased master name → index in `c.masters`, kept by `monitor`, so a file of
+    /// n masters parses in O(n) (every persist parses the file again).
+    static func sentinelDirective(_ a: [String], into c: inout SentinelConfig, masterIndex: inout [String: Int],
+                                  line: Int, hostnameAllowed: Bool = false) throws(SentinelConfigError) {
         func fail(_ reason: String) -> SentinelConfigError { SentinelConfigError(line: line, reason: reason) }
         guard let option = a.first?.lowercased() else { throw fail("Missing sentinel directive") }
         func arity(_ n: Int) throws(SentinelConfigError) {
             guard a.count == n else { throw fail("Wrong number of arguments for 'sentinel \(option)'") }
         }
         func master() throws(SentinelConfigError) -> Int {
-            guard a.count >= 2, let i = c.masters.firstIndex(where: { $0.name.lowercased() == a[1].lowercased() }) else {
+            guard a.count >= 2, let i = masterIndex[a[1].lowercased()] else {
                 throw fail("No such master with specified name.")
             }
             return i
@@ -122,11 +126,12 @@ public enum SentinelConfigParser {
         case "monitor":
             try arity(5)
             guard let quorum = Int(a[4]), quorum > 0 else { throw fail("Quorum must be 1 or greater.") }
-            guard !c.masters.contains(where: { $0.name.lowercased() == a[1].lowercased() }) else {
+            guard masterIndex[a[1].lowercased()] == nil else {
                 throw fail("Duplicated master name.")
             }
             guard c.resolveHostnames || hostnameAllowed || isIPAddress(a[2]) else { throw fail("Invalid IP address or hostname specified") }
             c.masters.append(MasterConfig(name: a[1], address: Address(host: a[2], port: try port(a[3])), quorum: quorum))
+            masterIndex[a[1].lowercased()] = c.masters.count - 1
         case "down-after-milliseconds":
             try arity(3); c.masters[try master()].downAfterMs = try positive(a[2])
         case "failover-timeout":

@@ -6,7 +6,8 @@ extension Sentinel {
     mutating func failoverStateMachine(_ m: Int, now: MonotonicMs) {
         // Every phase either stays or moves forward, so this is bounded by the number of phases.
         for _ in 0..<8 {
-            guard let before = masters[m].failover?.phase else { return }
+            guard let run = masters[m].failover else { return }
+            let before = run.phase
             switch before {
             case .updateConfig: return
             case .waitStart: failoverWaitStart(m, now: now)

@@ -7,7 +7,7 @@ extension Sentinel {
     /// read from later INFO, as Redis does.
     @discardableResult
     mutating func sendSlaveOf(_ path: InstancePath, to address: Address?) -> Bool {
-        guard self[path].link.command.isConnected else { return false }
+        guard readProbe(path, { $0.link.command.isConnected }) else { return false }
         let target = address.map { [$0.host, String($0.port)] } ?? ["NO", "ONE"]
         send(path, .command, ["MULTI"], expect: .ignored)
         send(path, .command, ["SLAVEOF"] + target, expect: .ignored)

@@ -15,8 +15,8 @@ extension Sentinel {
     /// INFO since that instant.
     func selectReplica(_ m: Int, freshFromSeq: UInt64?, now: MonotonicMs) -> Selection {
         let master = masters[m]
-        var maxMasterDownMs = master.node.downAfterMs * 10
-        if let since = master.node.sdownSinceMs { maxMasterDownMs += now - since }
+        var maxMasterDownMs = master.node.probe.downAfterMs * 10
+        if let since = master.node.probe.sdownSinceMs { maxMasterDownMs += now - since }
         // INFO is refreshed every second while the master is down, every 10 s otherwise.
         let infoValidityMs = master.node.isSubjectivelyDown ? timers.pingPeriodMs * 5 : timers.infoPeriodMs * 3
         var selection = Selection()
@@ -30,44 +30,44 @@ extension Sentinel {
         var safety: (answered: Int, needed: Int, floor: Int64?)?
         var history: String?
         if let since = freshFromSeq, fencingLeaseMs(m) > 0, !master.forceFailover {
-            var fresh = master.replicas.filter { $0.answeredInfoSeq >= since && $0.roleReported == .replica }
-            history = master.node.replID ?? Self.mostCommon(fresh.compactMap(\.replID))
-            fresh = fresh.filter { $0.replID == history }
-            safety = Self.acknowledgedFloor(freshOffsets: fresh.map(\.replOffset), dataNodes: master.replicas.count + 1)
+            var fresh = master.replicas.filter { $0.info.answeredInfoSeq >= since && $0.info.roleReported == .replica }
+            history = master.node.info.replID ?? Self.mostCommon(fresh.compactMap(\.info.replID))
+            fresh = fresh.filter { $0.info.replID == history }
+            safety = Self.acknowledgedFloor(freshOffsets: fresh.map(\.info.replOffset), dataNodes: master.replicas.count + 1)
         }
         for (i, r) in master.replicas.enumerated() {
             let reason: String?
             if let s = safety, s.floor == nil {
                 reason = "fresh offsets from \(s.answered) of \(master.replicas.count + 1) data nodes; fencing needs \(s.needed)"
-            } else if safety != nil, r.roleReported != .replica {
+            } else if safety != nil, r.info.roleReported != .replica {
                 reason = "reports role master"
-            } else if safety != nil, r.replID != history {
-                reason = "on another replication history (\(r.replID ?? "unknown"))"
-            } else if let floor = safety?.floor, r.replOffset < floor {
-                reason = "offset \(r.replOffset) may lack acknowledged writes (up to offset \(floor))"
-                if r.priority != 0 && !r.isSubjectivelyDown && !r.link.disconnected { selection.behindFloor = true }
+            } else if safety != nil, r.info.replID != history {
+                reason = "on another replication history (\(r.info.replID ?? "unknown"))"
+            } else if let floor = safety?.floor, r.info.replOffset < floor {
+                reason = "offset \(r.info.replOffset) may lack acknowledged writes (up to offset \(floor))"
+                if r.info.priority != 0 && !r.isSubjectivelyDown && !r.link.disconnected { selection.behindFloor = true }
             } else if r.isSubjectivelyDown {
                 reason = "s_down"
             } else if r.link.disconnected {
                 reason = "disconnected"
             } else if now - r.link.lastAvailMs > timers.pingPeriodMs * SentinelLimits.candidatePingMaxAgeFactor {
                 reason = "last valid ping reply \(now - r.link.lastAvailMs) ms ago"
-            } else if r.priority == 0 {
+            } else if r.info.priority == 0 {
                 reason = "replica-priority 0"
-            } else if let since = freshFromSeq, r.answeredInfoSeq < since {
+            } else if let since = freshFromSeq, r.info.answeredInfoSeq < since {
                 reason = "no fresh INFO within \(timers.freshInfoTimeoutMs) ms"
-            } else if r.infoRefreshMs.map({ now - $0 > infoValidityMs }) ?? true {
+            } else if r.info.infoRefreshMs.map({ now - $0 > infoValidityMs }) ?? true {
                 reason = "INFO too old"
-            } else if r.masterLinkDownMs > maxMasterDownMs {
-                reason = "master link down for \(r.masterLinkDownMs) ms (max \(maxMasterDownMs))"
+            } else if r.info.masterLinkDownMs > maxMasterDownMs {
+                reason = "master link down for \(r.info.masterLinkDownMs) ms (max \(maxMasterDownMs))"
             } else {
                 reason = nil
             }
             if let reason {
                 selection.rejected.append((i, reason))
             } else {
-                eligible.append((i, ReplicaCandidate(address: r.address, priority: r.priority,
-                                                     offset: r.replOffset, runID: r.runID ?? "")))
+                eligible.append((i, ReplicaCandidate(address: r.address, priority: r.info.priority,
+                                                     offset: r.info.replOffset, runID: r.runID ?? "")))
             }
         }
         // Lowest priority number first, then most data, then smallest run id (a missing run id
@@ -121,7 +121,7 @@ extension Sentinel {
             var asked = 0
             for r in masters[m].replicas.indices {
                 let replica = masters[m].replicas[r]
-                guard askAll || (!replica.isSubjectivelyDown && !replica.link.disconnected && replica.priority != 0) else { continue }
+                guard askAll || (!replica.isSubjectivelyDown && !replica.link.disconnected && replica.info.priority != 0) else { continue }
                 if send(.replica(m, r), .command, ["INFO"], expect: .info) {
                     masters[m].replicas[r].freshInfoAskedMs = now
                     asked += 1

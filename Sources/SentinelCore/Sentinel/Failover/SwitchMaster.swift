@@ -16,18 +16,18 @@ extension Sentinel {
         let old = masters[m].node.address
         var addresses = masters[m].replicas.map(\.address).filter { !$0.matches(host: new.host, port: new.port) }
         if !old.matches(host: new.host, port: new.port) && !addresses.contains(old) { addresses.append(old) }
-        closeAllLinks(of: masters[m].node)
-        for r in masters[m].replicas { closeAllLinks(of: r) }
+        closeAllLinks(of: masters[m].node.link)
+        for r in masters[m].replicas { closeAllLinks(of: r.link) }
 
-        let downAfterMs = masters[m].node.downAfterMs
-        var node = InstanceState(role: .master, address: new, downAfterMs: downAfterMs, now: now)
+        let downAfterMs = masters[m].node.probe.downAfterMs
+        var node = MasterNode(address: new, downAfterMs: downAfterMs, now: now)
         // The new master gets its first chance: its judgement starts from the first PING it is
         // actually sent, and it is connected at once rather than after the reconnect pacing
         // (REFERENCE §6: Redis sometimes judged a fresh master down before it could answer).
-        node.awaitingFirstChance = true
+        node.probe.awaitingFirstChance = true
         masters[m].node = node
         masters[m].replicas = addresses.map { a in
-            var r = InstanceState(role: .replica, address: a, downAfterMs: downAfterMs, now: now)
+            var r = ReplicaNode(address: a, downAfterMs: downAfterMs, now: now)
             r.formerMaster = a == old
             return r
         }

@@ -33,15 +33,15 @@ extension Sentinel {
         }
         var state = sw
         let master = masters[m].node
-        if state.targetOffset == nil, master.answeredInfoSeq >= sw.infoSeq {
-            state.targetOffset = master.masterReplOffset
+        if state.targetOffset == nil, master.info.answeredInfoSeq >= sw.infoSeq {
+            state.targetOffset = master.info.masterReplOffset
             advanceFailover(m, to: .sendSlaveofNoOne(promoted: promoted, switchover: state), now: now)
         }
         if let target = state.targetOffset {
             let replica = masters[m].replicas[p]
             // The same history as the paused master, or the offset means nothing.
-            if replica.answeredInfoSeq > sw.infoSeq, replica.replID == master.replID, replica.replOffset >= target {
-                event(.notice, .switchoverReplicaInSync, .replica(m, p), "offset \(replica.replOffset)", now: now)
+            if replica.info.answeredInfoSeq > sw.infoSeq, replica.info.replID == master.info.replID, replica.info.replOffset >= target {
+                event(.notice, .switchoverReplicaInSync, .replica(m, p), "offset \(replica.info.replOffset)", now: now)
                 return true
             }
             if !replica.link.command.pending.contains(.info) {

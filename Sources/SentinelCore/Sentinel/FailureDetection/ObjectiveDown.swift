@@ -11,7 +11,7 @@ extension Sentinel {
         }
         if odown && masters[m].odownSinceMs == nil {
             masters[m].odownSinceMs = now
-            masters[m].node.lastDownStartMs = now
+            masters[m].node.probe.lastDownStartMs = now
             event(.warning, .odown, .master(m), "#quorum \(votes)/\(masters[m].quorum)", now: now)
         } else if !odown && masters[m].odownSinceMs != nil {
             masters[m].odownSinceMs = nil

@@ -34,13 +34,15 @@ struct LeaseState: Sendable {
 extension Sentinel {
     /// The lease announced by the master or any of its replicas (they share the configuration;
     /// after a restart of ours the master may be unreachable while its replicas answer).
-    func fencingLeaseMs(_ m: Int) -> Int64 { largestAnnounced(m, \.fencingLeaseMs) }
+    func fencingLeaseMs(_ m: Int) -> Int64 { largestAnnounced(m) { $0.fencingLeaseMs } }
 
     /// The largest fencing-quorum the master or its replicas announce.
-    func fencingQuorum(_ m: Int) -> Int { largestAnnounced(m, \.fencingQuorum) }
+    func fencingQuorum(_ m: Int) -> Int { largestAnnounced(m) { $0.fencingQuorum } }
 
-    private func largestAnnounced<T: Comparable>(_ m: Int, _ field: KeyPath<InstanceState, T>) -> T {
-        masters[m].replicas.reduce(masters[m].node[keyPath: field]) { max($0, $1[keyPath: field]) }
+    private func largestAnnounced<T: Comparable>(_ m: Int, _ field: (InfoState) -> T) -> T {
+        var largest = field(masters[m].node.info)
+        for r in masters[m].replicas.indices { largest = max(largest, field(masters[m].replicas[r].info)) }
+        return largest
     }
 
     /// Rule 3: a vote in an epoch the master's configuration has not reached yet.
@@ -51,14 +53,16 @@ extension Sentinel {
     func mayRenewLease(_ m: Int, now: MonotonicMs) -> Bool {
         let ms = masters[m]
         // Rule 1 lives in memory: after a restart, a lease we granted before it may still run.
-        return now - startedAtMs > ms.node.fencingLeaseMs && !ms.node.isSubjectivelyDown && ms.node.roleReported == .master
+        return now - startedAtMs > ms.node.info.fencingLeaseMs && !ms.node.isSubjectivelyDown && ms.node.info.roleReported == .master
             && !ms.failoverInProgress && !hasUnresolvedVote(m) && ms.switchover == nil
     }
 
     /// Sends a renewal when one is due: every quarter lease, and at once after a first token.
     mutating func renewLeaseIfDue(_ m: Int, now: MonotonicMs, force: Bool = false) {
+        // Fencing off (the usual case): nothing to read or copy.
+        guard masters[m].node.info.fencingLeaseMs > 0 else { return }
         let node = masters[m].node
-        let leaseMs = node.fencingLeaseMs
+        let leaseMs = node.info.fencingLeaseMs
         guard leaseMs > 0, node.link.command.isConnected, mayRenewLease(m, now: now),
               !node.link.command.pending.contains(.fencingRenew) else { return }
         let lease = masters[m].lease
@@ -94,8 +98,9 @@ extension Sentinel {
     /// Rule 3's way out: a vote unresolved for failover-timeout while fencing is on makes the
     /// master count as down, so that a new failover settles who is master.
     func leaseWithheldTooLong(_ m: Int, now: MonotonicMs) -> Bool {
-        guard fencingLeaseMs(m) > 0, hasUnresolvedVote(m), !masters[m].failoverInProgress,
-              let voted = masters[m].lease.votedAtMs else { return false }
+        // The cheap tests first: this runs for every master on every tick.
+        guard let voted = masters[m].lease.votedAtMs, hasUnresolvedVote(m), masters[m].failover == nil,
+              fencingLeaseMs(m) > 0 else { return false }
         return now - voted > masters[m].failoverTimeoutMs
     }
 

@@ -1,7 +1,7 @@
 /// One monitored master with its replicas, its peer sentinels and its failover.
 struct MasterState: Sendable {
     var name: String
-    var node: InstanceState
+    var node: MasterNode
     var quorum: Int
     var failoverTimeoutMs: Int64
     var parallelSyncs: Int
@@ -14,8 +14,8 @@ struct MasterState: Sendable {
 
     /// Replicas and sentinels in insertion order: arrays, not dictionaries, so that iteration (and
     /// therefore the order of actions) is the same in every run.
-    var replicas: [InstanceState] = []
-    var sentinels: [InstanceState] = []
+    var replicas: [ReplicaNode] = []
+    var sentinels: [PeerSentinel] = []
 
     var configEpoch: UInt64
     /// This sentinel's vote for this master: whom, in which epoch.
@@ -35,7 +35,7 @@ struct MasterState: Sendable {
 
     init(config: MasterConfig, now: MonotonicMs) {
         name = config.name
-        node = InstanceState(role: .master, address: config.address, downAfterMs: config.downAfterMs, now: now)
+        node = MasterNode(address: config.address, downAfterMs: config.downAfterMs, now: now)
         quorum = config.quorum
         failoverTimeoutMs = config.failoverTimeoutMs
         parallelSyncs = config.parallelSyncs
@@ -79,9 +79,11 @@ struct MasterState: Sendable {
 extension String {
     /// ASCII case-insensitive equality, as Redis compares command names.
     func caseInsensitiveEquals(_ other: String) -> Bool {
+        // Equal strings first (a run id against our own, every hello): one comparison of the bytes.
+        if self == other { return true }
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in
+        return a.elementsEqual(b) { x, y in
             x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122)
         }
     }

@@ -2,11 +2,13 @@
 /// configuration propagation.
 extension Sentinel {
     mutating func processHello(_ payload: String, now: MonotonicMs) {
-        guard let hello = Hello.parse(payload) else {
+        // Our own hellos come back on every pub/sub link subscribed to the node (ten times each
+        // when ten masters share a node): their parse is remembered when they are sent.
+        guard let hello = ownHellos[payload] ?? Hello.parse(payload) else {
             log(.verbose, "Refused malformed hello")
             return
         }
-        if hello.runID.lowercased() == myID.lowercased() {
+        if hello.runID.caseInsensitiveEquals(myID) {
             // Our own hellos come back through the data nodes. One from another address means a
             // second sentinel uses our id (a copied config file): Redis says nothing; we warn, at
             // most once a minute, because such twins break discovery and voting silently.
@@ -26,9 +28,9 @@ extension Sentinel {
         if s == nil {
             // Same run id at another address: the peer moved (or was announced differently).
             if let moved = masters[m].sentinels.firstIndex(where: { $0.runID == hello.runID }) {
-                closeAllLinks(of: masters[m].sentinels[moved])
-                masters[m].sentinels[moved].address = address
-                masters[m].sentinels[moved].link = InstanceLink(hasPubsub: false, now: now)
+                closeAllLinks(of: masters[m].sentinels[moved].link)
+                masters[m].sentinels[moved].probe.address = address
+                masters[m].sentinels[moved].probe.link = InstanceLink(hasPubsub: false, now: now)
                 reindex()
                 event(.notice, .sentinelAddressSwitch, .master(m), "ip \(address.host) port \(address.port) for \(hello.runID)", now: now)
                 s = moved
@@ -37,14 +39,13 @@ extension Sentinel {
                 // id, or a copy of a config file); the address belongs to the newcomer.
                 if let stale = masters[m].sentinels.firstIndex(where: { $0.address == address }) {
                     event(.notice, .sentinelInvalidAddr, .sentinel(m, stale), now: now)
-                    closeAllLinks(of: masters[m].sentinels[stale])
+                    closeAllLinks(of: masters[m].sentinels[stale].link)
                     masters[m].sentinels.remove(at: stale)
                     reindex()
                 }
                 guard masters[m].sentinels.count < SentinelLimits.maxKnownSentinelsPerMaster else { return }
-                var peer = InstanceState(role: .sentinel, address: address, downAfterMs: masters[m].node.downAfterMs, now: now)
-                peer.runID = hello.runID
-                masters[m].sentinels.append(peer)
+                masters[m].sentinels.append(PeerSentinel(address: address, runID: hello.runID,
+                                                         downAfterMs: masters[m].node.probe.downAfterMs, now: now))
                 s = masters[m].sentinels.count - 1
                 event(.notice, .sentinel, .sentinel(m, s!), now: now)
             }

@@ -4,10 +4,24 @@ extension Sentinel {
     mutating func refreshInfo(_ path: InstancePath, _ text: String, now: MonotonicMs) {
         let report = InfoReport.parse(text)
         let m = path.master
-        let (rebooted, roleChanged) = Self.record(report, text, in: &self[path],
-                                                  freshFromSeq: masters[m].failover?.freshInfo?.firstSeq,
-                                                  watchReboots: masters[m].masterRebootDownAfterPeriodMs > 0, now: now)
-        let role = self[path].role
+        let run = masters[m].failover
+        let freshFromSeq = run?.freshInfo?.firstSeq
+        let rebooted: Bool, roleChanged: Bool
+        switch path {
+        case .master:
+            (rebooted, roleChanged) = Self.record(report, text, in: &masters[m].node, freshFromSeq: freshFromSeq, now: now)
+            if rebooted && masters[m].masterRebootDownAfterPeriodMs > 0 { masters[m].node.rebootSinceMs = now }
+        case .replica(_, let r):
+            (rebooted, roleChanged) = Self.record(report, text, in: &masters[m].replicas[r], freshFromSeq: freshFromSeq, now: now)
+            if report.role == .replica { masters[m].replicas[r].formerMaster = false }
+            // Only the answer to the fresh INFO itself (or a later one) ends the wait for it.
+            if let seq = freshFromSeq, masters[m].replicas[r].info.answeredInfoSeq >= seq {
+                masters[m].replicas[r].freshInfoAskedMs = nil
+            }
+        case .sentinel:
+            return
+        }
+        let role = path.role
 
         if rebooted { event(.notice, .reboot, path, now: now) }
         if roleChanged, let reported = report.role {
@@ -27,30 +41,31 @@ extension Sentinel {
         if role == .replica, report.role == .replica {
             replicaReportsReplica(path, now: now)
         }
-        switch masters[m].failover?.phase {
-        case .selectSlave?, .sendSlaveofNoOne(_, _?)?:
-            failoverStateMachine(m, now: now)
-        default:
-            break
+        if let run = masters[m].failover {
+            switch run.phase {
+            case .selectSlave, .sendSlaveofNoOne(_, _?): failoverStateMachine(m, now: now)
+            default: break
+            }
         }
     }
 
     /// What an INFO reply says about the instance, recorded in place. Returns whether it rebooted
     /// (a new run id) and whether its reported role changed.
-    static func record(_ report: InfoReport, _ text: String, in inst: inout InstanceState, freshFromSeq: UInt64?,
-                       watchReboots: Bool, now: MonotonicMs) -> (rebooted: Bool, roleChanged: Bool) {
+    static func record<Node: DataNode>(_ report: InfoReport, _ text: String, in node: inout Node, freshFromSeq: UInt64?,
+                                       now: MonotonicMs) -> (rebooted: Bool, roleChanged: Bool) {
+        var rebooted = false
+        if let run = report.runID, node.probe.runID != run {
+            rebooted = node.probe.runID != nil
+            node.probe.runID = run
+        }
+        return (rebooted, record(report, text, in: &node.info, freshFromSeq: freshFromSeq, now: now))
+    }
+
+    /// The INFO fields; returns whether the reported role changed.
+    static func record(_ report: InfoReport, _ text: String, in inst: inout InfoState, freshFromSeq: UInt64?,
+                       now: MonotonicMs) -> Bool {
         inst.lastInfo = text
         inst.infoRefreshMs = now
-        // Only the answer to the fresh INFO itself (or a later one) ends the wait for it.
-        if let seq = freshFromSeq, inst.answeredInfoSeq >= seq { inst.freshInfoAskedMs = nil }
-        var rebooted = false
-        if let run = report.runID, inst.runID != run {
-            rebooted = inst.runID != nil
-            inst.runID = run
-            if inst.role == .master && watchReboots && rebooted {
-                inst.rebootSinceMs = now
-            }
-        }
         if report.role == .replica {
             inst.masterLinkDownMs = min(report.masterLinkDownSinceSeconds ?? 0, SentinelLimits.maxDurationMs / 1000) * 1000
             if report.masterHost != inst.reportedMasterHost || (report.masterPort ?? 0) != inst.reportedMasterPort {
@@ -76,8 +91,7 @@ extension Sentinel {
             if role == .replica { inst.replicaConfChangeMs = now }
             roleChanged = true
         }
-        if report.role == .replica && inst.formerMaster { inst.formerMaster = false }
-        return (rebooted, roleChanged)
+        return roleChanged
     }
 
     /// New replicas listed by a master are added (+slave) and persisted.
@@ -86,7 +100,7 @@ extension Sentinel {
             guard masters[m].replicas.count < SentinelLimits.maxReplicasPerMaster else { return }
             guard !masters[m].node.address.matches(host: address.host, port: address.port) else { continue }
             masters[m].replicas.append(
-                InstanceState(role: .replica, address: address, downAfterMs: masters[m].node.downAfterMs, now: now))
+                ReplicaNode(address: address, downAfterMs: masters[m].node.probe.downAfterMs, now: now))
             event(.notice, .slave, .replica(m, masters[m].replicas.count - 1), now: now)
             needsPersist = true
         }
@@ -94,7 +108,8 @@ extension Sentinel {
 
     mutating func replicaReportsMaster(_ path: InstancePath, now: MonotonicMs) {
         let m = path.master
-        let inst = self[path]
+        guard case .replica(_, let r) = path else { return }
+        let inst = masters[m].replicas[r]
         if inst.promoted, case .waitPromotion? = masters[m].failover?.phase {
             promotionConfirmed(m, path, now: now)
             return
@@ -105,7 +120,7 @@ extension Sentinel {
         // that was never seen as a replica since our switch cannot be such a promotion: it is a
         // returning old master and is demoted at once (REFERENCE §6).
         let waitMs = timers.publishPeriodMs * 4
-        let patient = noDownFor(inst, waitMs, now: now) && now - inst.roleReportedMs > waitMs
+        let patient = noDownFor(inst.probe, waitMs, now: now) && now - inst.info.roleReportedMs > waitMs
         guard inst.formerMaster || patient else { return }
         let target = masters[m].node.address
         if sendSlaveOf(path, to: target) {
@@ -115,29 +130,30 @@ extension Sentinel {
 
     mutating func replicaReportsReplica(_ path: InstancePath, now: MonotonicMs) {
         let m = path.master
-        let inst = self[path]
+        guard case .replica(_, let r) = path else { return }
+        let inst = masters[m].replicas[r]
         let master = masters[m].node.address
-        let pointsAtMaster = inst.reportedMasterPort == master.port
-            && inst.reportedMasterHost.map { master.matches(host: $0, port: master.port) } == true
+        let pointsAtMaster = inst.info.reportedMasterPort == master.port
+            && inst.info.reportedMasterHost.map { master.matches(host: $0, port: master.port) } == true
         if !pointsAtMaster && inst.reconf == .none {
             // A replica following someone else is fixed, but only after failover-timeout: it may be
             // in the middle of another sentinel's reconfiguration.
             let waitMs = masters[m].failoverTimeoutMs
-            if masterLooksSane(m, now: now), noDownFor(inst, waitMs, now: now),
-               now - inst.replicaConfChangeMs > waitMs, sendSlaveOf(path, to: master) {
+            if masterLooksSane(m, now: now), noDownFor(inst.probe, waitMs, now: now),
+               now - inst.info.replicaConfChangeMs > waitMs, sendSlaveOf(path, to: master) {
                 event(.notice, .fixSlaveConfig, path, now: now)
             }
         }
         guard inst.reconf == .sent || inst.reconf == .inProgress,
               let promoted = masters[m].failover?.promoted else { return }
-        let pointsAtPromoted = inst.reportedMasterPort == promoted.port
-            && inst.reportedMasterHost.map { promoted.matches(host: $0, port: promoted.port) } == true
+        let pointsAtPromoted = inst.info.reportedMasterPort == promoted.port
+            && inst.info.reportedMasterHost.map { promoted.matches(host: $0, port: promoted.port) } == true
         if inst.reconf == .sent && pointsAtPromoted {
-            self[path].reconf = .inProgress
+            masters[m].replicas[r].reconf = .inProgress
             event(.notice, .slaveReconfInProgress, path, now: now)
         }
-        if self[path].reconf == .inProgress && inst.masterLinkUp && pointsAtPromoted {
-            self[path].reconf = .done
+        if masters[m].replicas[r].reconf == .inProgress && inst.info.masterLinkUp && pointsAtPromoted {
+            masters[m].replicas[r].reconf = .done
             event(.notice, .slaveReconfDone, path, now: now)
             failoverStateMachine(m, now: now)
         }
@@ -147,12 +163,12 @@ extension Sentinel {
     /// is recent. Only then is it safe to point replicas at it.
     func masterLooksSane(_ m: Int, now: MonotonicMs) -> Bool {
         let node = masters[m].node
-        return node.roleReported == .master && !node.isSubjectivelyDown && !masters[m].isObjectivelyDown
-            && node.infoRefreshMs.map { now - $0 < timers.infoPeriodMs * 2 } == true
+        return node.info.roleReported == .master && !node.isSubjectivelyDown && !masters[m].isObjectivelyDown
+            && node.info.infoRefreshMs.map { now - $0 < timers.infoPeriodMs * 2 } == true
     }
 
     /// No SDOWN (or ODOWN) started within the last `ms`.
-    func noDownFor(_ inst: InstanceState, _ ms: Int64, now: MonotonicMs) -> Bool {
+    func noDownFor(_ inst: Probe, _ ms: Int64, now: MonotonicMs) -> Bool {
         guard let last = inst.lastDownStartMs else { return true }
         return now - last > ms
     }

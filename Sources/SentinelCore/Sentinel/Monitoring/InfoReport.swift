@@ -25,23 +25,34 @@ public struct InfoReport: Sendable, Equatable {
     public init() {}
 
     public static func parse(_ text: String) -> InfoReport {
+        var text = text
+        // In place over the string's bytes (native strings are contiguous; makeContiguousUTF8 is
+        // a no-op then): INFO is ASCII, arrives from every data node every 1-10 s, and is long.
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { parse(bytes: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> InfoReport {
         var r = InfoReport()
-        // Byte-wise line splitting: INFO is ASCII and arrives every second during failovers.
-        let bytes = Array(text.utf8)
-        var lineStart = 0
-        var lines: [(key: String, value: String)] = []
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == 10 || bytes[i] == 13 {
-            defer { lineStart = i + 1 }
-            // Every field read below starts with r, m, s or f (run_id, role, replica_*, master_*,
-            // slave*, fencing_*): other lines are skipped before any String is made of them.
-            guard i > lineStart, [UInt8(ascii: "r"), UInt8(ascii: "m"), UInt8(ascii: "s"), UInt8(ascii: "f")].contains(bytes[lineStart]),
-                  let colon = bytes[lineStart..<i].firstIndex(of: UInt8(ascii: ":")) else { continue }
-            lines.append((String(decoding: bytes[lineStart..<colon], as: UTF8.self),
-                          String(decoding: bytes[(colon + 1)..<i], as: UTF8.self)))
-        }
         var fencingQuorum = 0
         var fencingLease: Int64?
-        for (key, value) in lines {
+        let n = bytes.count
+        var i = 0
+        // Lines end at \n or \r (so \r\n leaves an empty line, skipped like any empty one).
+        while i < n {
+            let lineStart = i
+            while i < n && bytes[i] != 10 && bytes[i] != 13 { i += 1 }
+            defer { i += 1 }
+            // Every field read below starts with ru, ro, ma, sl, re or fe (run_id, role, master_*,
+            // slave*, replica_*, fencing_*): other lines are skipped before any String is made of
+            // them.
+            guard i - lineStart >= 2, Self.isFieldPrefix(bytes[lineStart], bytes[lineStart + 1]) else { continue }
+            var colon = lineStart
+            while colon < i && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < i else { continue }
+            let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<colon]), as: UTF8.self)
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)..<i]), as: UTF8.self)
             switch key {
             case "run_id":
                 // Redis only accepts a full 40-character run id.
@@ -73,6 +84,18 @@ public struct InfoReport: Sendable, Equatable {
             r.fencingQuorum = fencingQuorum
         }
         return r
+    }
+
+    /// The first two bytes of the keys `parse` reads.
+    static func isFieldPrefix(_ a: UInt8, _ b: UInt8) -> Bool {
+        switch (a, b) {
+        case (UInt8(ascii: "r"), UInt8(ascii: "u")), (UInt8(ascii: "r"), UInt8(ascii: "o")),
+             (UInt8(ascii: "r"), UInt8(ascii: "e")), (UInt8(ascii: "m"), UInt8(ascii: "a")),
+             (UInt8(ascii: "s"), UInt8(ascii: "l")), (UInt8(ascii: "f"), UInt8(ascii: "e")):
+            return true
+        default:
+            return false
+        }
     }
 
     /// `ip=..,port=..,state=..,offset=..,lag=..` (Redis ≥ 2.8) or the old `ip,port,state`.

@@ -6,18 +6,18 @@ extension Sentinel {
     /// Redis's sentinelReconnectInstance: reopen missing connections, at most once per ping period
     /// so a dead instance is not hammered with connection attempts.
     mutating func reconnect(_ path: InstancePath, now: MonotonicMs) {
-        guard self[path].link.disconnected else { return }
-        if let last = self[path].link.lastReconnectMs, now - last < timers.pingPeriodMs { return }
-        self[path].link.lastReconnectMs = now
-        if self[path].link.command.state == .disconnected {
+        guard readProbe(path, { $0.link.disconnected }) else { return }
+        if let last = readProbe(path, { $0.link.lastReconnectMs }), now - last < timers.pingPeriodMs { return }
+        self[probe: path].link.lastReconnectMs = now
+        if readProbe(path, { $0.link.command.state }) == .disconnected {
             let id = newLinkID(path, .command)
-            self[path].link.command = LinkEndpoint(id: id, state: .connecting)
+            self[probe: path].link.command = LinkEndpoint(id: id, state: .connecting)
             index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
-        if self[path].link.pubsub?.state == .disconnected {
+        if readProbe(path, { $0.link.pubsub?.state }) == .disconnected {
             let id = newLinkID(path, .pubsub)
-            self[path].link.pubsub = LinkEndpoint(id: id, state: .connecting)
+            self[probe: path].link.pubsub = LinkEndpoint(id: id, state: .connecting)
             index.linkOwner[id.incarnation] = path
             out.append(.connect(id))
         }
@@ -25,7 +25,7 @@ extension Sentinel {
 
     mutating func newLinkID(_ path: InstancePath, _ kind: LinkKind) -> LinkID {
         defer { nextLinkIncarnation += 1 }
-        return LinkID(master: masters[path.master].name, role: self[path].role, address: self[path].address,
+        return LinkID(master: masters[path.master].name, role: path.role, address: readProbe(path, { $0.address }),
                       kind: kind, incarnation: nextLinkIncarnation)
     }
 
@@ -35,23 +35,23 @@ extension Sentinel {
             out.append(.close(link))
             return
         }
-        if self[path].link.command.id == link {
-            self[path].link.command.state = .connected
-            self[path].link.command.pending = []
-            self[path].infoRequests = []
-            self[path].link.command.connectedAtMs = now
-            self[path].link.localIP = localIP
-            if let peerIP, peerIP != self[path].address.host { self[path].resolvedIP = peerIP }
+        if readProbe(path, { $0.link.command.id }) == link {
+            self[probe: path].link.command.state = .connected
+            self[probe: path].link.command.pending = []
+            if path.role != .sentinel { self[info: path].infoRequests = [] }
+            self[probe: path].link.command.connectedAtMs = now
+            self[probe: path].link.localIP = localIP
+            if let peerIP, peerIP != readProbe(path, { $0.address.host }) { self[probe: path].resolvedIP = peerIP }
             sendHandshake(path, .command, now: now)
             sendPing(path, now: now)
             // Not in Redis: ask INFO at once on a new connection, so a returning instance (an old
             // master coming back as master) is seen within one round trip instead of up to 10 s.
-            if self[path].role != .sentinel { send(path, .command, ["INFO"], expect: .info) }
-        } else if self[path].link.pubsub?.id == link {
-            self[path].link.pubsub?.state = .connected
-            self[path].link.pubsub?.pending = []
-            self[path].link.pubsub?.connectedAtMs = now
-            self[path].link.pubsubLastActivityMs = now
+            if path.role != .sentinel { send(path, .command, ["INFO"], expect: .info) }
+        } else if readProbe(path, { $0.link.pubsub?.id }) == link {
+            self[probe: path].link.pubsub?.state = .connected
+            self[probe: path].link.pubsub?.pending = []
+            self[probe: path].link.pubsub?.connectedAtMs = now
+            self[probe: path].link.pubsubLastActivityMs = now
             sendHandshake(path, .pubsub, now: now)
             send(path, .pubsub, ["SUBSCRIBE", Self.helloChannel], expect: .subscribe)
         }
@@ -61,7 +61,7 @@ extension Sentinel {
     mutating func sendHandshake(_ path: InstancePath, _ kind: LinkKind, now: MonotonicMs) {
         let m = masters[path.master]
         let (user, pass): (String?, String?) =
-            self[path].role == .sentinel ? (sentinelUser, sentinelPass) : (m.authUser, m.authPass)
+            path.role == .sentinel ? (sentinelUser, sentinelPass) : (m.authUser, m.authPass)
         if let pass {
             send(path, kind, user.map { ["AUTH", $0, pass] } ?? ["AUTH", pass], expect: .ignored)
         }
@@ -75,18 +75,18 @@ extension Sentinel {
         guard let path = path(of: link) else { return }
         var wasConnected = false
         index.linkOwner[link.incarnation] = nil
-        if self[path].link.command.id == link {
-            wasConnected = self[path].link.command.isConnected
-            self[path].link.command = LinkEndpoint()
-        } else if self[path].link.pubsub?.id == link {
-            wasConnected = self[path].link.pubsub!.isConnected
-            self[path].link.pubsub = LinkEndpoint()
+        if readProbe(path, { $0.link.command.id }) == link {
+            wasConnected = readProbe(path, { $0.link.command.isConnected })
+            self[probe: path].link.command = LinkEndpoint()
+        } else if readProbe(path, { $0.link.pubsub?.id }) == link {
+            wasConnected = readProbe(path, { $0.link.pubsub!.isConnected })
+            self[probe: path].link.pubsub = LinkEndpoint()
         }
         // Not in Redis: an established connection that drops (CLIENT KILL during a reconfiguration,
         // a restart) is reopened at the next tick; the once-per-second pacing only applies to
         // failed attempts. Otherwise a healthy instance whose connections were killed would look
         // unreachable for a second and could be judged SDOWN.
-        if wasConnected { self[path].link.lastReconnectMs = nil }
+        if wasConnected { self[probe: path].link.lastReconnectMs = nil }
         log(.debug, "link \(link) down: \(reason)")
     }
 
@@ -94,24 +94,24 @@ extension Sentinel {
     mutating func closeLink(_ path: InstancePath, _ kind: LinkKind) {
         switch kind {
         case .command:
-            if let id = self[path].link.command.id {
+            if let id = readProbe(path, { $0.link.command.id }) {
                 out.append(.close(id))
                 index.linkOwner[id.incarnation] = nil
             }
-            self[path].link.command = LinkEndpoint()
+            self[probe: path].link.command = LinkEndpoint()
         case .pubsub:
-            if let id = self[path].link.pubsub?.id {
+            if let id = readProbe(path, { $0.link.pubsub?.id }) {
                 out.append(.close(id))
                 index.linkOwner[id.incarnation] = nil
             }
-            if self[path].link.pubsub != nil { self[path].link.pubsub = LinkEndpoint() }
+            if readProbe(path, { $0.link.pubsub }) != nil { self[probe: path].link.pubsub = LinkEndpoint() }
         }
     }
 
     /// Only emits the closes: the caller replaces or removes the instance, then calls `reindex()`.
-    mutating func closeAllLinks(of inst: InstanceState) {
-        if let id = inst.link.command.id { out.append(.close(id)) }
-        if let id = inst.link.pubsub?.id { out.append(.close(id)) }
+    mutating func closeAllLinks(of link: InstanceLink) {
+        if let id = link.command.id { out.append(.close(id)) }
+        if let id = link.pubsub?.id { out.append(.close(id)) }
     }
 
     /// Sends a command if the link is up and records what its reply will answer. Commands to data
@@ -119,21 +119,21 @@ extension Sentinel {
     @discardableResult
     mutating func send(_ path: InstancePath, _ kind: LinkKind, _ args: [String], expect: PendingRequest) -> Bool {
         var args = args
-        if self[path].role != .sentinel, let first = args.first {
+        if path.role != .sentinel, !masters[path.master].renamedCommands.isEmpty, let first = args.first {
             args[0] = masters[path.master].commandName(first)
         }
         switch kind {
         case .command:
-            guard self[path].link.command.isConnected, let id = self[path].link.command.id else { return false }
-            self[path].link.command.pending.append(expect)
+            guard readProbe(path, { $0.link.command.isConnected }), let id = readProbe(path, { $0.link.command.id }) else { return false }
+            self[probe: path].link.command.pending.append(expect)
             if expect == .info {
                 infoSeq += 1
-                self[path].infoRequests.append(infoSeq)
+                self[info: path].infoRequests.append(infoSeq)
             }
             emit(.send(id, args))
         case .pubsub:
-            guard let p = self[path].link.pubsub, p.isConnected, let id = p.id else { return false }
-            self[path].link.pubsub!.pending.append(expect)
+            guard let p = readProbe(path, { $0.link.pubsub }), p.isConnected, let id = p.id else { return false }
+            self[probe: path].link.pubsub!.pending.append(expect)
             emit(.send(id, args))
         }
         return true

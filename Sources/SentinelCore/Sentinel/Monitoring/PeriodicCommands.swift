@@ -2,63 +2,84 @@
 /// sentinelSendPeriodicCommands).
 extension Sentinel {
     mutating func sendPeriodicCommands(_ path: InstancePath, now: MonotonicMs) {
-        let inst = self[path]
-        guard inst.link.command.isConnected else { return }
+        // Read in place: copying the probe or the master's state here, for every instance on
+        // every tick, was most of the timer's cost.
+        let (connected, pendingCommands, connectedAtMs, downAfterMs, lastPongMs, lastPingMs, lastPubMs, pendingInfo, pendingHello)
+            = readProbe(path, { p in
+                (p.link.command.isConnected, p.link.pendingCommands, p.link.command.connectedAtMs, p.downAfterMs,
+                 p.link.lastPongMs, p.link.lastPingMs, p.link.lastPubMs,
+                 p.link.command.pending.contains(.info), p.link.command.pending.contains(.publishHello))
+            })
+        guard connected else { return }
         // A stuck instance gets nothing more until it answers what it has.
-        if inst.link.pendingCommands >= SentinelLimits.maxPendingCommands { return }
-        let m = masters[path.master]
+        if pendingCommands >= SentinelLimits.maxPendingCommands { return }
+        let mi = path.master
+        let role = path.role
+        let masterInTrouble = masters[mi].odownSinceMs != nil || masters[mi].failover != nil
 
         // Replicas of a master in trouble are polled every second: the failover needs their state
         // (role, replication link, offset) to be recent.
         var infoPeriodMs = timers.infoPeriodMs
-        if inst.role == .replica && (m.isObjectivelyDown || m.failoverInProgress || inst.masterLinkDownMs != 0) {
+        if case .replica(_, let r) = path, masterInTrouble || masters[mi].replicas[r].info.masterLinkDownMs != 0 {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
         // Discovery: for one INFO period after a master's link connects (start-up, a new or
         // returning master) ask every second, so replicas attaching meanwhile are known within
         // a second instead of up to ten (Redis's discovery takes ~10 s).
-        if inst.role == .master && now - inst.link.command.connectedAtMs < timers.infoPeriodMs {
+        if role == .master && now - connectedAtMs < timers.infoPeriodMs {
             infoPeriodMs = min(infoPeriodMs, 1_000)
         }
         // PING at least as often as down-after so that a short down-after can still be detected.
-        let pingPeriodMs = min(inst.downAfterMs, timers.pingPeriodMs)
+        let pingPeriodMs = min(downAfterMs, timers.pingPeriodMs)
 
-        if inst.role != .sentinel, !inst.link.command.pending.contains(.info),
-           inst.infoRefreshMs.map({ now - $0 > infoPeriodMs }) ?? true {
+        if role != .sentinel, !pendingInfo,
+           readInfo(path, { $0.infoRefreshMs }).map({ now - $0 > infoPeriodMs }) ?? true {
             send(path, .command, ["INFO"], expect: .info)
         }
-        if now - inst.link.lastPongMs > pingPeriodMs,
-           inst.link.lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
+        if now - lastPongMs > pingPeriodMs, lastPingMs.map({ now - $0 > pingPeriodMs / 2 }) ?? true {
             sendPing(path, now: now)
         }
         // Not to a master paused by our switchover: Redis pauses PUBLISH too, and everything we
         // send after it on this link would wait behind it.
-        let paused = inst.role == .master && m.switchover != nil
-        if now - inst.link.lastPubMs > timers.publishPeriodMs, !inst.link.command.pending.contains(.publishHello), !paused {
+        var paused = false
+        if role == .master, let run = masters[mi].failover { paused = run.switchover != nil }
+        if now - lastPubMs > timers.publishPeriodMs, !pendingHello, !paused {
             sendHello(path, now: now)
         }
-        if inst.role == .master { renewLeaseIfDue(path.master, now: now) }
+        if role == .master { renewLeaseIfDue(path.master, now: now) }
     }
 
     mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {
         guard send(path, .command, ["PING"], expect: .ping) else { return }
-        self[path].link.lastPingMs = now
-        if self[path].link.actPingMs == nil { self[path].link.actPingMs = now }
+        self[probe: path].link.lastPingMs = now
+        if readProbe(path, { $0.link.actPingMs }) == nil { self[probe: path].link.actPingMs = now }
     }
 
     /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel
     /// directly: `ip,port,myid,current_epoch,master_name,master_ip,master_port,master_config_epoch`.
     mutating func sendHello(_ path: InstancePath, now: MonotonicMs) {
-        let inst = self[path]
-        guard inst.link.command.isConnected, let ip = announceIP ?? inst.link.localIP else { return }
-        let m = masters[path.master]
-        let master = m.currentAddress
+        let (connected, localIP) = readProbe(path, { ($0.link.command.isConnected, $0.link.localIP) })
+        guard connected, let ip = announceIP ?? localIP else { return }
+        let mi = path.master
+        let master = masters[mi].currentAddress
         let hello = Hello(ip: ip, port: announcePort ?? port, runID: myID, currentEpoch: currentEpoch,
-                          masterName: m.name, masterIP: master.host, masterPort: master.port,
-                          masterConfigEpoch: m.configEpoch)
-        if send(path, .command, ["PUBLISH", Self.helloChannel, hello.payload], expect: .publishHello) {
-            self[path].link.lastPubMs = now
+                          masterName: masters[mi].name, masterIP: master.host, masterPort: master.port,
+                          masterConfigEpoch: masters[mi].configEpoch)
+        let payload = hello.payload
+        rememberOwnHello(payload, hello)
+        if send(path, .command, ["PUBLISH", Self.helloChannel, payload], expect: .publishHello) {
+            self[probe: path].link.lastPubMs = now
         }
+    }
+
+    /// Remembers what `Hello.parse` gives for a hello we send, if it parses back to the same hello
+    /// (a memo of a pure function: processHello does exactly what it did without it). Bounded:
+    /// cleared when it outgrows the masters.
+    mutating func rememberOwnHello(_ payload: String, _ hello: Hello) {
+        if ownHellos[payload] != nil { return }
+        guard Hello.parse(payload) == hello else { return }
+        if ownHellos.count >= 2 * masters.count + 64 { ownHellos.removeAll(keepingCapacity: true) }
+        ownHellos[payload] = hello
     }
 
     /// Sends hellos for one master everywhere now, so a new configuration spreads at once rather

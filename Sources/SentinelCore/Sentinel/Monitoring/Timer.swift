@@ -5,8 +5,15 @@ extension Sentinel {
         checkTilt(wallClockMs: wallClockMs, now: now)
         var m = 0
         while m < masters.count {
-            for path in paths(of: m) { handleInstance(path, now: now) }
-            if case .updateConfig? = masters[m].failover?.phase { switchToPromotedReplica(m, now: now) }
+            // Indexes, not paths(of:): no array per master per tick. Handling an instance adds
+            // and removes no replica or sentinel (replies and hellos do), so this visits the
+            // same paths paths(of:) lists.
+            handleInstance(.master(m), now: now)
+            var r = 0
+            while r < masters[m].replicas.count { handleInstance(.replica(m, r), now: now); r += 1 }
+            var s = 0
+            while s < masters[m].sentinels.count { handleInstance(.sentinel(m, s), now: now); s += 1 }
+            if let run = masters[m].failover, case .updateConfig = run.phase { switchToPromotedReplica(m, now: now) }
             m += 1
         }
         runPendingScripts(now: now)
