@@ -2,7 +2,7 @@
 enum TransactionCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("multi", 1, [.noscript, .loading, .stale, .fast, .allowBusy], group: "transactions", "Starts a transaction.", .server(multi)),
-        CommandSpec("exec", 1, [.noscript, .loading, .stale], group: "transactions", "Executes all commands in a transaction.", .server(exec)),
+        CommandSpec("exec", 1, [.noscript, .loading, .stale, .skipSlowlog], group: "transactions", "Executes all commands in a transaction.", .server(exec)),
         CommandSpec("discard", 1, [.noscript, .loading, .stale, .fast, .allowBusy], group: "transactions", "Discards a transaction.", .server(discard)),
         CommandSpec("watch", -2, [.noscript, .loading, .stale, .fast, .allowBusy], keys: (1, -1, 1), group: "transactions", "Monitors changes to keys to determine the execution of a transaction.", .server(watch)),
         CommandSpec("unwatch", 1, [.noscript, .loading, .stale, .fast, .allowBusy], group: "transactions", "Forgets about watched keys of a transaction.", .server(unwatch)),

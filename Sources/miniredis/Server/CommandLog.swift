@@ -133,7 +133,7 @@ extension Server {
             s.usec += durationUs
         }
         // EXEC's commands are logged one by one; EXEC itself is not (Redis's skip_slowlog).
-        guard spec.name != "exec" else { return }
+        guard !spec.flags.contains(.skipSlowlog) else { return }
         recordDuration(spec, c, args, durationUs)
     }
 

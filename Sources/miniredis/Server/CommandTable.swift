@@ -36,6 +36,8 @@ struct CommandFlags: OptionSet, Sendable {
     /// Redis's CMD_PROTECTED (DEBUG): runs only as enable-debug-command allows. Not among the
     /// flags COMMAND INFO prints, as redis-server 7.0 does not print it either.
     static let protected = CommandFlags(rawValue: 1 << 12)
+    /// Not logged by SLOWLOG (EXEC: its commands are, one by one), Redis's skip_slowlog.
+    static let skipSlowlog = CommandFlags(rawValue: 1 << 13)
 
     var names: [String] {
         var n: [String] = []
@@ -51,6 +53,7 @@ struct CommandFlags: OptionSet, Sendable {
         if contains(.noAuth) { n.append("no_auth") }
         if contains(.noMulti) { n.append("no_multi") }
         if contains(.allowBusy) { n.append("allow_busy") }
+        if contains(.skipSlowlog) { n.append("skip_slowlog") }
         return n
     }
 }

@@ -64,7 +64,7 @@ extension Server {
             c.scheduleWrite()
             return
         }
-        if !spec.flags.contains(.noAuth) && c.kind != .master && !aclUsers.mayRunCommands(c.session.user) {
+        if !aclUsers.everyoneMayRun && !spec.flags.contains(.noAuth) && c.kind != .master && !aclUsers.mayRunCommands(c.session.user) {
             c.multiFailed = c.multiQueue != nil
             c.reply.error("NOPERM User \(c.session.user) has no permissions to run the '\(spec.name)' command")
             c.scheduleWrite()
