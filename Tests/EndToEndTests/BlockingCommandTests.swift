@@ -63,13 +63,7 @@ import TestSupport
         _ = try b.call("RPUSH", "late", "v")
         note("late served", try a.readRaw())
         note("then ping", try a.readRaw())
-        try sub.send(["PING"])
-        var events: [String] = []
-        while true {
-            let m = try sub.read().elements ?? []
-            if m.first?.text == "pong" { break }
-            if m.count == 4 { events.append("\(m[2].text ?? "") \(m[3].text ?? "")") }
-        }
+        let events = try sub.patternMessagesBeforePong()
         return (lines, events)
     }
 

@@ -160,13 +160,7 @@ import TestSupport
                 replies.append("\(command.joined(separator: " ")) -> \(try c.raw(command))")
             }
         }
-        try sub.send(["PING"])
-        var events: [String] = []
-        while true {
-            let m = try sub.read().elements ?? []
-            if m.first?.text == "pong" { break }
-            if m.count == 4 { events.append("\(m[2].text ?? "") \(m[3].text ?? "")") }
-        }
+        let events = try sub.patternMessagesBeforePong()
         return (replies, events)
     }
 

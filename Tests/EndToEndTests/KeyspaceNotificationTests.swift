@@ -17,14 +17,7 @@ import TestSupport
             try Wait.until(timeoutSeconds: 10, "\(key) expires on \(server.port)") { try c.call("EXISTS", key) == .integer(0) }
         }
         // A PING answered after the messages: everything published before it has arrived.
-        try sub.send(["PING"])
-        var lines: [String] = []
-        while true {
-            let m = try sub.read().elements ?? []
-            if m.first?.text == "pong" { break }
-            if m.count == 4, m.first?.text == "pmessage" { lines.append("\(m[2].text ?? "") \(m[3].text ?? "")") }
-        }
-        return lines
+        return try sub.patternMessagesBeforePong()
     }
 
     static let commands: [[String]] = [

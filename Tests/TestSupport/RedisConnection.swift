@@ -94,6 +94,18 @@ public final class RedisConnection {
         }
     }
 
+    /// On a pattern-subscribed connection: sends PING and returns every message that arrived
+    /// before its answer, as "channel message" (what the server published before the PING).
+    public func patternMessagesBeforePong() throws -> [String] {
+        try send(["PING"])
+        var lines: [String] = []
+        while true {
+            let m = try read().elements ?? []
+            if m.first?.text == "pong" { return lines }
+            if m.count == 4, m.first?.text == "pmessage" { lines.append("\(m[2].text ?? "") \(m[3].text ?? "")") }
+        }
+    }
+
     /// The exact bytes of the next reply, as text for readable assertions.
     public func readRaw() throws -> String {
         String(decoding: try readWithBytes().bytes, as: UTF8.self)

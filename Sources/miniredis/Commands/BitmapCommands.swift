@@ -138,17 +138,7 @@ enum BitmapCommands {
             default: out[i] = ~bytes[0]
             }
         }
-        let dst = Key(a[2])
-        ctx.expireIfNeeded(dst)
-        let existed = ctx.db.delete(dst)
-        if length > 0 {
-            ctx.store(dst, .string(ByteString(out)))
-            ctx.changed(dst)
-            ctx.notify(.string, "set", dst)
-        } else if existed {
-            ctx.changed(dst)
-            ctx.notify(.generic, "del", dst)
-        }
+        ctx.storeResult(Key(a[2]), length > 0 ? .string(ByteString(out)) : nil, event: (.string, "set"))
         ctx.reply.integer(length)
     }
 }

@@ -122,6 +122,21 @@ extension CommandContext {
         }
     }
 
+    /// The *STORE commands' last step: `value` replaces whatever `dst` held (its expiry too),
+    /// with `event`; an empty result (nil) deletes `dst` instead ("del" if it existed).
+    mutating func storeResult(_ dst: Key, _ value: Value?, event: (KeyspaceEvents, StaticString)) {
+        expireIfNeeded(dst)
+        let existed = db.delete(dst)
+        if let value {
+            store(dst, value)
+            changed(dst)
+            notify(event.0, event.1, dst)
+        } else if existed {
+            changed(dst)
+            notify(.generic, "del", dst)
+        }
+    }
+
     /// The reply of a read that answers an integer: 0 for a missing key, WRONGTYPE, or the value.
     mutating func replyInteger<T>(_ r: Lookup<T>, _ value: (T) -> Int) {
         switch r {

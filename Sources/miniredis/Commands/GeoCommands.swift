@@ -277,19 +277,9 @@ enum GeoCommands {
     }
 
     static func storeResult(_ ctx: inout CommandContext, _ dstBytes: [UInt8], _ items: [([UInt8], Double)], _ flags: Flags) {
-        let dst = Key(dstBytes)
-        ctx.expireIfNeeded(dst)
-        let existed = ctx.db.delete(dst)
-        if !items.isEmpty {
-            var z = SortedSet()
-            for (m, score) in items { z.set(m, score: score) }
-            ctx.store(dst, .zset(z))
-            ctx.changed(dst)
-            ctx.notify(.zset, flags.contains(.search) ? "geosearchstore" : "georadiusstore", dst)
-        } else if existed {
-            ctx.changed(dst)
-            ctx.notify(.generic, "del", dst)
-        }
+        var z = SortedSet()
+        for (m, score) in items { z.set(m, score: score) }
+        ctx.storeResult(Key(dstBytes), items.isEmpty ? nil : .zset(z), event: (.zset, flags.contains(.search) ? "geosearchstore" : "georadiusstore"))
         ctx.reply.integer(items.count)
     }
 }

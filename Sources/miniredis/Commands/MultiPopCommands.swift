@@ -106,19 +106,9 @@ enum MultiPopCommands {
     /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
     static func zrangestore(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
         guard let (picked, _) = SortedSetCommands.select(&ctx, Array(a.dropFirst()), allowWithScores: false) else { return }
-        let dst = Key(a[1])
-        ctx.expireIfNeeded(dst)
-        let existed = ctx.db.delete(dst)
-        if !picked.isEmpty {
-            var z = SortedSet()
-            for e in picked { z.set(e.member, score: e.score) }
-            ctx.store(dst, .zset(z))
-            ctx.changed(dst)
-            ctx.notify(.zset, "zrangestore", dst)
-        } else if existed {
-            ctx.changed(dst)
-            ctx.notify(.generic, "del", dst)
-        }
+        var z = SortedSet()
+        for e in picked { z.set(e.member, score: e.score) }
+        ctx.storeResult(Key(a[1]), picked.isEmpty ? nil : .zset(z), event: (.zset, "zrangestore"))
         ctx.reply.integer(picked.count)
     }
 }

@@ -68,22 +68,8 @@ enum SetAlgebraCommands {
             }
             return
         }
-        let dst = Key(a[1])
-        let db = ctx.db
-        ctx.expireIfNeeded(dst)
-        let existed = db.delete(dst)
-        if result.count > 0 {
-            ctx.store(dst, .set(result))
-            ctx.changed(dst)
-            switch op {
-            case .inter: ctx.notify(.set, "sinterstore", dst)
-            case .union: ctx.notify(.set, "sunionstore", dst)
-            case .diff: ctx.notify(.set, "sdiffstore", dst)
-            }
-        } else if existed {
-            ctx.changed(dst)
-            ctx.notify(.generic, "del", dst)
-        }
+        let event: StaticString = op == .inter ? "sinterstore" : op == .union ? "sunionstore" : "sdiffstore"
+        ctx.storeResult(Key(a[1]), result.count > 0 ? .set(result) : nil, event: (.set, event))
         ctx.reply.integer(result.count)
     }
 

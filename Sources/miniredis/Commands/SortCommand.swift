@@ -115,17 +115,7 @@ enum SortCommand {
             for r in rows { ctx.reply.bulk(r) }
             return
         }
-        let dst = Key(store)
-        ctx.expireIfNeeded(dst)
-        let existed = ctx.db.delete(dst)
-        if !rows.isEmpty {
-            ctx.store(dst, .list(Deque(rows.map { $0 ?? [] })))
-            ctx.changed(dst)
-            ctx.notify(.list, "sortstore", dst)
-        } else if existed {
-            ctx.changed(dst)
-            ctx.notify(.generic, "del", dst)
-        }
+        ctx.storeResult(Key(store), rows.isEmpty ? nil : .list(Deque(rows.map { $0 ?? [] })), event: (.list, "sortstore"))
         ctx.reply.integer(rows.count)
     }
 }

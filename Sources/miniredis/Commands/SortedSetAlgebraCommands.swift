@@ -67,21 +67,8 @@ enum SortedSetAlgebraCommands {
         guard let sets = inputs(&ctx, keys) else { return }
         let result = combine(op, sets, weights: weights, aggregate: aggregate)
         guard store else { return SortedSetCommands.writeScored(&ctx, result.ordered.map { ($0.score, $0.member) }, withScores: withScores) }
-        let dst = Key(a[1])
-        ctx.expireIfNeeded(dst)
-        let existed = ctx.db.delete(dst)
-        if result.count > 0 {
-            ctx.store(dst, .zset(result))
-            ctx.changed(dst)
-            switch op {
-            case .union: ctx.notify(.zset, "zunionstore", dst)
-            case .inter: ctx.notify(.zset, "zinterstore", dst)
-            case .diff: ctx.notify(.zset, "zdiffstore", dst)
-            }
-        } else if existed {
-            ctx.changed(dst)
-            ctx.notify(.generic, "del", dst)
-        }
+        let event: StaticString = op == .union ? "zunionstore" : op == .inter ? "zinterstore" : "zdiffstore"
+        ctx.storeResult(Key(a[1]), result.count > 0 ? .zset(result) : nil, event: (.zset, event))
         ctx.reply.integer(result.count)
     }
 

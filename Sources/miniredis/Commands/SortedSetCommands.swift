@@ -244,7 +244,10 @@ enum SortedSetCommands {
         ctx.replyInteger(ctx.readZSet(a[1])) { z in z.count }
     }
 
-    static func zpopmin(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+    static func zpopmin(_ ctx: inout CommandContext, _ a: [[UInt8]]) { zpop(&ctx, a, min: true) }
+
+    /// ZPOPMIN / ZPOPMAX; replicas get ZREM of the members taken.
+    static func zpop(_ ctx: inout CommandContext, _ a: [[UInt8]], min: Bool) {
         guard a.count <= 3 else { return ctx.reply.error(Errors.syntax) }
         var count = 1
         if a.count == 3 {
@@ -253,14 +256,14 @@ enum SortedSetCommands {
             count = Int(Swift.min(n, Int64(Int32.max)))
         }
         let key = Key(a[1])
-        let r = ctx.modifyZSet(key, create: false) { z in z.popMin(count) }
+        let r = ctx.modifyZSet(key, create: false) { z in min ? z.popMin(count) : z.popMax(count) }
         switch r {
         case .missing: ctx.reply.arrayHeader(0)
         case .wrongType: ctx.reply.error(Errors.wrongType)
         case .found(let popped):
             if !popped.isEmpty {
                 ctx.changed(key)
-                ctx.notify(.zset, "zpopmin", key)
+                ctx.notify(.zset, min ? "zpopmin" : "zpopmax", key)
                 ctx.propagate(as: [Array("ZREM".utf8), a[1]] + popped.map(\.member))
             }
             // Without COUNT the reply is one flat pair even in RESP3, as Redis replies.

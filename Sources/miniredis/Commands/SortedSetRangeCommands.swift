@@ -26,7 +26,7 @@ enum SortedSetRangeCommands {
         CommandSpec("zcount", 4, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the count of members in a sorted set that have scores within a range.", .data(zcount)),
         CommandSpec("zremrangebyscore", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a range of scores.", .data(zremrangebyscore)),
         CommandSpec("zremrangebyrank", 4, [.write], keys: (1, 1, 1), group: "sorted-set", "Removes members in a sorted set within a range of indexes.", .data(zremrangebyrank)),
-        CommandSpec("zpopmax", -2, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the highest-scoring members from a sorted set after removing them.", .data(zpopmax)),
+        CommandSpec("zpopmax", -2, [.write, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the highest-scoring members from a sorted set after removing them.", .data { ctx, a in SortedSetCommands.zpop(&ctx, a, min: false) }),
         CommandSpec("zrevrank", 3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the index of a member in a sorted set ordered by descending scores.", .data(zrevrank)),
         CommandSpec("zmscore", -3, [.readonly, .fast], keys: (1, 1, 1), group: "sorted-set", "Returns the score of one or more members in a sorted set.", .data(zmscore)),
     ]
@@ -89,35 +89,6 @@ enum SortedSetRangeCommands {
             return doomed.count
         }
         ctx.replyChangedCount(key, r, event: (.zset, "zremrangebyrank"))
-    }
-
-    /// As ZPOPMIN from the top; replicas get ZREM of the members taken.
-    static func zpopmax(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
-        guard a.count <= 3 else { return ctx.reply.error(Errors.syntax) }
-        var count = 1
-        if a.count == 3 {
-            guard let n = Numbers.int64(a[2]) else { return ctx.reply.error(Errors.notInteger) }
-            guard n >= 0 else { return ctx.reply.error("ERR value is out of range, must be positive") }
-            count = Int(Swift.min(n, Int64(Int32.max)))
-        }
-        let key = Key(a[1])
-        let r = ctx.modifyZSet(key, create: false) { z in z.popMax(count) }
-        switch r {
-        case .missing: ctx.reply.arrayHeader(0)
-        case .wrongType: ctx.reply.error(Errors.wrongType)
-        case .found(let popped):
-            if !popped.isEmpty {
-                ctx.changed(key)
-                ctx.notify(.zset, "zpopmax", key)
-                ctx.propagate(as: [Array("ZREM".utf8), a[1]] + popped.map(\.member))
-            }
-            if a.count == 2 {
-                ctx.reply.arrayHeader(popped.count * 2)
-                for e in popped { ctx.reply.bulk(e.member); ctx.reply.double(e.score) }
-            } else {
-                SortedSetCommands.writeScored(&ctx, popped, withScores: true)
-            }
-        }
     }
 
     static func zrevrank(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
