@@ -73,21 +73,27 @@ enum SetAlgebraCommands {
         ctx.reply.integer(result.count)
     }
 
-    /// SINTERCARD numkeys key [key ...] [LIMIT limit]
-    static func sintercard(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
-        guard let n = Numbers.int64(a[1]) else { return ctx.reply.error(Errors.notInteger) }
-        guard n > 0 else { return ctx.reply.error("ERR numkeys should be greater than 0") }
-        guard n <= a.count - 2 else { return ctx.reply.error("ERR Number of keys can't be greater than number of args") }
+    /// The arguments of SINTERCARD and ZINTERCARD (numkeys key [key ...] [LIMIT limit]): the keys
+    /// and the limit (0: none), or nil after replying Redis's error.
+    static func intercardArguments(_ ctx: inout CommandContext, _ a: [[UInt8]]) -> (keys: ArraySlice<[UInt8]>, limit: Int)? {
+        guard let n = Numbers.int64(a[1]) else { ctx.reply.error(Errors.notInteger); return nil }
+        guard n > 0 else { ctx.reply.error("ERR numkeys should be greater than 0"); return nil }
+        guard n <= a.count - 2 else { ctx.reply.error("ERR Number of keys can't be greater than number of args"); return nil }
         var limit = 0
         var i = 2 + Int(n)
         while i < a.count {
-            guard a[i].lowercasedASCII == "limit", i + 1 < a.count else { return ctx.reply.error(Errors.syntax) }
-            guard let l = Numbers.int64(a[i + 1]) else { return ctx.reply.error(Errors.notInteger) }
-            guard l >= 0 else { return ctx.reply.error("ERR LIMIT can't be negative") }
+            guard a[i].lowercasedASCII == "limit", i + 1 < a.count else { ctx.reply.error(Errors.syntax); return nil }
+            guard let l = Numbers.int64(a[i + 1]) else { ctx.reply.error(Errors.notInteger); return nil }
+            guard l >= 0 else { ctx.reply.error("ERR LIMIT can't be negative"); return nil }
             limit = Int(min(l, Int64(Int.max)))
             i += 2
         }
-        guard let sets = sets(&ctx, a[2..<(2 + Int(n))]) else { return }
+        return (a[2..<(2 + Int(n))], limit)
+    }
+
+    /// SINTERCARD numkeys key [key ...] [LIMIT limit]
+    static func sintercard(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
+        guard let (keys, limit) = intercardArguments(&ctx, a), let sets = sets(&ctx, keys) else { return }
         let count = compute(.inter, sets).count
         ctx.reply.integer(limit > 0 ? min(limit, count) : count)
     }

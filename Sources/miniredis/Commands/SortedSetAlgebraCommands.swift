@@ -119,20 +119,8 @@ enum SortedSetAlgebraCommands {
 
     /// ZINTERCARD numkeys key [key ...] [LIMIT limit]
     static func zintercard(_ ctx: inout CommandContext, _ a: [[UInt8]]) {
-        guard let n = Numbers.int64(a[1]) else { return ctx.reply.error(Errors.notInteger) }
-        guard n > 0 else { return ctx.reply.error("ERR numkeys should be greater than 0") }
-        guard n <= a.count - 2 else { return ctx.reply.error("ERR Number of keys can't be greater than number of args") }
-        var limit = 0
-        var i = 2 + Int(n)
-        while i < a.count {
-            guard a[i].lowercasedASCII == "limit", i + 1 < a.count else { return ctx.reply.error(Errors.syntax) }
-            guard let l = Numbers.int64(a[i + 1]) else { return ctx.reply.error(Errors.notInteger) }
-            guard l >= 0 else { return ctx.reply.error("ERR LIMIT can't be negative") }
-            limit = Int(min(l, Int64(Int.max)))
-            i += 2
-        }
-        guard let sets = inputs(&ctx, a[2..<(2 + Int(n))]) else { return }
-        let count = combine(.inter, sets, weights: [Double](repeating: 1, count: Int(n)), aggregate: .sum).count
+        guard let (keys, limit) = SetAlgebraCommands.intercardArguments(&ctx, a), let sets = inputs(&ctx, keys) else { return }
+        let count = combine(.inter, sets, weights: [Double](repeating: 1, count: keys.count), aggregate: .sum).count
         ctx.reply.integer(limit > 0 ? min(limit, count) : count)
     }
 }
