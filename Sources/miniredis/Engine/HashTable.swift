@@ -237,10 +237,16 @@ struct HashTable<Value> {
     /// but O(1) expected), or nil when empty.
     func randomEntry<G: RandomNumberGenerator>(using rng: inout G) -> (key: Key, value: Value)? {
         guard count > 0 else { return nil }
-        // Sparse tables: pick from the slot array directly when it is dense enough.
+        let s = randomSlot(using: &rng)
+        return (keys[s]!, values[s]!)
+    }
+
+    /// A uniformly chosen occupied slot (the table must not be empty): slots are drawn until one
+    /// holds a key.
+    private func randomSlot<G: RandomNumberGenerator>(using rng: inout G) -> Int {
         while true {
             let s = Int.random(in: 0..<keys.count, using: &rng)
-            if let k = keys[s] { return (k, values[s]!) }
+            if keys[s] != nil { return s }
         }
     }
 
@@ -257,15 +263,7 @@ struct HashTable<Value> {
 
     private func forEachSample<G: RandomNumberGenerator>(_ n: Int, using rng: inout G, _ body: (Int) -> Void) {
         guard count > 0 else { return }
-        for _ in 0..<n {
-            while true {
-                let s = Int.random(in: 0..<keys.count, using: &rng)
-                if keys[s] != nil {
-                    body(s)
-                    break
-                }
-            }
-        }
+        for _ in 0..<n { body(randomSlot(using: &rng)) }
     }
 }
 

@@ -24,7 +24,7 @@ struct SlowLog {
         guard maxLength > 0 else { return }
         entries.insert(Entry(id: nextID, unixSeconds: unixSeconds, durationUs: durationUs, args: Self.trimmed(Self.redacted(args)), peer: peer, name: name), at: 0)
         nextID += 1
-        if entries.count > maxLength { entries.removeLast(entries.count - maxLength) }
+        trim(to: maxLength)
     }
 
     mutating func trim(to maxLength: Int) {
