@@ -9,6 +9,7 @@
 //   Config        redis.conf text: parsing, line-preserving rewrite, levels  (RESP)
 //   RDB           the one RDB codec                                          (Glibc for file I/O)
 //   Runtime       event loop, sockets, signals, subprocesses, files, logger  (the only OS layer)
+//   ACL           users, rules, command catalog, ACL LOG, aclfile text       (RESP)
 //   SentinelCore  the sentinel as a pure state machine                       (RESP, Config)
 //   ServerKit     the client connection layer both servers share: accept, input/output
 //                 buffers, pub/sub, HELLO, AUTH, CLIENT                      (RESP, Runtime)
@@ -27,18 +28,20 @@ let package = Package(
         .target(name: "CMallocCount"),
         .target(name: "RESP"),
         .target(name: "Config", dependencies: ["RESP"]),
+        // Users, rules, the command catalog they apply to, ACL LOG and the aclfile: pure.
+        .target(name: "ACL", dependencies: ["RESP"]),
         .target(name: "RDB", dependencies: ["RESP"]),
         .target(name: "Runtime", dependencies: ["CSystem", "Config"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "SentinelCore", dependencies: ["RESP", "Config"]),
-        .target(name: "ServerKit", dependencies: ["RESP", "Runtime"]),
+        .target(name: "ServerKit", dependencies: ["RESP", "Runtime", "ACL"]),
         .executableTarget(
-            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "ServerKit", "CSystem", "CMallocCount"],
+            name: "miniredis", dependencies: ["RESP", "Config", "RDB", "Runtime", "ServerKit", "ACL", "CSystem", "CMallocCount"],
             // Release builds skip the runtime exclusivity checks: on the request path they were
             // ~19% of the instructions (callgrind, pipelined SET). Debug builds, which every test
             // runs, keep them, so an overlapping access is still caught by the tests.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "RESP", "Config", "Runtime", "ServerKit", "CSystem"]),
+        .executableTarget(name: "sentinel", dependencies: ["SentinelCore", "RESP", "Config", "Runtime", "ServerKit", "ACL", "CSystem"]),
         // The failover demo that demo/failover builds and runs (see demo/README.md).
         .executableTarget(name: "failover-demo", dependencies: ["RESP", "Runtime", "CSystem"], path: "demo/Sources"),
         // SentinelCore only for SplitMix64, the seeded generator behind the random splits.
@@ -50,7 +53,8 @@ let package = Package(
         .testTarget(name: "RDBTests", dependencies: ["RDB", "RESP", "SentinelCore", "TestSupport"]),
         // Golden/ holds the recorded traces, read from the source tree (GoldenTraces.swift).
         .testTarget(name: "SentinelCoreTests", dependencies: ["SentinelCore", "RESP", "Config", "RDB", "Runtime"], exclude: ["Golden"]),
-        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "RESP", "Runtime"]),
+        .testTarget(name: "ACLTests", dependencies: ["ACL", "RESP"]),
+        .testTarget(name: "ServerKitTests", dependencies: ["ServerKit", "ACL", "RESP", "Runtime"]),
         .testTarget(name: "MiniredisTests", dependencies: ["miniredis", "RESP", "Config", "RDB", "Runtime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "RESP", "Config", "RDB", "Runtime", "SentinelCore"]),
     ],

@@ -1,3 +1,4 @@
+import ACL
 import RESP
 
 /// The connection state both servers keep the same way for each client: its name and library
@@ -37,7 +38,7 @@ public struct ClientSession: Sendable {
 /// comparison would take canonically equivalent Unicode, or any two invalid UTF-8 sequences, as
 /// equal).
 public enum Credentials {
-    public static func check(requirepass: [UInt8], users: ACLUsers = ACLUsers(), user: [UInt8]?, password: [UInt8]) -> Bool {
+    public static func check(requirepass: [UInt8], users: ACLUsers = ACLUsers(catalog: ACLCatalog(lines: [])), user: [UInt8]?, password: [UInt8]) -> Bool {
         users.check(user: user.map { String(decoding: $0, as: UTF8.self) } ?? "default", password: password, requirepass: requirepass)
     }
 
@@ -46,7 +47,7 @@ public enum Credentials {
 
     /// AUTH [username] password. Returns false when the credentials were refused (for the log).
     @discardableResult
-    public static func auth(_ a: [[UInt8]], requirepass: [UInt8], users: ACLUsers = ACLUsers(), session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> Bool {
+    public static func auth(_ a: [[UInt8]], requirepass: [UInt8], users: ACLUsers = ACLUsers(catalog: ACLCatalog(lines: [])), session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> Bool {
         guard a.count <= 3 else { reply.error("ERR syntax error"); return true }
         if a.count == 2 && requirepass.isEmpty {
             reply.error(noPasswordConfigured)

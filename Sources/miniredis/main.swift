@@ -24,7 +24,7 @@ do {
         directives = try ConfigFile.parse(try ConfigFile.read(path: first), file: first)
     }
     // One pass, as Redis appends the command line to the file's text: `--save` adds rules.
-    try config.apply(directives + ConfigFile.parseArguments(rest), file: configFile, renameCheck: CommandTable.renameCheck)
+    try config.apply(directives + ConfigFile.parseArguments(rest), file: configFile, renameCheck: CommandTable.renameCheck, userCheck: Server.userCheck)
 } catch {
     FileHandleOut.stderr("\n\(error)\n")
     exit(1)
@@ -71,6 +71,10 @@ if config.daemonize {
 }
 do {
     let server = try Server(config: config, configFile: configFile.map(FileIO.absolute), log: log)
+    if let error = server.loadUsersAtStartup() {
+        log.warning("Aborting Redis startup because of ACL errors: \(error)")
+        exit(1)
+    }
     try server.boot()
     server.run()
     exit(server.exitCode)

@@ -1,3 +1,4 @@
+import ACL
 import Glibc
 import SentinelCore
 import RESP
@@ -19,7 +20,8 @@ final class SentinelServer {
     var clients: [UInt64: SentinelClient] = [:]
     var pubsub = PubSubRegistry<SentinelClient>()
     /// ACL SETUSER's users (the `default` one's password is requirepass).
-    var aclUsers = ACLUsers()
+    var aclUsers = ACLUsers(catalog: SentinelServer.aclCatalog, wording: .redis72)
+    var aclLog = ACLLog(extendedFields: true)
     var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(shell.requirepass.utf8)) }
     var nextClientID: UInt64 = 1
     var listeners: [SentinelListener] = []
@@ -210,10 +212,7 @@ final class SentinelServer {
             c.reply.error("NOAUTH Authentication required.")
             return
         }
-        if !aclUsers.mayRunCommands(c.session.user) && !["auth", "hello", "quit"].contains(name) {
-            c.reply.error("NOPERM User \(c.session.user) has no permissions to run the '\(name)' command")
-            return
-        }
+        if !aclUsers.everyoneMayRun && refusedByACL(c, name, args) { return }
         if let refusal = PubSub.contextRefusal(command: name, arguments: args, protocolVersion: c.reply.protocolVersion, subscribed: c.subscriptionCount > 0) {
             c.reply.error(refusal)
             return

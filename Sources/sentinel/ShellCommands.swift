@@ -40,10 +40,14 @@ enum ShellCommands {
             guard a.count <= 2 else { return c.reply.error("ERR wrong number of arguments for 'ping' command") }
             c.reply.pong(a.count == 2 ? a[1] : nil, subscribed: c.subscriptionCount > 0)
         case "auth":
-            Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, session: &c.session, input: &c.input, reply: &c.reply)
+            if !Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, session: &c.session, input: &c.input, reply: &c.reply) {
+                s.logAuthFailure(c, user: a.count == 3 ? a[1].utf8Text : "default")
+            }
         case "hello":
-            Hello.run(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
-                      session: &c.session, input: &c.input, reply: &c.reply)
+            if let refused = Hello.run(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
+                                       session: &c.session, input: &c.input, reply: &c.reply) {
+                s.logAuthFailure(c, user: refused)
+            }
         case "quit":
             c.reply.ok()
             c.closeAfterReply = true
@@ -75,11 +79,7 @@ enum ShellCommands {
             if let error = shutdownRefusal(args.dropFirst().map { $0.lowercased() }) { return c.reply.error(error) }
             s.shutdown()
         case "acl":
-            ACLCommand.run(a, users: &s.aclUsers, requirepass: Array(s.shell.requirepass.utf8), session: c.session, reply: &c.reply) { names in
-                for victim in Array(s.clients.values) where names.contains(victim.session.user) {
-                    if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
-                }
-            }
+            s.acl(c, a)
         default:
             c.reply.error(bytes: RedisCompat.unknownCommand(a))
         }

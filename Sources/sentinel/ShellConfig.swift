@@ -25,10 +25,15 @@ struct ShellConfig {
     /// `sentinel state-file <path>`: write generated state there instead of into the config
     /// file, so a read-only config file is not fatal (Redis Sentinel needs it writable).
     var stateFile: String?
+    /// `user` lines (name, rules), applied to the ACL at start-up, and the aclfile (ACL SAVE /
+    /// LOAD); not both, as in Redis.
+    var userLines: [[String]] = []
+    var aclfile = ""
+    var acllogMaxLen = 128
 
     /// Known shell directives; anything else that is not `sentinel ...` is refused at start-up.
     static let ignoredDirectives: Set<String> = ["daemonize", "supervised", "tcp-backlog", "tcp-keepalive", "timeout",
-                                                 "hz", "always-show-logo", "set-proc-title", "acllog-max-len",
+                                                 "hz", "always-show-logo", "set-proc-title",
                                                  "syslog-enabled", "syslog-ident", "syslog-facility", "unixsocket",
                                                  "unixsocketperm", "io-threads", "maxmemory", "databases",
                                                  // Replication and latency settings of redis.conf that
@@ -53,6 +58,16 @@ struct ShellConfig {
             case "protected-mode":
                 guard v.count == 1, let b = ConfigFile.bool(v[0]) else { throw fail("argument must be 'yes' or 'no'") }
                 protectedMode = b
+            case "user":
+                guard !v.isEmpty else { throw fail("wrong number of arguments") }
+                if let reason = SentinelServer.userCheck(v) { throw fail(reason) }
+                userLines.append(v)
+            case "aclfile":
+                guard v.count == 1 else { throw fail("wrong number of arguments") }
+                aclfile = v[0]
+            case "acllog-max-len":
+                guard v.count == 1, let n = Int(v[0]), n >= 0 else { throw fail("argument couldn't be parsed into an integer") }
+                acllogMaxLen = n
             case "requirepass":
                 guard v.count == 1 else { throw fail("wrong number of arguments") }
                 requirepass = v[0]
@@ -87,6 +102,9 @@ struct ShellConfig {
             default:
                 guard Self.ignoredDirectives.contains(name) else { throw fail("Bad directive or wrong number of arguments") }
             }
+        }
+        if !userLines.isEmpty && !aclfile.isEmpty {
+            throw ConfigError(file: configPath, reason: "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.")
         }
     }
 }

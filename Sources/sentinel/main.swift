@@ -56,6 +56,10 @@ if !store.shell.pidfile.isEmpty {
 
 do {
     let server = try SentinelServer(store: store, config: stateConfig, log: log)
+    if let error = server.loadUsersAtStartup() {
+        log.warning("Aborting Redis startup because of ACL errors: \(error)")
+        exit(1)
+    }
     try server.start()
     server.run()
     exit(0)

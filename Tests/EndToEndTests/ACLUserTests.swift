@@ -66,18 +66,19 @@ import TestSupport
         }
     }
 
-    /// Not compared (redis-server 7.0 words NOPERM differently from 7.2): a user without +@all
-    /// may log in but run nothing; a rule this ACL does not implement is refused, not ignored.
-    @Test func usersWithoutCommandsAndUnsupportedRules() throws {
+    /// A user without commands may log in but run nothing. NOPERM is worded as each program's
+    /// Redis version words it: redis-server 7.0's for miniredis, redis-sentinel 7.2's for ours.
+    @Test func usersWithoutCommands() throws {
         let sentinel = try SentinelServerTests.startSentinel(config: "sentinel monitor m 127.0.0.1 1 2\n")
         let node = try ServerProcess.miniredis()
-        for port in [node.port, sentinel.port] {
+        let cases = [(node.port, "-NOPERM this user has no permissions to run the 'ping' command\r\n"),
+                     (sentinel.port, "-NOPERM User reader has no permissions to run the 'ping' command\r\n")]
+        for (port, noperm) in cases {
             let c = try RedisConnection(port: port)
             #expect(try c.raw("ACL", "SETUSER", "reader", "on", "nopass") == "+OK\r\n")
-            #expect(try c.raw("ACL", "SETUSER", "reader", "~app:*").hasPrefix("-ERR Error in ACL SETUSER modifier '~app:*'"))
             let r = try RedisConnection(port: port)
             #expect(try r.raw("AUTH", "reader", "anything") == "+OK\r\n")
-            #expect(try r.raw("PING") == "-NOPERM User reader has no permissions to run the 'ping' command\r\n")
+            #expect(try r.raw("PING") == noperm)
             #expect(try c.raw("ACL", "SETUSER", "reader", "+@all") == "+OK\r\n")
             #expect(try r.raw("PING") == "+PONG\r\n")
         }

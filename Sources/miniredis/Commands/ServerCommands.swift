@@ -24,23 +24,12 @@ enum ServerCommands {
         CommandSpec("flushall", -1, [.write], group: "server", "Removes all keys from all databases.", { s, c, a in flush(s, c, a, all: true) }),
         CommandSpec("time", 1, [.loading, .stale, .fast], group: "server", "Returns the server time.", .server(time)),
         CommandSpec("config", -2, [.admin, .noscript, .loading, .stale], group: "server", "A container for server configuration commands.", .server(ConfigCommand.config)),
-        CommandSpec("acl", -2, [.noscript, .loading, .stale], group: "server", "A container for Access List Control commands.", .server(acl)),
+        CommandSpec("acl", -2, [.noscript, .loading, .stale], group: "server", "A container for Access List Control commands.", .server(Server.acl)),
         CommandSpec("client", -2, [.noscript, .loading, .stale], group: "connection", "A container for client connection commands.", .server(ClientCommand.client)),
         CommandSpec("debug", -2, [.admin, .noscript, .loading, .stale, .protected], group: "server", "A container for debugging commands.", .server(debug)),
         // Replies vary: none when it succeeds, the connection closes.
         CommandSpec("shutdown", -1, [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy], group: "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", replies: .varies, .server(shutdown)),
     ]
-
-    /// ACL: ServerKit's users (SETUSER, DELUSER, WHOAMI, USERS, LIST); DELUSER disconnects the
-    /// deleted users' clients, as Redis does.
-    static func acl(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
-        var doomed: [String] = []
-        let requirepass = Array(s.config.requirepass.utf8)
-        ctx.reply.whole { ACLCommand.run(a, users: &s.aclUsers, requirepass: requirepass, session: c.session, reply: &$0) { doomed = $0 } }
-        for victim in Array(s.clients.values) where doomed.contains(victim.session.user) {
-            if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
-        }
-    }
 
     static func ping(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         guard a.count <= 2 else { return ctx.reply.error(Errors.arity("ping")) }
@@ -60,16 +49,21 @@ enum ServerCommands {
         ctx.reply.whole {
             accepted = Credentials.auth(a, requirepass: Array(s.config.requirepass.utf8), users: s.aclUsers, session: &c.session, input: &c.input, reply: &$0)
         }
-        if !accepted { s.log.verbose("Authentication failed for client \(c.address):\(c.port)") }
+        if !accepted {
+            s.log.verbose("Authentication failed for client \(c.address):\(c.port)")
+            s.logAuthFailure(c, user: a.count == 3 ? a[1].utf8Text : "default")
+        }
     }
 
     /// HELLO's reply is written by ServerKit into the client's buffer, in the new protocol.
     static func hello(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         let role = s.replication.isMaster ? "master" : "replica"
+        var refusedUser: String?
         ctx.reply.whole {
-            Hello.run(a, requirepass: Array(s.config.requirepass.utf8), users: s.aclUsers, id: c.id, mode: "standalone", role: role,
-                      session: &c.session, input: &c.input, reply: &$0)
+            refusedUser = Hello.run(a, requirepass: Array(s.config.requirepass.utf8), users: s.aclUsers, id: c.id, mode: "standalone", role: role,
+                                    session: &c.session, input: &c.input, reply: &$0)
         }
+        if let refusedUser { s.logAuthFailure(c, user: refusedUser) }
     }
 
     static func reset(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {

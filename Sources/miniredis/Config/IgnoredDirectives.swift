@@ -34,7 +34,6 @@ enum IgnoredDirectives {
             "the AOF is not rewritten automatically (BGREWRITEAOF rewrites it)")
         add(["aof-use-rdb-preamble"], "the AOF base is always an RDB file")
         add(["enable-module-command"], "there are no modules (MODULE is an unknown command)")
-        add(["acllog-max-len"], "there is no ACL log (only the default user exists)")
         add(["shutdown-timeout", "shutdown-on-sigint", "shutdown-on-sigterm"], "shutdown saves (if save points are set) and exits at once")
         add(["sanitize-dump-payload"], "there is no RESTORE")
         add(["propagation-error-behavior", "replica-ignore-disk-write-errors"], "a replica stops on a stream it cannot apply")

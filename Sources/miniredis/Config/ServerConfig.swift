@@ -99,6 +99,12 @@ struct ServerConfig: Sendable {
     /// command. Applied to the command table at start-up (CommandRenames.swift); not a run-time
     /// setting, as in Redis.
     var renamedCommands: [(from: String, to: String)] = []
+    /// `user` lines of the config (each `name rule...`), applied to the ACL at start-up; checked
+    /// as they are read by the program's `UserCheck`.
+    var userLines: [[String]] = []
+    /// The ACL file (ACL SAVE/LOAD), read at start-up; not with `user` lines, as in Redis.
+    var aclfile = ""
+    var acllogMaxLen = 128
     /// Directives Redis has that this node accepts and reports but does not act on, so a real
     /// redis.conf loads unchanged. docs/configuration.md lists them.
     var ignored: [String: String] = ConfigTable.ignoredDefaults
@@ -143,10 +149,14 @@ extension ServerConfig {
     /// command table it needs lives outside this file (fuzz/build compiles this file alone), so
     /// the program passes `CommandTable.renameCheck`; Server refuses to start with a bad one.
     typealias RenameCheck = @Sendable ([(from: String, to: String)]) -> String?
+    /// Checks a `user` line's words (name, rules): why it is refused, or nil (the ACL module
+    /// lives outside this file for the same reason as the command table).
+    typealias UserCheck = @Sendable ([String]) -> String?
 
     /// Applies directives in order (the file's, then the command line's, which have no line
     /// number), stopping at the first bad one with an error naming it.
-    mutating func apply(_ directives: [ConfigDirective], file: String?, renameCheck: RenameCheck = { _ in nil }) throws(ConfigError) {
+    mutating func apply(_ directives: [ConfigDirective], file: String?, renameCheck: RenameCheck = { _ in nil },
+                        userCheck: UserCheck = { _ in nil }) throws(ConfigError) {
         var sawSave = false
         for d in directives {
             func error(_ reason: String) -> ConfigError {
@@ -156,6 +166,12 @@ extension ServerConfig {
                 guard d.args.count == 2 else { throw error("Bad directive or wrong number of arguments") }
                 renamedCommands.append((d.args[0], d.args[1]))
                 if let reason = renameCheck(renamedCommands) { throw error(reason) }
+                continue
+            }
+            if d.name.lowercased() == "user" {
+                guard !d.args.isEmpty else { throw error("Bad directive or wrong number of arguments") }
+                if let reason = userCheck(d.args) { throw error(reason) }
+                userLines.append(d.args)
                 continue
             }
             guard let entry = ConfigTable.entry(d.name) else { throw error("Bad directive or wrong number of arguments") }
@@ -175,7 +191,10 @@ extension ServerConfig {
                 if args != [""] { save = earlierRules + save }
             }
         }
+        if !userLines.isEmpty && !aclfile.isEmpty { throw ConfigError(file: file, reason: Self.usersAndACLFile) }
     }
+
+    static let usersAndACLFile = "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both."
 }
 
 enum ConfigTable {
@@ -212,7 +231,7 @@ enum ConfigTable {
         "rdb-save-incremental-fsync": "yes", "jemalloc-bg-thread": "yes", "crash-log-enabled": "yes",
         "crash-memcheck-enabled": "yes", "syslog-enabled": "no", "syslog-ident": "redis", "syslog-facility": "local0",
         "oom-score-adj": "no", "oom-score-adj-values": "0 200 800", "disable-thp": "yes",
-        "repl-diskless-sync-max-replicas": "0", "enable-module-command": "no", "acllog-max-len": "128",
+        "repl-diskless-sync-max-replicas": "0", "enable-module-command": "no",
         "active-expire-effort": "1", "activedefrag": "no", "latency-tracking": "yes",
         "shutdown-timeout": "10", "shutdown-on-sigint": "default", "shutdown-on-sigterm": "default",
         "sanitize-dump-payload": "no", "propagation-error-behavior": "ignore", "replica-ignore-disk-write-errors": "no",
@@ -408,6 +427,8 @@ enum ConfigTable {
             return nil
         }, get: { String($0.slowlogLogSlowerThan) }),
         intEntry("slowlog-max-len", max: Int.max, \.slowlogMaxLen),
+        intEntry("acllog-max-len", max: Int.max, \.acllogMaxLen),
+        stringEntry("aclfile", immutable: true, \.aclfile),
         ConfigEntry(name: "latency-monitor-threshold", set: { c, a in
             guard a.count == 1, let n = Int64(a[0]) else { return "argument couldn't be parsed into an integer" }
             guard n >= 0 else { return "argument must be between 0 and 9223372036854775807 inclusive" }

@@ -64,12 +64,7 @@ extension Server {
             c.scheduleWrite()
             return
         }
-        if !aclUsers.everyoneMayRun && !spec.flags.contains(.noAuth) && c.kind != .master && !aclUsers.mayRunCommands(c.session.user) {
-            c.multiFailed = c.multiQueue != nil
-            c.reply.error("NOPERM User \(c.session.user) has no permissions to run the '\(spec.name)' command")
-            c.scheduleWrite()
-            return
-        }
+        if !aclUsers.everyoneMayRun && refusedByACL(c, spec, args) { return }
         if c.resp == 2 && c.subscriptionCount > 0, let refusal = PubSub.contextRefusal(command: spec.name, arguments: args, protocolVersion: 2, subscribed: true) {
             c.reply.error(refusal)
             countRejection(spec, refusal)

@@ -1,3 +1,4 @@
+import ACL
 import Glibc
 import RESP
 import Runtime
@@ -53,8 +54,9 @@ final class Server {
     /// The most memory counted since start (INFO's used_memory_peak).
     var usedMemoryPeak = 0
     var pubsub = PubSubRegistry<Client>()
-    /// ACL SETUSER's users (the `default` one's password is requirepass).
-    var aclUsers = ACLUsers()
+    /// The ACL's users (the `default` one's password is requirepass) and its log.
+    var aclUsers = ACLUsers(catalog: Server.aclCatalog)
+    var aclLog = ACLLog(extendedFields: false)
     var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(config.requirepass.utf8)) }
     var replication: Replication!
     let fencing = Fencing()

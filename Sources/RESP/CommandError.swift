@@ -1,4 +1,4 @@
-/// An error reply a parser of the connection layer produced, with Redis's text ("ERR ...").
+/// An error reply a parser (of the connection layer, of ACL rules) produced, with Redis's text ("ERR ...").
 public struct CommandError: Error, Equatable, Sendable {
     public let text: String
     public init(_ text: String) { self.text = text }

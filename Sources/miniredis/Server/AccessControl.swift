@@ -1,0 +1,90 @@
+import ACL
+import Glibc
+import RESP
+import Runtime
+import ServerKit
+
+/// miniredis's side of the ACL: the catalog its rules apply to, the per-command check, the ACL
+/// LOG, the ACL command, and the aclfile / `user` lines read at start-up.
+extension Server {
+    /// Redis's commands, plus miniredis's own (FENCING), which Redis's table does not have.
+    static let aclCatalog = ACLCatalog.redis(extra: ["fencing admin slow dangerous"])
+
+    /// A `user` line of the config: why its rules are refused, or nil.
+    static let userCheck: ServerConfig.UserCheck = { words in
+        var probe = ACLUsers(catalog: aclCatalog)
+        return probe.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) })
+    }
+
+    /// The users of the config's `user` lines or of the aclfile; Redis's error text otherwise.
+    func loadUsersAtStartup() -> String? {
+        for words in config.userLines {
+            if let error = aclUsers.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) }) { return error }
+        }
+        guard !config.aclfile.isEmpty else { return nil }
+        switch readACLFile().flatMap({ ACLFile.parse($0, fileName: config.aclfile, catalog: aclUsers.catalog) }) {
+        case .failure(let e): return e.text
+        case .success(let users): aclUsers.replaceAll(users)
+        }
+        return nil
+    }
+
+    func readACLFile() -> Result<String, CommandError> {
+        guard let text = FileIO.readText(config.aclfile) else {
+            return .failure(CommandError("Error loading ACLs, opening file '\(config.aclfile)': \(SystemError.text(errno))"))
+        }
+        return .success(text)
+    }
+
+    /// The ACL check of a call, after AUTH: NOPERM and an ACL LOG entry when it is refused.
+    /// Our master's stream and the commands allowed before AUTH are not checked, as in Redis.
+    func refusedByACL(_ c: Client, _ spec: CommandSpec, _ args: [[UInt8]]) -> Bool {
+        guard !aclUsers.everyoneMayRun, !spec.flags.contains(.noAuth), c.kind != .master,
+              let denial = aclUsers.denial(user: c.session.user, command: spec.name, args) else { return false }
+        let entry = aclUsers.entryName(command: spec.name, args)
+        let text = ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording)
+        let (reason, object): (ACLLog.Reason, String) = switch denial {
+        case .command: (.command, entry)
+        case .key(let p): (.key, args[p].utf8Text)
+        case .channel(let p): (.channel, args[p].utf8Text)
+        }
+        aclLog.add(reason, context: c.multiQueue != nil ? "multi" : "toplevel", object: object, username: c.session.user,
+                   clientInfo: c.infoLine(nowMs: nowMs), nowMs: unixMs)
+        c.multiFailed = c.multiQueue != nil
+        c.reply.error(text)
+        countRejection(spec, text)
+        c.scheduleWrite()
+        return true
+    }
+
+    /// A refused AUTH (or HELLO AUTH) in the ACL LOG, as Redis logs it.
+    func logAuthFailure(_ c: Client, user: String) {
+        aclLog.add(.auth, object: "AUTH", username: user, clientInfo: c.infoLine(nowMs: nowMs), nowMs: unixMs)
+    }
+
+    /// ACL: the ACL module's subcommands over this server's users, log and aclfile; DELUSER
+    /// and LOAD disconnect the clients of users that went away or changed, as Redis does.
+    static func acl(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
+        var doomed: [String] = []
+        s.aclLog.maxLength = s.config.acllogMaxLen
+        let env = ACLEnvironment(
+            me: c.session.user, requirepass: Array(s.config.requirepass.utf8), nowMs: s.unixMs,
+            aclFile: s.config.aclfile.isEmpty ? nil : s.config.aclfile,
+            save: { text in
+                do { try FileIO.replaceAtomically(s.config.aclfile, with: Array(text.utf8)); return nil } catch {
+                    s.log.warning("Opening temp ACL file for ACL SAVE: \(error)")
+                    return "\(error)"
+                }
+            },
+            load: { s.readACLFile() },
+            validate: { call in
+                guard let spec = s.commands.lookup(call[0]) else { return "ERR Command '\(call[0].utf8Text)' not found" }
+                return spec.arityOK(call.count) ? nil : Errors.arity(spec.name)
+            },
+            kill: { doomed = $0 })
+        ctx.reply.whole { ACLCommand.run(a, users: &s.aclUsers, log: &s.aclLog, env: env, reply: &$0) }
+        for victim in Array(s.clients.values) where doomed.contains(victim.session.user) {
+            if victim === c { c.closeAfterReply = true } else { s.closeClient(victim) }
+        }
+    }
+}
