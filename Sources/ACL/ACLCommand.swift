@@ -35,7 +35,7 @@ public enum ACLCommand {
             return ok
         }
         func generic(_ ok: Bool) -> Bool {
-            if !ok { reply.error("ERR unknown subcommand or wrong number of arguments for '\(sub)'. Try ACL HELP.") }
+            if !ok { reply.error("ERR unknown subcommand or wrong number of arguments for '\(a[1].utf8Text)'. Try ACL HELP.") }
             return ok
         }
         switch sub {

@@ -36,7 +36,8 @@ enum TransactionCommands {
         for args in queue {
             // Rules that depend on the server's state are checked again at EXEC time.
             guard let spec = s.commands.lookup(args[0]) else { continue }
-            if let refusal = s.refusal(for: spec, client: c) {
+            // So is the ACL (a user may have lost a permission since the command was queued).
+            if let refusal = s.refusal(for: spec, client: c) ?? s.aclRefusalAtExec(c, spec, args) {
                 ctx.reply.error(refusal)
                 continue
             }

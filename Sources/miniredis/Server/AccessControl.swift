@@ -38,23 +38,45 @@ extension Server {
 
     /// The ACL check of a call, after AUTH: NOPERM and an ACL LOG entry when it is refused.
     /// Our master's stream and the commands allowed before AUTH are not checked, as in Redis.
+    /// A refused EXEC discards the transaction, worded as Redis words it (EXECABORT …).
     func refusedByACL(_ c: Client, _ spec: CommandSpec, _ args: [[UInt8]]) -> Bool {
-        guard !aclUsers.everyoneMayRun, !spec.flags.contains(.noAuth), c.kind != .master,
-              let denial = aclUsers.denial(user: c.session.user, command: spec.name, args) else { return false }
-        let entry = aclUsers.entryName(command: spec.name, args)
-        let text = ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording)
-        let (reason, object): (ACLLog.Reason, String) = switch denial {
-        case .command: (.command, entry)
-        case .key(let p): (.key, args[p].utf8Text)
-        case .channel(let p): (.channel, args[p].utf8Text)
+        guard var text = aclRefusal(c, spec, args, context: "toplevel")?.text else { return false }
+        if spec.name == "exec" {
+            text = "EXECABORT Transaction discarded because of: " + text
+            c.multiQueue = nil
+            unwatchAll(c)
         }
-        aclLog.add(reason, context: c.multiQueue != nil ? "multi" : "toplevel", object: object, username: c.session.user,
-                   clientInfo: c.infoLine(nowMs: nowMs), nowMs: unixMs)
         c.multiFailed = c.multiQueue != nil
         c.reply.error(text)
         countRejection(spec, text)
         c.scheduleWrite()
         return true
+    }
+
+    /// NOPERM's text for a call the client's user may not make (logged in the ACL LOG under
+    /// `context`: toplevel, or multi for the commands EXEC checks again), or nil.
+    func aclRefusal(_ c: Client, _ spec: CommandSpec, _ args: [[UInt8]], context: String) -> (denial: ACLUsers.Denial, text: String)? {
+        guard !aclUsers.everyoneMayRun, !spec.flags.contains(.noAuth), c.kind != .master,
+              let denial = aclUsers.denial(user: c.session.user, command: spec.name, args) else { return nil }
+        let entry = aclUsers.entryName(command: spec.name, args)
+        let (reason, object): (ACLLog.Reason, String) = switch denial {
+        case .command: (.command, entry)
+        case .key(let p): (.key, args[p].utf8Text)
+        case .channel(let p): (.channel, args[p].utf8Text)
+        }
+        aclLog.add(reason, context: context, object: object, username: c.session.user, clientInfo: c.infoLine(nowMs: nowMs), nowMs: unixMs)
+        return (denial, ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording))
+    }
+
+    /// EXEC's check of a queued command, worded as Redis's EXEC words it.
+    func aclRefusalAtExec(_ c: Client, _ spec: CommandSpec, _ args: [[UInt8]]) -> String? {
+        guard let denial = aclRefusal(c, spec, args, context: "multi")?.denial else { return nil }
+        let reason = switch denial {
+        case .command: "no permission to execute the command or subcommand"
+        case .key: "no permission to touch the specified keys"
+        case .channel: "no permission to access one of the channels used as arguments"
+        }
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: \(reason)"
     }
 
     /// A refused AUTH (or HELLO AUTH) in the ACL LOG, as Redis logs it.
