@@ -118,13 +118,22 @@ public enum ACLCommand {
         case "save":
             guard arity(a.count == 2) else { return }
             guard env.aclFile != nil else { return reply.error(noFile) }
-            if let error = env.save(ACLFile.render(users, requirepass: env.requirepass)) { return reply.error("ERR There was an error trying to save the ACLs. Please check the server logs for more information (\(error))") }
+            // The reason goes to the server's log (`save` logs it), as Redis words the reply.
+            if env.save(ACLFile.render(users, requirepass: env.requirepass)) != nil {
+                return reply.error("ERR There was an error trying to save the ACLs. Please check the server logs for more information")
+            }
             reply.ok()
         case "load":
             guard arity(a.count == 2) else { return }
             guard let path = env.aclFile else { return reply.error(noFile) }
-            switch env.load().flatMap({ ACLFile.parse($0, fileName: path, catalog: users.catalog) }) {
-            case .failure(let e): reply.error("ERR \(e.text)")
+            let text: String
+            switch env.load() {
+            case .failure(let e): return reply.error("ERR \(e.text)")
+            case .success(let t): text = t
+            }
+            switch ACLFile.parse(text, fileName: path, catalog: users.catalog) {
+            case .failure(let e):
+                reply.error("ERR \(e.text). WARNING: ACL errors detected, no change to the previously active ACL rules was performed")
             case .success(let loaded):
                 let before = users.users
                 users.replaceAll(loaded)

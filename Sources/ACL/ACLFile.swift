@@ -26,10 +26,9 @@ public enum ACLFile {
         return .success(order.map { users[$0]! })
     }
 
-    /// ACL SAVE's text: every user, `default` first, as ACL LIST shows them.
+    /// ACL SAVE's text: every user as ACL LIST shows them, in its (name) order.
     public static func render(_ acl: ACLUsers, requirepass: [UInt8]) -> String {
-        let names = ["default"] + acl.names.filter { $0 != "default" }
-        return names.compactMap { acl.describe($0, requirepass: requirepass) }.map { $0 + "\n" }.joined()
+        acl.names.compactMap { acl.describe($0, requirepass: requirepass) }.map { $0 + "\n" }.joined()
     }
 }
 
