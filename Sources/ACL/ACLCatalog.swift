@@ -72,6 +72,16 @@ public struct ACLCatalog: Sendable {
 
     public private(set) var entries: [Entry] = []
     private var byName: [String: Int] = [:]
+    /// The commands the server answers to (nil: all of them): rules may name any of Redis's
+    /// commands, ACL CAT lists only these.
+    public private(set) var served: Set<String>?
+
+    /// This catalog, listing only `names` (and their subcommands) in ACL CAT.
+    public func serving(_ names: Set<String>) -> ACLCatalog {
+        var c = self
+        c.served = names
+        return c
+    }
 
     /// Lines as ACLCatalogData's: `name category... [| keyspec; ...]`.
     public init(lines: [String]) {
@@ -149,6 +159,8 @@ public struct ACLCatalog: Sendable {
 
     /// The names in a category, for ACL CAT <category>.
     public func names(in category: ACLCategory) -> [String] {
-        entries.filter { $0.categories & category.bit != 0 }.map(\.name)
+        entries.filter { e in
+            e.categories & category.bit != 0 && served.map { $0.contains(e.parent.map { entries[$0].name } ?? e.name) } ?? true
+        }.map(\.name)
     }
 }

@@ -7,8 +7,9 @@ import ServerKit
 /// miniredis's side of the ACL: the catalog its rules apply to, the per-command check, the ACL
 /// LOG, the ACL command, and the aclfile / `user` lines read at start-up.
 extension Server {
-    /// Redis's commands, plus miniredis's own (FENCING), which Redis's table does not have.
-    static let aclCatalog = ACLCatalog.redis(extra: ["fencing admin slow dangerous"])
+    /// Redis's commands, plus miniredis's own (FENCING), which Redis's table does not have; ACL
+    /// CAT lists the ones miniredis serves.
+    static let aclCatalog = ACLCatalog.redis(extra: ["fencing admin slow dangerous"]).serving(Set(CommandTable.standard.all.map(\.name)))
 
     /// A `user` line of the config: why its rules are refused, or nil.
     static let userCheck: ServerConfig.UserCheck = { words in
