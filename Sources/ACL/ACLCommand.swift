@@ -4,7 +4,6 @@ import RESP
 public struct ACLEnvironment {
     /// The caller's user name (WHOAMI).
     public var me: String
-    public var requirepass: [UInt8]
     public var nowMs: Int64
     /// The aclfile, when one is configured (ACL SAVE / LOAD).
     public var aclFile: String?
@@ -17,9 +16,9 @@ public struct ACLEnvironment {
     /// Disconnects the clients logged in as these users (DELUSER, LOAD).
     public var kill: ([String]) -> Void
 
-    public init(me: String, requirepass: [UInt8], nowMs: Int64, aclFile: String?, save: @escaping (String) -> String?,
+    public init(me: String, nowMs: Int64, aclFile: String?, save: @escaping (String) -> String?,
                 load: @escaping () -> Result<String, CommandError>, validate: @escaping ([[UInt8]]) -> String?, kill: @escaping ([String]) -> Void) {
-        self.me = me; self.requirepass = requirepass; self.nowMs = nowMs; self.aclFile = aclFile
+        self.me = me; self.nowMs = nowMs; self.aclFile = aclFile
         self.save = save; self.load = load; self.validate = validate; self.kill = kill
     }
 }
@@ -51,14 +50,14 @@ public enum ACLCommand {
             guard arity(a.count == 2) else { return }
             let names = users.names
             reply.arrayHeader(names.count)
-            for n in names { reply.bulk(users.describe(n, requirepass: env.requirepass) ?? "") }
+            for n in names { reply.bulk(users.describe(n) ?? "") }
         case "setuser":
             guard arity(a.count >= 3) else { return }
             if let error = users.setUser(a[2].utf8Text, rules: Array(a[3...])) { return reply.error(error) }
             reply.ok()
         case "getuser":
             guard arity(a.count == 3) else { return }
-            guard let u = users.effective(a[2].utf8Text, requirepass: env.requirepass) else { return reply.nullBulk() }
+            guard let u = users.users[a[2].utf8Text] else { return reply.nullBulk() }
             reply.mapHeader(6)
             reply.bulk("flags"); reply.arrayHeader(u.flags.count); for f in u.flags { reply.bulk(f) }
             reply.bulk("passwords"); reply.arrayHeader(u.passwordHashes.count); for h in u.passwordHashes { reply.bulk(h) }
@@ -119,7 +118,7 @@ public enum ACLCommand {
             guard arity(a.count == 2) else { return }
             guard env.aclFile != nil else { return reply.error(noFile) }
             // The reason goes to the server's log (`save` logs it), as Redis words the reply.
-            if env.save(ACLFile.render(users, requirepass: env.requirepass)) != nil {
+            if env.save(ACLFile.render(users)) != nil {
                 return reply.error("ERR There was an error trying to save the ACLs. Please check the server logs for more information")
             }
             reply.ok()

@@ -27,8 +27,8 @@ public enum ACLFile {
     }
 
     /// ACL SAVE's text: every user as ACL LIST shows them, in its (name) order.
-    public static func render(_ acl: ACLUsers, requirepass: [UInt8]) -> String {
-        acl.names.compactMap { acl.describe($0, requirepass: requirepass) }.map { $0 + "\n" }.joined()
+    public static func render(_ acl: ACLUsers) -> String {
+        acl.names.compactMap { acl.describe($0) }.map { $0 + "\n" }.joined()
     }
 }
 

@@ -3,9 +3,10 @@ import RESP
 /// A server's ACL users (always a `default` one) over its command catalog, and the checks the
 /// dispatcher asks of them.
 ///
-/// The `default` user's password stays `requirepass`, as redis-server keeps the two the same:
-/// ACL SETUSER can change everything of `default` but its passwords, which CONFIG SET
-/// requirepass owns (so the two can never disagree).
+/// `requirepass` is a way to set the `default` user's password, as in Redis: setting it (at
+/// start-up, CONFIG SET) makes it the user's one password, and an empty one makes the user
+/// nopass; `user default …` lines, the aclfile and ACL SETUSER may change it afterwards (CONFIG
+/// GET requirepass then still shows the last value set, as redis-server's does).
 public struct ACLUsers: Sendable {
     public let catalog: ACLCatalog
     public private(set) var users: [String: ACLUser]
@@ -28,16 +29,27 @@ public struct ACLUsers: Sendable {
 
     /// Whether a new connection starts authenticated (as `default`), as in Redis: the default
     /// user is on and needs no password.
-    public func newConnectionsAuthenticated(requirepass: [UInt8]) -> Bool {
+    public var newConnectionsAuthenticated: Bool {
         guard let d = users["default"] else { return false }
-        return d.enabled && requirepass.isEmpty && d.nopass
+        return d.enabled && d.nopass
     }
 
+    /// The default user needs no password (protected mode then refuses other hosts, and a
+    /// one-argument AUTH is an error).
+    public var defaultNopass: Bool { users["default"]?.nopass ?? true }
+
     /// The user `name` (case-sensitive, as Redis) logs in with `password`.
-    public func check(user name: String, password: [UInt8], requirepass: [UInt8]) -> Bool {
-        guard let u = users[name] else { return false }
-        if name == "default" && !requirepass.isEmpty { return u.enabled && password == requirepass }
-        return u.acceptsPassword(password)
+    public func check(user name: String, password: [UInt8]) -> Bool {
+        users[name]?.acceptsPassword(password) ?? false
+    }
+
+    /// requirepass set: the default user's one password, or nopass when empty.
+    public mutating func setRequirepass(_ password: [UInt8]) {
+        var d = users["default"] ?? ACLUser.defaultUser(catalog: catalog)
+        _ = d.apply(Array("resetpass".utf8), catalog: catalog)
+        _ = d.apply(password.isEmpty ? Array("nopass".utf8) : [UInt8(ascii: ">")] + password, catalog: catalog)
+        users["default"] = d
+        refresh()
     }
 
     public func exists(_ name: String) -> Bool { users[name] != nil }
@@ -104,9 +116,6 @@ public struct ACLUsers: Sendable {
         var u = users[name] ?? ACLUser(name: name, catalog: catalog)
         for raw in rules {
             let rule = raw.utf8Text
-            if name == "default", let f = raw.first, [UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: "#"), UInt8(ascii: "!")].contains(f) || ["nopass", "resetpass", "reset"].contains(rule.lowercased()) {
-                return "ERR Error in ACL SETUSER modifier '\(rule)': the default user's password is requirepass on this server (use CONFIG SET requirepass)"
-            }
             if let why = u.apply(raw, catalog: catalog) { return "ERR Error in ACL SETUSER modifier '\(rule)': \(why)" }
         }
         guard name.utf8.allSatisfy({ $0 > 32 && $0 != 127 }), !name.isEmpty else { return "ERR Usernames can't contain spaces or null characters" }
@@ -134,26 +143,8 @@ public struct ACLUsers: Sendable {
         return .success(removed)
     }
 
-    /// A user's ACL LIST line; `default` shows requirepass's hash as its password.
-    public func describe(_ name: String, requirepass: [UInt8]) -> String? {
-        guard var u = users[name] else { return nil }
-        if name == "default" { u = Self.withRequirepass(u, requirepass, catalog) }
-        return u.aclLine
-    }
-
-    /// The default user as it authenticates: requirepass as its one password.
-    public func effective(_ name: String, requirepass: [UInt8]) -> ACLUser? {
-        guard let u = users[name] else { return nil }
-        return name == "default" ? Self.withRequirepass(u, requirepass, catalog) : u
-    }
-
-    static func withRequirepass(_ user: ACLUser, _ requirepass: [UInt8], _ catalog: ACLCatalog) -> ACLUser {
-        guard !requirepass.isEmpty else { return user }
-        var u = user
-        _ = u.apply(Array("resetpass".utf8), catalog: catalog)
-        _ = u.apply([UInt8(ascii: ">")] + requirepass, catalog: catalog)
-        return u
-    }
+    /// A user's ACL LIST line.
+    public func describe(_ name: String) -> String? { users[name]?.aclLine }
 
     private mutating func refresh() {
         let d = users["default"]

@@ -33,13 +33,12 @@ public struct ClientSession: Sendable {
     }
 }
 
-/// The `default` user takes `requirepass`, or any password when none is set (Redis's nopass);
-/// other users are the ACL's (ACLUsers). Bytes are compared, as Redis compares them (a String
+/// Logging in as an ACL user (`default` when AUTH names none). Bytes are compared, as Redis compares them (a String
 /// comparison would take canonically equivalent Unicode, or any two invalid UTF-8 sequences, as
 /// equal).
 public enum Credentials {
-    public static func check(requirepass: [UInt8], users: ACLUsers = ACLUsers(catalog: ACLCatalog(lines: [])), user: [UInt8]?, password: [UInt8]) -> Bool {
-        users.check(user: user.map { String(decoding: $0, as: UTF8.self) } ?? "default", password: password, requirepass: requirepass)
+    public static func check(users: ACLUsers, user: [UInt8]?, password: [UInt8]) -> Bool {
+        users.check(user: user.map { String(decoding: $0, as: UTF8.self) } ?? "default", password: password)
     }
 
     public static let wrongPass = "WRONGPASS invalid username-password pair or user is disabled."
@@ -47,13 +46,13 @@ public enum Credentials {
 
     /// AUTH [username] password. Returns false when the credentials were refused (for the log).
     @discardableResult
-    public static func auth(_ a: [[UInt8]], requirepass: [UInt8], users: ACLUsers = ACLUsers(catalog: ACLCatalog(lines: [])), session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> Bool {
+    public static func auth(_ a: [[UInt8]], users: ACLUsers, session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> Bool {
         guard a.count <= 3 else { reply.error("ERR syntax error"); return true }
-        if a.count == 2 && requirepass.isEmpty {
+        if a.count == 2 && users.defaultNopass {
             reply.error(noPasswordConfigured)
             return true
         }
-        guard check(requirepass: requirepass, users: users, user: a.count == 3 ? a[1] : nil, password: a[a.count - 1]) else {
+        guard check(users: users, user: a.count == 3 ? a[1] : nil, password: a[a.count - 1]) else {
             reply.error(wrongPass)
             return false
         }

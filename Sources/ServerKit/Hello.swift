@@ -11,7 +11,7 @@ public enum Hello {
     /// an error. `mode` and `role` fill the map (a sentinel has no role). Returns the user name
     /// of a refused AUTH option (for the ACL LOG), or nil.
     @discardableResult
-    public static func run(_ a: [[UInt8]], requirepass: [UInt8], users: ACLUsers = ACLUsers(catalog: ACLCatalog(lines: [])), id: Int64, mode: String, role: String?,
+    public static func run(_ a: [[UInt8]], users: ACLUsers, id: Int64, mode: String, role: String?,
                            session: inout ClientSession, input: inout ClientInput, reply: inout RESPWriter) -> String? {
         var version: Int?
         var i = 1
@@ -25,7 +25,7 @@ public enum Hello {
             let more = a.count - 1 - i
             switch a[i].lowercasedASCII {
             case "auth" where more >= 2:
-                guard Credentials.check(requirepass: requirepass, users: users, user: a[i + 1], password: a[i + 2]) else {
+                guard Credentials.check(users: users, user: a[i + 1], password: a[i + 2]) else {
                     reply.error(Credentials.wrongPass)
                     return a[i + 1].utf8Text
                 }

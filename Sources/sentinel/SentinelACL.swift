@@ -26,6 +26,7 @@ extension SentinelServer {
     /// The users of the config's `user` lines or of the aclfile; the error otherwise.
     func loadUsersAtStartup() -> String? {
         aclLog.maxLength = shell.acllogMaxLen
+        aclUsers.setRequirepass(Array(shell.requirepass.utf8))
         for words in shell.userLines {
             if let error = aclUsers.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) }) { return error }
         }
@@ -67,7 +68,7 @@ extension SentinelServer {
         var doomed: [String] = []
         aclLog.maxLength = shell.acllogMaxLen
         let env = ACLEnvironment(
-            me: c.session.user, requirepass: Array(shell.requirepass.utf8), nowMs: EventLoop.wallClockMs(),
+            me: c.session.user, nowMs: EventLoop.wallClockMs(),
             aclFile: shell.aclfile.isEmpty ? nil : shell.aclfile,
             save: { [log, shell] text in
                 do { try FileIO.replaceAtomically(shell.aclfile, with: Array(text.utf8)); return nil } catch {

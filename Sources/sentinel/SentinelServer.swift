@@ -19,10 +19,10 @@ final class SentinelServer {
     var links: [LinkID: InstanceLink] = [:]
     var clients: [UInt64: SentinelClient] = [:]
     var pubsub = PubSubRegistry<SentinelClient>()
-    /// ACL SETUSER's users (the `default` one's password is requirepass).
+    /// The ACL's users (requirepass sets the `default` one's password) and its log.
     var aclUsers = ACLUsers(catalog: SentinelServer.aclCatalog, wording: .redis72)
     var aclLog = ACLLog(extendedFields: true)
-    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(shell.requirepass.utf8)) }
+    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated }
     var nextClientID: UInt64 = 1
     var listeners: [SentinelListener] = []
     let runID: String
@@ -176,7 +176,7 @@ final class SentinelServer {
 
     func accept(_ listenerFD: Int32) {
         let policy = AcceptPolicy(maxClients: shell.maxclients, protectedMode: shell.protectedMode,
-                                  passwordSet: !shell.requirepass.isEmpty, keepAliveSeconds: Self.tcpKeepAliveSeconds)
+                                  passwordSet: !aclUsers.defaultNopass, keepAliveSeconds: Self.tcpKeepAliveSeconds)
         Acceptor.acceptPending(on: listenerFD, policy: policy, connected: { clients.count }, refused: { _ in
             totalConnections += 1
         }, adopt: { fd, address, port in

@@ -40,11 +40,11 @@ enum ShellCommands {
             guard a.count <= 2 else { return c.reply.error("ERR wrong number of arguments for 'ping' command") }
             c.reply.pong(a.count == 2 ? a[1] : nil, subscribed: c.subscriptionCount > 0)
         case "auth":
-            if !Credentials.auth(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, session: &c.session, input: &c.input, reply: &c.reply) {
+            if !Credentials.auth(a, users: s.aclUsers, session: &c.session, input: &c.input, reply: &c.reply) {
                 s.logAuthFailure(c, user: a.count == 3 ? a[1].utf8Text : "default")
             }
         case "hello":
-            if let refused = Hello.run(a, requirepass: Array(s.shell.requirepass.utf8), users: s.aclUsers, id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
+            if let refused = Hello.run(a, users: s.aclUsers, id: Int64(c.id.rawValue), mode: "sentinel", role: nil,
                                        session: &c.session, input: &c.input, reply: &c.reply) {
                 s.logAuthFailure(c, user: refused)
             }

@@ -111,4 +111,32 @@ import TestSupport
         #expect(try c.raw("SET", "other", "v").hasPrefix("-NOPERM"))
         #expect(try c.raw("AUTH", "off-user", "x") == "-WRONGPASS invalid username-password pair or user is disabled.\r\n")
     }
+
+    /// Without an aclfile, CONFIG REWRITE keeps the users as `user` lines (as redis-server
+    /// does), and requirepass is the default user's password that ACL SETUSER may change.
+    @Test func configRewriteKeepsUsersAndRequirepassIsTheDefaultPassword() throws {
+        let node = try ServerProcess.miniredisFromFile(["requirepass secret"])
+        let c = try node.connect()
+        #expect(try c.raw("AUTH", "secret") == "+OK\r\n")
+        let hash = (try c.call("ACL", "GETUSER", "default").pairs ?? []).first { $0.0.text == "passwords" }?.1.elements?.first?.text
+        #expect(hash == "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b", "SHA-256 of 'secret'")
+        #expect(try c.raw("ACL", "SETUSER", "zed", "on", ">z", "~z*", "+get") == "+OK\r\n")
+        #expect(try c.raw("CONFIG", "REWRITE") == "+OK\r\n")
+        let conf = try Self.read(node.directory.appendingPathComponent("redis.conf"))
+        #expect(conf.contains("\nuser default on #2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b ~* &* +@all\n"))
+        #expect(conf.contains("\nuser zed on #594e519ae499312b29433b7dd8a97ff068defcba9755b6d5d00e84c524d67b06 ~z* resetchannels -@all +get\n"))
+        try node.restart()
+        let again = try node.connect()
+        #expect(try again.raw("AUTH", "zed", "z") == "+OK\r\n")
+        #expect(try again.raw("GET", "zz") == "$-1\r\n")
+        #expect(try again.raw("SET", "zz", "v").hasPrefix("-NOPERM"))
+        // CONFIG SET requirepass replaces the default user's password; ACL SETUSER can drop it.
+        let admin = try node.connect()
+        #expect(try admin.raw("AUTH", "secret") == "+OK\r\n")
+        #expect(try admin.raw("CONFIG", "SET", "requirepass", "other") == "+OK\r\n")
+        #expect(try node.connect().raw("AUTH", "secret") == "-WRONGPASS invalid username-password pair or user is disabled.\r\n")
+        #expect(try node.connect().raw("AUTH", "other") == "+OK\r\n")
+        #expect(try admin.raw("ACL", "SETUSER", "default", "nopass") == "+OK\r\n")
+        #expect(try node.connect().raw("PING") == "+PONG\r\n", "a nopass default user needs no AUTH")
+    }
 }

@@ -1,8 +1,16 @@
+import ACL
 import Testing
 import RESP
 @testable import ServerKit
 
 private func args(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) } }
+
+/// The users of a server whose requirepass is `password` (empty: none).
+private func users(requirepass password: [UInt8]) -> ACLUsers {
+    var u = ACLUsers(catalog: ACLCatalog(lines: []))
+    u.setRequirepass(password)
+    return u
+}
 
 /// HELLO as redis-server 7.0.15 answers it (each case was run against it).
 @Suite struct HelloTests {
@@ -17,7 +25,7 @@ private func args(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) 
         /// The reply of one HELLO, with requirepass "pw".
         mutating func hello(_ a: [[UInt8]]) -> String {
             reply.buffer = []
-            Hello.run(a, requirepass: Array("pw".utf8), id: 7, mode: "sentinel", role: nil,
+            Hello.run(a, users: users(requirepass: Array("pw".utf8)), id: 7, mode: "sentinel", role: nil,
                       session: &session, input: &input, reply: &reply)
             return String(decoding: reply.buffer, as: UTF8.self)
         }
@@ -66,10 +74,10 @@ private func args(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) 
     @Test func passwordsAreComparedAsBytes() {
         // "café" precomposed and decomposed are equal as Swift Strings, not as bytes.
         let composed = Array("caf\u{E9}".utf8), decomposed = Array("cafe\u{301}".utf8)
-        #expect(Credentials.check(requirepass: composed, user: nil, password: composed))
-        #expect(!Credentials.check(requirepass: composed, user: nil, password: decomposed))
-        #expect(!Credentials.check(requirepass: [0xFF], user: nil, password: [0xFE]))
-        #expect(!Credentials.check(requirepass: [], user: Array("alice".utf8), password: []))
-        #expect(Credentials.check(requirepass: [], user: Array("default".utf8), password: Array("any".utf8)))
+        #expect(Credentials.check(users: users(requirepass: composed), user: nil, password: composed))
+        #expect(!Credentials.check(users: users(requirepass: composed), user: nil, password: decomposed))
+        #expect(!Credentials.check(users: users(requirepass: [0xFF]), user: nil, password: [0xFE]))
+        #expect(!Credentials.check(users: users(requirepass: []), user: Array("alice".utf8), password: []))
+        #expect(Credentials.check(users: users(requirepass: []), user: Array("default".utf8), password: Array("any".utf8)))
     }
 }

@@ -92,6 +92,9 @@ extension Server {
         timesCommands = Server.timesCommands(new)
         activeKeyspaceEvents = new.notifyKeyspaceEvents.active
         slowLog.trim(to: new.slowlogMaxLen)
+        if names.contains("requirepass") { aclUsers.setRequirepass(Array(new.requirepass.utf8)) }
+        aclLog.maxLength = new.acllogMaxLen
+        aclLog.trim()
         if names.contains("port") || names.contains("bind") {
             let saved = listeners
             listeners = []
@@ -141,7 +144,12 @@ extension Server {
     /// the user wrote keep their place and comments.
     func rewriteConfig(path: String) -> String? {
         let original = FileIO.readText(path) ?? ""
-        let text = ConfigFile.rewrite(original: original, values: ConfigTable.rewriteValues(config, original: original))
+        var values = ConfigTable.rewriteValues(config, original: original)
+        // The ACL's users, as `user` lines, unless an aclfile keeps them (as redis-server does).
+        if config.aclfile.isEmpty {
+            values.append(("user", aclUsers.names.compactMap { aclUsers.describe($0).map { String($0.dropFirst("user ".count)) } }))
+        }
+        let text = ConfigFile.rewrite(original: original, values: values)
         do {
             try FileIO.replaceAtomically(path, with: Array(text.utf8))
         } catch {

@@ -47,7 +47,7 @@ enum ServerCommands {
     static func auth(_ ctx: inout CommandContext, _ s: Server, _ c: Client, _ a: [[UInt8]]) {
         var accepted = true
         ctx.reply.whole {
-            accepted = Credentials.auth(a, requirepass: Array(s.config.requirepass.utf8), users: s.aclUsers, session: &c.session, input: &c.input, reply: &$0)
+            accepted = Credentials.auth(a, users: s.aclUsers, session: &c.session, input: &c.input, reply: &$0)
         }
         if !accepted {
             s.log.verbose("Authentication failed for client \(c.address):\(c.port)")
@@ -60,7 +60,7 @@ enum ServerCommands {
         let role = s.replication.isMaster ? "master" : "replica"
         var refusedUser: String?
         ctx.reply.whole {
-            refusedUser = Hello.run(a, requirepass: Array(s.config.requirepass.utf8), users: s.aclUsers, id: c.id, mode: "standalone", role: role,
+            refusedUser = Hello.run(a, users: s.aclUsers, id: c.id, mode: "standalone", role: role,
                                     session: &c.session, input: &c.input, reply: &$0)
         }
         if let refusedUser { s.logAuthFailure(c, user: refusedUser) }

@@ -19,6 +19,7 @@ extension Server {
 
     /// The users of the config's `user` lines or of the aclfile; Redis's error text otherwise.
     func loadUsersAtStartup() -> String? {
+        aclUsers.setRequirepass(Array(config.requirepass.utf8))
         for words in config.userLines {
             if let error = aclUsers.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) }) { return error }
         }
@@ -91,7 +92,7 @@ extension Server {
         var doomed: [String] = []
         s.aclLog.maxLength = s.config.acllogMaxLen
         let env = ACLEnvironment(
-            me: c.session.user, requirepass: Array(s.config.requirepass.utf8), nowMs: s.unixMs,
+            me: c.session.user, nowMs: s.unixMs,
             aclFile: s.config.aclfile.isEmpty ? nil : s.config.aclfile,
             save: { text in
                 do { try FileIO.replaceAtomically(s.config.aclfile, with: Array(text.utf8)); return nil } catch {

@@ -54,10 +54,10 @@ final class Server {
     /// The most memory counted since start (INFO's used_memory_peak).
     var usedMemoryPeak = 0
     var pubsub = PubSubRegistry<Client>()
-    /// The ACL's users (the `default` one's password is requirepass) and its log.
+    /// The ACL's users (requirepass sets the `default` one's password) and its log.
     var aclUsers = ACLUsers(catalog: Server.aclCatalog)
     var aclLog = ACLLog(extendedFields: false)
-    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated(requirepass: Array(config.requirepass.utf8)) }
+    var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated }
     var replication: Replication!
     let fencing = Fencing()
     var pause = ClientPause()
@@ -163,7 +163,7 @@ final class Server {
 
     var acceptPolicy: AcceptPolicy {
         AcceptPolicy(maxClients: config.maxclients, protectedMode: config.protectedMode,
-                     passwordSet: !config.requirepass.isEmpty, keepAliveSeconds: Int32(config.tcpKeepalive))
+                     passwordSet: !aclUsers.defaultNopass, keepAliveSeconds: Int32(config.tcpKeepalive))
     }
 
     func accept(on listenerFD: Int32, unixPath: String?) {
