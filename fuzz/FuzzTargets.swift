@@ -7,6 +7,7 @@ import RESP
 import Config
 import RDB
 import SentinelCore
+import ACL
 
 private let target: String = {
     guard let p = getenv("FUZZ_TARGET") else { return "resp" }
@@ -25,6 +26,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     case "rdb": fuzzRDB(bytes)
     case "hello": fuzzHello(bytes)
     case "info": _ = InfoReport.parse(String(decoding: bytes, as: UTF8.self))
+    case "acl": fuzzACL(bytes)
     default: fatalError("unknown FUZZ_TARGET \(target)")
     }
     return 0
@@ -228,4 +230,37 @@ func fuzzRDB(_ bytes: [UInt8]) {
 func fuzzHello(_ bytes: [UInt8]) {
     guard let hello = Hello.parse(String(decoding: bytes, as: UTF8.self)) else { return }
     check(Hello.parse(hello.payload) == hello, "hello does not survive its own payload")
+}
+
+// MARK: - ACL
+
+private let aclCatalog = ACLCatalog.redis()
+
+/// ACL rules as ACL SETUSER, an aclfile or a `user` line give them: never a crash; a user that
+/// was accepted prints (ACL LIST, ACL SAVE) a line that reads back as the same user; and the
+/// permission check over any call (random key counts for the key specs) never traps.
+func fuzzACL(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard case .success(let users) = ACLFile.parse(text, fileName: "fuzz.acl", catalog: aclCatalog) else { return }
+    var acl = ACLUsers(catalog: aclCatalog)
+    acl.replaceAll(users)
+    for u in users {
+        // Whitespace inside a rule does not survive a line split on spaces; such input is only
+        // checked for crashes.
+        let line = u.aclLine
+        if !line.utf8.contains(where: { $0 < 0x21 && $0 != 0x20 }) {
+            guard case .success(let back) = ACLFile.parse(line + "\n", fileName: "again", catalog: aclCatalog), back.count == 1 else {
+                check(false, "ACL LIST line does not parse back: \(line)"); return
+            }
+            check(back[0] == u, "ACL LIST line reads back as another user: \(line) -> \(back[0].aclLine)")
+        }
+        // Calls made of the input's bytes, the command chosen from the catalog by the first.
+        for start in stride(from: 0, to: min(bytes.count, 64), by: 8) {
+            let entry = aclCatalog.entries[Int(bytes[start]) % aclCatalog.count]
+            let name = entry.name.split(separator: "|").map(String.init)
+            let rest = bytes[(start + 1)...].prefix(7).map { [$0 % 4 == 0 ? UInt8(ascii: "2") : $0] }
+            let call = name.map { Array($0.utf8) } + rest
+            _ = acl.denial(user: u.name, command: name[0], call)
+        }
+    }
 }
