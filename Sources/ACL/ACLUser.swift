@@ -64,7 +64,8 @@ public struct ACLUser: Sendable, Equatable {
         case "nocommands", "-@all": setAll(false, catalog: catalog)
         case "reset":
             for r in ["resetpass", "resetkeys", "resetchannels", "off", "-@all"] { _ = apply(Array(r.utf8), catalog: catalog) }
-            payloadFlag = nil
+            // Redis's reset includes sanitize-payload, and ACL LIST shows it from then on.
+            payloadFlag = "sanitize-payload"
         case "clearselectors": break
         default:
             guard let first = raw.first else { return "Syntax error" }

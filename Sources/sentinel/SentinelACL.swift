@@ -18,31 +18,13 @@ extension SentinelServer {
     }()
 
     /// A `user` line of the config: why its rules are refused, or nil.
-    static func userCheck(_ words: [String]) -> String? {
-        var probe = ACLUsers(catalog: aclCatalog, wording: .redis72)
-        return probe.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) })
-    }
+    static func userCheck(_ words: [String]) -> String? { ACLUsers.checkConfigured(words, catalog: aclCatalog) }
 
-    /// The users of the config's `user` lines or of the aclfile; the error otherwise.
+    /// The users of requirepass, the config's `user` lines and the aclfile; the error otherwise.
     func loadUsersAtStartup() -> String? {
         aclLog.maxLength = shell.acllogMaxLen
-        aclUsers.setRequirepass(Array(shell.requirepass.utf8))
-        for words in shell.userLines {
-            if let error = aclUsers.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) }) { return error }
-        }
-        guard !shell.aclfile.isEmpty else { return nil }
-        switch readACLFile().flatMap({ ACLFile.parse($0, fileName: shell.aclfile, catalog: aclUsers.catalog) }) {
-        case .failure(let e): return e.text
-        case .success(let users): aclUsers.replaceAll(users)
-        }
-        return nil
-    }
-
-    func readACLFile() -> Result<String, CommandError> {
-        guard let text = FileIO.readText(shell.aclfile) else {
-            return .failure(CommandError("Error loading ACLs, opening file '\(shell.aclfile)': \(SystemError.text(errno))"))
-        }
-        return .success(text)
+        return aclUsers.loadAtStartup(requirepass: Array(shell.requirepass.utf8), userLines: shell.userLines,
+                                      aclFile: shell.aclfile.isEmpty ? nil : shell.aclfile, readFile: ACLFiles.read)
     }
 
     /// The ACL check of a call after AUTH: NOPERM and an ACL LOG entry when refused.
@@ -50,11 +32,7 @@ extension SentinelServer {
         guard !aclUsers.everyoneMayRun, !["auth", "hello", "quit"].contains(name),
               let denial = aclUsers.denial(user: c.session.user, command: name, args) else { return false }
         let entry = aclUsers.entryName(command: name, args)
-        let (reason, object): (ACLLog.Reason, String) = switch denial {
-        case .command: (.command, entry)
-        case .key(let p): (.key, args[p].utf8Text)
-        case .channel(let p): (.channel, args[p].utf8Text)
-        }
+        let (reason, object) = aclUsers.logEntry(for: denial, command: name, args)
         aclLog.add(reason, object: object, username: c.session.user, clientInfo: c.infoLine(nowMs: EventLoop.monotonicMs()), nowMs: EventLoop.wallClockMs())
         c.reply.error(ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording))
         return true
@@ -70,13 +48,8 @@ extension SentinelServer {
         let env = ACLEnvironment(
             me: c.session.user, nowMs: EventLoop.wallClockMs(),
             aclFile: shell.aclfile.isEmpty ? nil : shell.aclfile,
-            save: { [log, shell] text in
-                do { try FileIO.replaceAtomically(shell.aclfile, with: Array(text.utf8)); return nil } catch {
-                    log.warning("Opening temp ACL file for ACL SAVE: \(error)")
-                    return "\(error)"
-                }
-            },
-            load: { [unowned self] in self.readACLFile() },
+            save: { [log, shell] in ACLFiles.save(shell.aclfile, $0, log: log) },
+            load: { [shell] in ACLFiles.read(shell.aclfile) },
             validate: { call in
                 let name = call[0].lowercasedASCII
                 guard let spec = SentinelCommandTable.entries.first(where: { $0.name == name }) else { return "ERR Command '\(call[0].utf8Text)' not found" }

@@ -30,8 +30,9 @@ import TestSupport
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docs-mini-\(port)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let conf = dir.appendingPathComponent("redis.conf")
-        // replicaof is left out: it would make the node a replica of a missing master.
-        try lines.filter { !$0.hasPrefix("replicaof") && !$0.hasPrefix("port") }.joined(separator: "\n").write(to: conf, atomically: true, encoding: .utf8)
+        // replicaof is left out: it would make the node a replica of a missing master; aclfile
+        // too: it names a file that is not there, and may not be used with `user` lines.
+        try lines.filter { !$0.hasPrefix("replicaof") && !$0.hasPrefix("port") && !$0.hasPrefix("aclfile") }.joined(separator: "\n").write(to: conf, atomically: true, encoding: .utf8)
         let s = try ServerProcess(executable: Binaries.miniredis, arguments: [conf.path, "--port", "\(port)"], port: port, directory: dir)
         try s.waitUntilReady()
         #expect(try s.connect().call("CONFIG", "GET", "save") == .array([.bulk("save"), .bulk("900 1")]))

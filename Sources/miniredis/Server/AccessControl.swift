@@ -12,30 +12,14 @@ extension Server {
     static let aclCatalog = ACLCatalog.redis(extra: ["fencing admin slow dangerous"]).serving(Set(CommandTable.standard.all.map(\.name)))
 
     /// A `user` line of the config: why its rules are refused, or nil.
-    static let userCheck: ServerConfig.UserCheck = { words in
-        var probe = ACLUsers(catalog: aclCatalog)
-        return probe.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) })
-    }
+    static let userCheck: ServerConfig.UserCheck = { ACLUsers.checkConfigured($0, catalog: aclCatalog) }
 
-    /// The users of the config's `user` lines or of the aclfile; Redis's error text otherwise.
+    /// The users of requirepass, the config's `user` lines and the aclfile; Redis's error text
+    /// otherwise.
     func loadUsersAtStartup() -> String? {
-        aclUsers.setRequirepass(Array(config.requirepass.utf8))
-        for words in config.userLines {
-            if let error = aclUsers.setUser(words[0], rules: words.dropFirst().map { Array($0.utf8) }) { return error }
-        }
-        guard !config.aclfile.isEmpty else { return nil }
-        switch readACLFile().flatMap({ ACLFile.parse($0, fileName: config.aclfile, catalog: aclUsers.catalog) }) {
-        case .failure(let e): return e.text
-        case .success(let users): aclUsers.replaceAll(users)
-        }
-        return nil
-    }
-
-    func readACLFile() -> Result<String, CommandError> {
-        guard let text = FileIO.readText(config.aclfile) else {
-            return .failure(CommandError("Error loading ACLs, opening file '\(config.aclfile)': \(SystemError.text(errno))"))
-        }
-        return .success(text)
+        aclLog.maxLength = config.acllogMaxLen
+        return aclUsers.loadAtStartup(requirepass: Array(config.requirepass.utf8), userLines: config.userLines,
+                                      aclFile: config.aclfile.isEmpty ? nil : config.aclfile, readFile: ACLFiles.read)
     }
 
     /// The ACL check of a call, after AUTH: NOPERM and an ACL LOG entry when it is refused.
@@ -61,11 +45,7 @@ extension Server {
         guard !aclUsers.everyoneMayRun, !spec.flags.contains(.noAuth), c.kind != .master,
               let denial = aclUsers.denial(user: c.session.user, command: spec.name, args) else { return nil }
         let entry = aclUsers.entryName(command: spec.name, args)
-        let (reason, object): (ACLLog.Reason, String) = switch denial {
-        case .command: (.command, entry)
-        case .key(let p): (.key, args[p].utf8Text)
-        case .channel(let p): (.channel, args[p].utf8Text)
-        }
+        let (reason, object) = aclUsers.logEntry(for: denial, command: spec.name, args)
         aclLog.add(reason, context: context, object: object, username: c.session.user, clientInfo: c.infoLine(nowMs: nowMs), nowMs: unixMs)
         return (denial, ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording))
     }
@@ -94,13 +74,8 @@ extension Server {
         let env = ACLEnvironment(
             me: c.session.user, nowMs: s.unixMs,
             aclFile: s.config.aclfile.isEmpty ? nil : s.config.aclfile,
-            save: { text in
-                do { try FileIO.replaceAtomically(s.config.aclfile, with: Array(text.utf8)); return nil } catch {
-                    s.log.warning("Opening temp ACL file for ACL SAVE: \(error)")
-                    return "\(error)"
-                }
-            },
-            load: { s.readACLFile() },
+            save: { ACLFiles.save(s.config.aclfile, $0, log: s.log) },
+            load: { ACLFiles.read(s.config.aclfile) },
             validate: { call in
                 guard let spec = s.commands.lookup(call[0]) else { return "ERR Command '\(call[0].utf8Text)' not found" }
                 return spec.arityOK(call.count) ? nil : Errors.arity(spec.name)
