@@ -1,14 +1,16 @@
 // swift-tools-version:6.0
-// No package dependencies by design: only the toolchain's own modules and two small C targets
+// No package dependencies by design: only the toolchain's own modules and three small C targets
 // on system headers alone: CSystem (epoll, eventfd, signalfd, which Glibc's Swift module does not
-// expose) and CMallocCount (miniredis's count of the bytes it holds, for maxmemory).
+// expose), CMallocCount (miniredis's count of the bytes it holds, for maxmemory) and CTLS (the
+// system's OpenSSL 3, loaded at run time with dlopen, for TLS).
 //
 // The targets enforce the layering (docs/architecture.md): the pure ones import nothing that does
 // I/O, and `SentinelCore`, the sentinel's state machine, depends on pure modules only.
 //   RESP          the protocol codec, glob matching, number parsing          (imports nothing)
 //   Config        redis.conf text: parsing, line-preserving rewrite, levels  (RESP)
 //   RDB           the one RDB codec                                          (Glibc for file I/O)
-//   Runtime       event loop, sockets, signals, subprocesses, files, logger  (the only OS layer)
+//   Runtime       event loop, sockets, TLS, signals, subprocesses, files,
+//                 logger                                                     (the only OS layer)
 //   ACL           users, rules, command catalog, ACL LOG, aclfile text       (RESP)
 //   SentinelCore  the sentinel as a pure state machine                       (RESP, Config)
 //   ServerKit     the client connection layer both servers share: accept, input/output
@@ -24,6 +26,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSystem"),
+        // TLS: OpenSSL 3's libssl, loaded at run time with dlopen (no headers or library needed
+        // to build; Sources/CTLS/include/CTLS.h declares the few calls used).
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl")]),
         // miniredis's used_memory: the malloc family counted (Sources/CMallocCount/MallocCount.c).
         .target(name: "CMallocCount"),
         .target(name: "RESP"),
@@ -31,7 +36,7 @@ let package = Package(
         // Users, rules, the command catalog they apply to, ACL LOG and the aclfile: pure.
         .target(name: "ACL", dependencies: ["RESP"]),
         .target(name: "RDB", dependencies: ["RESP"]),
-        .target(name: "Runtime", dependencies: ["CSystem", "Config"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Runtime", dependencies: ["CSystem", "CTLS", "Config"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "SentinelCore", dependencies: ["RESP", "Config"]),
         .target(name: "ServerKit", dependencies: ["RESP", "Runtime", "ACL"]),
         .executableTarget(

@@ -239,4 +239,6 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(call): \(reason)" }
     public var reason: String { Self.text(code) }
     public static func text(_ code: Int32) -> String { strerror(code).map { String(validatingCString: $0) ?? "" } ?? "" }
+    /// The text of the calling thread's errno (the last failed system call's reason).
+    public static var lastErrorText: String { text(errno) }
 }

@@ -1,5 +1,3 @@
-import ACL
-import Glibc
 import RESP
 import Runtime
 
@@ -7,7 +5,7 @@ import Runtime
 public enum ACLFiles {
     public static func read(_ path: String) -> Result<String, CommandError> {
         guard let text = FileIO.readText(path) else {
-            return .failure(CommandError("Error loading ACLs, opening file '\(path)': \(SystemError.text(errno))"))
+            return .failure(CommandError("Error loading ACLs, opening file '\(path)': \(SystemError.lastErrorText)"))
         }
         return .success(text)
     }

@@ -25,6 +25,17 @@ public struct ClientInput: Sendable {
         return result
     }
 
+    /// As `read(from:scratch:)`, through TLS when the connection has it.
+    @inlinable
+    public mutating func read(from fd: Int32, scratch: UnsafeMutableRawBufferPointer, tls: TLSConnection?) -> Socket.IOResult {
+        guard let tls else { return read(from: fd, scratch: scratch) }
+        let result = tls.read(into: scratch)
+        if case .bytes(let n) = result {
+            query.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+        }
+        return result
+    }
+
     /// The next whole command, nil when more bytes are needed; throws on a protocol error.
     @inlinable @inline(__always)
     public mutating func next() throws(RESPError) -> [[UInt8]]? {

@@ -6,9 +6,9 @@ extension RESPWriter {
     /// advance `sentPos`; once everything is out the buffer is reused, or given back when a big
     /// reply made it larger than 1 MB. `written` counts the bytes sent (net_output_bytes).
     @inlinable
-    public mutating func flush(to fd: Int32, sentPos: inout Int, written: inout Int) -> FlushResult {
+    public mutating func flush(to fd: Int32, sentPos: inout Int, written: inout Int, tls: TLSConnection? = nil) -> FlushResult {
         let before = sentPos
-        let result = Socket.writeOut(fd, buffer, sent: &sentPos)
+        let result = Socket.writeOut(fd, buffer, sent: &sentPos, tls: tls)
         written += sentPos - before
         guard result == .drained else { return result }
         if buffer.capacity > 1 << 20 {

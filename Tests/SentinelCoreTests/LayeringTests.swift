@@ -12,8 +12,9 @@ import Testing
     static let allowedImports: [String: Set<String>] = [
         "RESP": [],
         "Config": ["RESP"],
+        "ACL": ["RESP"],
         "SentinelCore": ["RESP", "Config"],
-        "ServerKit": ["RESP", "Runtime", "Glibc"],
+        "ServerKit": ["RESP", "Runtime", "ACL", "Glibc"],
     ]
 
     static let sourcesDirectory: URL = URL(fileURLWithPath: #filePath)

@@ -105,6 +105,8 @@ struct ServerConfig: Sendable {
     /// The ACL file (ACL SAVE/LOAD), read at start-up; not with `user` lines, as in Redis.
     var aclfile = ""
     var acllogMaxLen = 128
+    /// tls-port, certificates, tls-auth-clients, tls-replication... (TLSDirectives.swift).
+    var tls = TLSConfig()
     /// Directives Redis has that this node accepts and reports but does not act on, so a real
     /// redis.conf loads unchanged. docs/configuration.md lists them.
     var ignored: [String: String] = ConfigTable.ignoredDefaults
@@ -429,6 +431,7 @@ enum ConfigTable {
         intEntry("slowlog-max-len", max: Int.max, \.slowlogMaxLen),
         intEntry("acllog-max-len", max: Int.max, \.acllogMaxLen),
         stringEntry("aclfile", immutable: true, \.aclfile),
+    ] + tlsEntries + [
         ConfigEntry(name: "latency-monitor-threshold", set: { c, a in
             guard a.count == 1, let n = Int64(a[0]) else { return "argument couldn't be parsed into an integer" }
             guard n >= 0 else { return "argument must be between 0 and 9223372036854775807 inclusive" }

@@ -9,6 +9,8 @@ import Runtime
 final class MasterLink: EventHandler {
     enum Phase {
         case connecting
+        /// tls-replication: the TLS handshake, before the replication handshake.
+        case tlsHandshake
         case handshake(expecting: [Expect])
         case payloadHeader(replid: String, offset: Int64)
         case payload(replid: String, offset: Int64)
@@ -30,6 +32,8 @@ final class MasterLink: EventHandler {
     var tail: [UInt8] = []
     var tempFD: Int32 = -1
     var tempPath = ""
+    /// tls-replication's session, handed to the master client when the stream starts.
+    private(set) var tls: TLSConnection?
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
 
     var server: Server { replication.server }
@@ -78,6 +82,28 @@ final class MasterLink: EventHandler {
         }
         server.log.notice("MASTER <-> REPLICA sync started")
         server.loop.setInterest(fd, read: true, write: false)
+        if let context = server.tlsClient {
+            do { tls = try TLSConnection(context: context, fd: fd) } catch {
+                close(reason: "Error condition on socket for SYNC: \(error)")
+                return
+            }
+            phase = .tlsHandshake
+            continueTLSHandshake()
+            return
+        }
+        startReplicationHandshake()
+    }
+
+    /// Drives the TLS handshake with the master; the replication handshake follows it.
+    private func continueTLSHandshake() {
+        switch tls?.handshake() ?? .done {
+        case .done: startReplicationHandshake()
+        case .wouldBlock: return
+        case .failed: close(reason: "Error condition on socket for SYNC: TLS handshake with the master failed: \(tls?.failure ?? "")")
+        }
+    }
+
+    private func startReplicationHandshake() {
         // The handshake is pipelined, as Redis 7 pipelines it, except PSYNC: a master refuses
         // PSYNC while replies to earlier commands are still pending, so it goes once they are in.
         let config = server.config
@@ -88,7 +114,9 @@ final class MasterLink: EventHandler {
             w.command(config.masteruser.isEmpty ? ["AUTH", config.masterauth] : ["AUTH", config.masteruser, config.masterauth])
             expect.append(.auth)
         }
-        let announcedPort = config.replicaAnnouncePort > 0 ? config.replicaAnnouncePort : config.port
+        // Over tls-replication the replica is reached on its TLS port, as Redis announces it.
+        let ownPort = config.tls.replication && config.tls.port > 0 ? config.tls.port : config.port
+        let announcedPort = config.replicaAnnouncePort > 0 ? config.replicaAnnouncePort : ownPort
         w.command(["REPLCONF", "listening-port", String(announcedPort)])
         expect.append(.replconf)
         if !config.replicaAnnounceIP.isEmpty {
@@ -99,15 +127,30 @@ final class MasterLink: EventHandler {
         expect.append(.replconf)
         expect.append(.psync)
         phase = .handshake(expecting: expect)
-        _ = w.buffer.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+        send(w.buffer)
+    }
+
+    /// A handshake command: a few hundred bytes into a fresh socket, which takes them at once.
+    private func send(_ bytes: [UInt8]) {
+        guard let tls else {
+            _ = bytes.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+            return
+        }
+        var sent = 0
+        if Socket.writeOut(fd, bytes, sent: &sent, tls: tls) != .drained {
+            close(reason: "Error writing to MASTER over TLS during the handshake: \(tls.failure ?? "the socket took no more bytes")")
+        }
     }
 
     func readable() {
         if case .connecting = phase { writable(); return }
-        let n = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-        if n <= 0 {
-            close(reason: "Error reading from MASTER: connection lost during the sync")
+        if case .tlsHandshake = phase { continueTLSHandshake(); return }
+        let n: Int
+        switch scratch.withUnsafeMutableBytes({ Socket.read(fd, into: $0, tls: tls) }) {
+        case .bytes(let count): n = count
+        case .wouldBlock: return
+        case .closed, .failed:
+            close(reason: "Error reading from MASTER: connection lost during the sync\(tls?.failure.map { " (\($0))" } ?? "")")
             return
         }
         lastIOMs = server.nowMs
@@ -138,7 +181,7 @@ final class MasterLink: EventHandler {
     private func process() {
         while true {
             switch phase {
-            case .connecting:
+            case .connecting, .tlsHandshake:
                 return
             case .handshake(var expecting):
                 guard let line = nextLine() else { return }
@@ -190,8 +233,7 @@ final class MasterLink: EventHandler {
     /// Redis's "cached master using myself"); a master that cannot continue sends everything.
     private func sendPSYNC() {
         let (id, off) = replication.psyncRequest()
-        let bytes = RESPWriter.encode(command: ["PSYNC", id, String(off)])
-        _ = bytes.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+        send(RESPWriter.encode(command: ["PSYNC", id, String(off)]))
     }
 
     private func psyncReply(_ line: String) {

@@ -67,7 +67,10 @@ extension Replication {
     func startFullSyncIfReady(now: Int64) {
         let waiting = replicas.filter { $0.replica?.state == .waitBgsaveStart }
         guard !waiting.isEmpty, server.persistence.childPID == nil else { return }
-        let diskless = server.config.replDisklessSync && waiting.allSatisfy { $0.replica?.capabilities.contains("eof") ?? false }
+        // A TLS replica's session lives in this process, so a forked child cannot write to it:
+        // those go through a snapshot on disk, sent by the parent (Redis pipes the child's
+        // output through the parent instead).
+        let diskless = server.config.replDisklessSync && waiting.allSatisfy { $0.replica?.capabilities.contains("eof") ?? false && $0.tls == nil }
         if diskless {
             let oldest = waiting.map { $0.replica?.lastAckMs ?? now }.min() ?? now
             guard now - oldest >= Int64(server.config.replDisklessSyncDelay) * 1000 else { return }

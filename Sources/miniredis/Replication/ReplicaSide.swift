@@ -73,7 +73,7 @@ extension Replication {
             disconnectReplicas(reason: "the replication ID changed")
         }
         ensureBacklog()
-        attachMasterClient(fd: l.fd, host: l.host, port: l.port, db: masterStreamDB, leftover: leftover)
+        attachMasterClient(fd: l.fd, host: l.host, port: l.port, db: masterStreamDB, leftover: leftover, tls: l.tls)
     }
 
     /// The snapshot arrived: load it into fresh databases and switch only when it loaded whole,
@@ -99,7 +99,7 @@ extension Replication {
             if server.config.appendonly {
                 try? server.persistence.aof.startFromCurrentDataset()
             }
-            attachMasterClient(fd: l.fd, host: l.host, port: l.port, db: masterStreamDB, leftover: leftover)
+            attachMasterClient(fd: l.fd, host: l.host, port: l.port, db: masterStreamDB, leftover: leftover, tls: l.tls)
         } catch {
             server.databases = old
             unlink(path)
@@ -109,8 +109,8 @@ extension Replication {
         }
     }
 
-    private func attachMasterClient(fd: Int32, host: String, port: Int, db: Int, leftover: [UInt8]) {
-        let c = Client(id: server.nextClientID, fd: fd, server: server, address: host, port: port, nowMs: server.nowMs)
+    private func attachMasterClient(fd: Int32, host: String, port: Int, db: Int, leftover: [UInt8], tls: TLSConnection?) {
+        let c = Client(id: server.nextClientID, fd: fd, server: server, address: host, port: port, nowMs: server.nowMs, tls: tls)
         server.nextClientID += 1
         c.kind = .master
         c.authenticated = true

@@ -75,10 +75,13 @@ final class Client: EventHandler {
     var streamPartial: [UInt8] = []
     /// Replica bookkeeping (REPLCONF listening-port, acked offset).
     var replica: ReplicaState?
+    /// The connection's TLS session (a client of tls-port, or our master over tls-replication).
+    let tls: TLSConnection?
 
-    init(id: Int64, fd: Int32, server: Server, address: String, port: Int, nowMs: Int64) {
+    init(id: Int64, fd: Int32, server: Server, address: String, port: Int, nowMs: Int64, tls: TLSConnection? = nil) {
         self.id = id
         self.fd = fd
+        self.tls = tls
         self.server = server
         self.address = address
         self.port = port

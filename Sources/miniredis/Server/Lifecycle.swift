@@ -30,6 +30,7 @@ extension Server {
         tickKeyAccess()
         persistence.loadAtStartup()
         log.notice("Ready to accept connections tcp")
+        if config.tls.port > 0 { log.notice("Ready to accept connections tls") }
         replication.startup()
     }
 

@@ -16,6 +16,9 @@ final class Server {
     var clients: [Int64: Client] = [:]
     var pendingWrites: [Client] = []
     var listeners: [Listener] = []
+    /// OpenSSL contexts: the TLS port's, and the one of links we open (tls-replication).
+    var tlsServer: TLSContext?
+    var tlsClient: TLSContext?
     var nextClientID: Int64 = 1
     /// The command table with the config's rename-command lines applied.
     let commands: CommandTable
@@ -130,6 +133,7 @@ final class Server {
     // MARK: Start-up
 
     func start() throws(SystemError) {
+        try setUpTLS()
         try listen()
         loop.beforeSleep = { [unowned self] in self.beforeSleep() }
         let cronMs = Int64(Swift.max(1, 1000 / config.hz))
@@ -143,6 +147,14 @@ final class Server {
         if config.port > 0 {
             fds = try Socket.listenAll(bind: config.bind, port: config.port, backlog: Int32(config.tcpBacklog)).map { ($0, nil) }
         }
+        if config.tls.port > 0 {
+            do {
+                fds += try Socket.listenAll(bind: config.bind, port: config.tls.port, backlog: Int32(config.tcpBacklog)).map { ($0, Self.tlsListenerTag) }
+            } catch {
+                for (fd, _) in fds { close(fd) }
+                throw error
+            }
+        }
         if !config.unixsocket.isEmpty {
             do {
                 fds.append((try Socket.listenUnix(path: config.unixsocket, permissions: config.unixsocketperm, backlog: Int32(config.tcpBacklog)), config.unixsocket))
@@ -153,7 +165,8 @@ final class Server {
         }
         guard !fds.isEmpty else { throw SystemError("Configured to not listen anywhere, exiting.", code: EINVAL) }
         for (fd, path) in fds {
-            let l = Listener(fd: fd, server: self, unixPath: path)
+            let tls = path == Self.tlsListenerTag
+            let l = Listener(fd: fd, server: self, unixPath: tls ? nil : path, tls: tls)
             do { try loop.register(fd, l) } catch { close(fd); throw error }
             listeners.append(l)
         }
@@ -166,13 +179,21 @@ final class Server {
                      passwordSet: !aclUsers.defaultNopass, keepAliveSeconds: Int32(config.tcpKeepalive))
     }
 
-    func accept(on listenerFD: Int32, unixPath: String?) {
+    func accept(on listenerFD: Int32, unixPath: String?, tls: Bool = false) {
         Acceptor.acceptPending(on: listenerFD, policy: acceptPolicy, unixPath: unixPath, connected: { clients.count }, refused: { refusal in
             stats.totalConnections += 1
             if refusal == .maxClients { stats.rejectedConnections += 1 }
         }, adopt: { fd, address, port in
             stats.totalConnections += 1
-            let c = Client(id: nextClientID, fd: fd, server: self, address: address, port: port, nowMs: nowMs)
+            var session: TLSConnection?
+            if tls, let context = tlsServer {
+                do { session = try TLSConnection(context: context, fd: fd) } catch {
+                    log.warning("Error accepting a client connection: \(error)")
+                    close(fd)
+                    return
+                }
+            }
+            let c = Client(id: nextClientID, fd: fd, server: self, address: address, port: port, nowMs: nowMs, tls: session)
             nextClientID += 1
             do {
                 try loop.register(fd, c)
@@ -200,7 +221,7 @@ final class Server {
     // MARK: Reading and executing
 
     func readFromClient(_ c: Client) {
-        switch c.input.read(from: c.fd, scratch: scratch) {
+        switch c.input.read(from: c.fd, scratch: scratch, tls: c.tls) {
         case .bytes(let n):
             stats.netInputBytes += Int64(n)
             c.lastInteractionMs = nowMs
@@ -212,6 +233,10 @@ final class Server {
         case .wouldBlock:
             return
         case .closed, .failed:
+                if let tls = c.tls, let failure = tls.failure {
+                    log.warning(tls.established ? "Error reading from client \(c.address):\(c.port): \(failure)"
+                                : "Error accepting a client connection: \(failure) (addr=\(c.address):\(c.port))")
+                }
                 closeClient(c)
         }
     }
@@ -273,7 +298,7 @@ final class Server {
         // here is the same guarantee, and a no-op when nothing is buffered.
         persistence.aof.flush()
         var written = 0
-        let result = c.reply.flush(to: c.fd, sentPos: &c.sentPos, written: &written)
+        let result = c.reply.flush(to: c.fd, sentPos: &c.sentPos, written: &written, tls: c.tls)
         stats.netOutputBytes += Int64(written)
         switch result {
         case .drained: break
@@ -415,11 +440,14 @@ final class Listener: EventHandler {
     unowned let server: Server
     /// The Unix socket's path, for its listener (nil: TCP).
     let unixPath: String?
-    init(fd: Int32, server: Server, unixPath: String? = nil) {
+    /// The tls-port's listener: its clients speak TLS.
+    let tls: Bool
+    init(fd: Int32, server: Server, unixPath: String? = nil, tls: Bool = false) {
         self.fd = fd
         self.server = server
         self.unixPath = unixPath
+        self.tls = tls
     }
-    func readable() { server.accept(on: fd, unixPath: unixPath) }
+    func readable() { server.accept(on: fd, unixPath: unixPath, tls: tls) }
     func writable() {}
 }
