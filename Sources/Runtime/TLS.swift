@@ -191,7 +191,14 @@ public final class TLSConnection {
         // a scratch of that size or more never leaves decrypted bytes behind unannounced.
         while total < scratch.count {
             let r = ctls_read(ssl, scratch.baseAddress! + total, Int32(min(scratch.count - total, Int(Int32.max))))
-            if r > 0 { total += Int(r); continue }
+            if r > 0 {
+                total += Int(r)
+                // Nothing more decrypted: stop rather than ask the socket again (that would be
+                // one more recv, failing with EAGAIN, per request; epoll, level-triggered,
+                // reports what is still in the kernel's buffer).
+                if ctls_pending(ssl) == 0 { break }
+                continue
+            }
             let error = ctls_get_error(ssl, r)
             if error == Int32(CTLS_ERROR_WANT_READ) || error == Int32(CTLS_ERROR_WANT_WRITE) { break }
             if total > 0 { break }

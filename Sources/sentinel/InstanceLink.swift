@@ -19,6 +19,8 @@ final class InstanceLink: EventHandler {
     private let parser = RESPParser(maxBulkLength: 64 << 20, maxAggregateCount: 1 << 20, maxDepth: 16)
     private var connectTimer: UInt64?
     private var closed = false
+    /// tls-replication: every link the sentinel opens speaks TLS.
+    private var tls: TLSConnection?
 
     /// A connect that neither succeeds nor fails within this is reported as failed: the machine
     /// never retries a hung connect by itself (a partitioned peer drops SYNs silently).
@@ -37,6 +39,12 @@ final class InstanceLink: EventHandler {
         }
         resolvedIP = host
         fd = try Socket.connect(host: host, port: id.address.port)
+        if let context = server.tlsClient {
+            do { tls = try TLSConnection(context: context, fd: fd) } catch {
+                Glibc.close(fd)
+                throw SystemError("\(error)", code: EPROTO)
+            }
+        }
         try server.loop.register(fd, self, read: false, write: true)
         connectTimer = server.loop.addTimer(afterMs: Self.connectTimeoutMs) { [weak self] in
             guard let self, !self.connected, !self.closed else { return }
@@ -53,13 +61,13 @@ final class InstanceLink: EventHandler {
     }
 
     private func flush() {
-        switch Socket.writeOut(fd, output, sent: &sent) {
+        switch Socket.writeOut(fd, output, sent: &sent, tls: tls) {
         case .drained: break
         case .wouldBlock:
             server.loop.setInterest(fd, read: true, write: true)
             return
         case .failed:
-            fail(connecting: false, reason: "write error")
+            fail(connecting: false, reason: tls?.failure ?? "write error")
             return
         }
         output.removeAll(keepingCapacity: true)
@@ -86,10 +94,18 @@ final class InstanceLink: EventHandler {
     func readable() {
         if !connected { writable(); if !connected { return } }
         let scratch = server.readBuffer
-        let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
-        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-        if n <= 0 {
-            fail(connecting: false, reason: n == 0 ? "connection closed" : SystemError.text(errno))
+        let n: Int
+        switch Socket.read(fd, into: scratch, tls: tls) {
+        case .bytes(let count): n = count
+        case .wouldBlock:
+            // A TLS handshake that just completed here may have commands waiting to go out.
+            if tls?.established == true && sent < output.count { flush() }
+            return
+        case .closed:
+            fail(connecting: false, reason: "connection closed")
+            return
+        case .failed(let code):
+            fail(connecting: false, reason: tls?.failure ?? SystemError.text(code))
             return
         }
         input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))

@@ -22,6 +22,8 @@ final class SentinelClient: EventHandler {
     private var sent = 0
     var closeAfterReply = false
     var closed = false
+    /// The tls-port's session, for a client that came in on it.
+    let tls: TLSConnection?
 
     /// A sentinel closes a client that stops reading once this much output waits for it,
     /// whatever it is (Redis's pub/sub limit, 32 MB): its clients are small and few, and a
@@ -30,8 +32,9 @@ final class SentinelClient: EventHandler {
     /// The sentinel's query buffer limit.
     static let queryLimit = 64 << 20
 
-    init(id: ClientID, fd: Int32, server: SentinelServer, address: String, port: Int) {
+    init(id: ClientID, fd: Int32, server: SentinelServer, address: String, port: Int, tls: TLSConnection? = nil) {
         self.id = id
+        self.tls = tls
         self.fd = fd
         self.server = server
         self.address = address
@@ -47,10 +50,11 @@ final class SentinelClient: EventHandler {
     var subscriptionCount: Int { session.subscriptions.count }
 
     func readable() {
-        switch input.read(from: fd, scratch: server.readBuffer) {
+        switch input.read(from: fd, scratch: server.readBuffer, tls: tls) {
         case .bytes: break
         case .wouldBlock: return
         case .closed, .failed:
+            if let tls, let failure = tls.failure, !tls.established { server.log.warning("Error accepting a client connection: \(failure)") }
             server.closeClient(self)
             return
         }
@@ -82,7 +86,7 @@ final class SentinelClient: EventHandler {
     func flush() {
         guard !closed else { return }
         var written = 0
-        switch reply.flush(to: fd, sentPos: &sent, written: &written) {
+        switch reply.flush(to: fd, sentPos: &sent, written: &written, tls: tls) {
         case .drained:
             server.loop.setInterest(fd, read: true, write: false)
             if closeAfterReply { server.closeClient(self) }

@@ -22,6 +22,9 @@ final class SentinelServer {
     /// The ACL's users (requirepass sets the `default` one's password) and its log.
     var aclUsers = ACLUsers(catalog: SentinelServer.aclCatalog, wording: .redis72)
     var aclLog = ACLLog(extendedFields: true)
+    /// OpenSSL contexts: tls-port's, and tls-replication's for the links this sentinel opens.
+    var tlsServer: TLSContext?
+    var tlsClient: TLSContext?
     var newConnectionsAuthenticated: Bool { aclUsers.newConnectionsAuthenticated }
     var nextClientID: UInt64 = 1
     var listeners: [SentinelListener] = []
@@ -58,8 +61,18 @@ final class SentinelServer {
     deinit { readBuffer.deallocate() }
 
     func start() throws(SystemError) {
-        for fd in try Socket.listenAll(bind: shell.bind, port: shell.port) {
-            let l = SentinelListener(fd: fd, server: self)
+        (tlsServer, tlsClient) = try shell.tls.contexts()
+        // `port 0` with a tls-port: TLS only, as redis-sentinel allows.
+        var fds: [(Int32, Bool)] = []
+        if shell.port > 0 || shell.tls.port == 0 { fds += try Socket.listenAll(bind: shell.bind, port: shell.port).map { ($0, false) } }
+        if shell.tls.port > 0 {
+            do { fds += try Socket.listenAll(bind: shell.bind, port: shell.tls.port).map { ($0, true) } } catch {
+                for (fd, _) in fds { close(fd) }
+                throw error
+            }
+        }
+        for (fd, tls) in fds {
+            let l = SentinelListener(fd: fd, server: self, tls: tls)
             do { try loop.register(fd, l) } catch { close(fd); throw error }
             listeners.append(l)
         }
@@ -174,14 +187,22 @@ final class SentinelServer {
     /// redis-sentinel applies tcp-keepalive's default, 300 s, to its clients too.
     static let tcpKeepAliveSeconds: Int32 = 300
 
-    func accept(_ listenerFD: Int32) {
+    func accept(_ listenerFD: Int32, tls: Bool) {
         let policy = AcceptPolicy(maxClients: shell.maxclients, protectedMode: shell.protectedMode,
                                   passwordSet: !aclUsers.defaultNopass, keepAliveSeconds: Self.tcpKeepAliveSeconds)
         Acceptor.acceptPending(on: listenerFD, policy: policy, connected: { clients.count }, refused: { _ in
             totalConnections += 1
         }, adopt: { fd, address, port in
             totalConnections += 1
-            let c = SentinelClient(id: ClientID(nextClientID), fd: fd, server: self, address: address, port: port)
+            var session: TLSConnection?
+            if tls, let context = tlsServer {
+                do { session = try TLSConnection(context: context, fd: fd) } catch {
+                    log.warning("Error accepting a client connection: \(error)")
+                    close(fd)
+                    return
+                }
+            }
+            let c = SentinelClient(id: ClientID(nextClientID), fd: fd, server: self, address: address, port: port, tls: session)
             nextClientID += 1
             do { try loop.register(fd, c) } catch { close(fd); return }
             clients[c.id.rawValue] = c
@@ -239,10 +260,13 @@ final class SentinelServer {
 final class SentinelListener: EventHandler {
     let fd: Int32
     unowned let server: SentinelServer
-    init(fd: Int32, server: SentinelServer) {
+    /// The tls-port's listener.
+    let tls: Bool
+    init(fd: Int32, server: SentinelServer, tls: Bool) {
         self.fd = fd
         self.server = server
+        self.tls = tls
     }
-    func readable() { server.accept(fd) }
+    func readable() { server.accept(fd, tls: tls) }
     func writable() {}
 }

@@ -30,6 +30,8 @@ struct ShellConfig {
     var userLines: [[String]] = []
     var aclfile = ""
     var acllogMaxLen = 128
+    /// tls-port, tls-replication and the certificates (ShellTLS.swift).
+    var tls = ShellTLS()
 
     /// Known shell directives; anything else that is not `sentinel ...` is refused at start-up.
     static let ignoredDirectives: Set<String> = ["daemonize", "supervised", "tcp-backlog", "tcp-keepalive", "timeout",
@@ -48,6 +50,11 @@ struct ShellConfig {
             let v = Array(args.dropFirst())
             func fail(_ reason: String) -> ConfigError {
                 ConfigError(file: source(line), line: line, text: args.joined(separator: " "), reason: reason)
+            }
+            switch tls.apply(name, v) {
+            case .applied: continue
+            case .refused(let reason): throw fail(reason)
+            case .notTLS: break
             }
             switch name {
             case "port":

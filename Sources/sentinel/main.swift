@@ -55,7 +55,11 @@ if !store.shell.pidfile.isEmpty {
 }
 
 do {
-    let server = try SentinelServer(store: store, config: stateConfig, log: log)
+    // Peers reach a sentinel that links over TLS on its TLS port: it announces that one, as
+    // redis-sentinel does (sentinel announce-port still wins).
+    var machineConfig = stateConfig
+    if store.shell.tls.replication && store.shell.tls.port > 0 { machineConfig.port = store.shell.tls.port }
+    let server = try SentinelServer(store: store, config: machineConfig, log: log)
     if let error = server.loadUsersAtStartup() {
         log.warning("Aborting Redis startup because of ACL errors: \(error)")
         exit(1)
