@@ -31,8 +31,9 @@ import TestSupport
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let conf = dir.appendingPathComponent("redis.conf")
         // replicaof is left out: it would make the node a replica of a missing master; aclfile
-        // too: it names a file that is not there, and may not be used with `user` lines.
-        try lines.filter { !$0.hasPrefix("replicaof") && !$0.hasPrefix("port") && !$0.hasPrefix("aclfile") }.joined(separator: "\n").write(to: conf, atomically: true, encoding: .utf8)
+        // too: it names a file that is not there, and may not be used with `user` lines; and
+        // the TLS lines, which name certificates (TLSTests starts nodes with real ones).
+        try lines.filter { !$0.hasPrefix("replicaof") && !$0.hasPrefix("port") && !$0.hasPrefix("aclfile") && !$0.hasPrefix("tls-") }.joined(separator: "\n").write(to: conf, atomically: true, encoding: .utf8)
         let s = try ServerProcess(executable: Binaries.miniredis, arguments: [conf.path, "--port", "\(port)"], port: port, directory: dir)
         try s.waitUntilReady()
         #expect(try s.connect().call("CONFIG", "GET", "save") == .array([.bulk("save"), .bulk("900 1")]))

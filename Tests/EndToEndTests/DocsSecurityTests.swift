@@ -9,11 +9,10 @@ import TestSupport
         try String(contentsOf: SentinelServerTests.root.appendingPathComponent(path), encoding: .utf8)
     }
 
-    /// The first ``` block of docs/security.md.
+    /// The ``` block of docs/security.md that configures a sentinel.
     static func sentinelBlock() throws -> String {
-        let doc = try text("docs/security.md")
-        let parts = doc.components(separatedBy: "```")
-        return parts.count > 1 ? parts[1] : ""
+        let parts = try text("docs/security.md").components(separatedBy: "```")
+        return stride(from: 1, to: parts.count, by: 2).map { parts[$0] }.first { $0.contains("sentinel monitor") } ?? ""
     }
 
     static func authed(_ port: Int, _ user: String, _ pass: String) throws -> RedisConnection {
