@@ -74,7 +74,10 @@ public final class TLSContext {
         guard let ctx = ctls_ctx_new(server ? 1 : 0) else { throw TLSError.openSSL("Failed to create TLS context") }
         self.ctx = ctx
         isServer = server
-        let mode = Int(CTLS_MODE_ENABLE_PARTIAL_WRITE | CTLS_MODE_ACCEPT_MOVING_WRITE_BUFFER | CTLS_MODE_RELEASE_BUFFERS)
+        // Partial writes from a buffer that may move between retries (ours grows at the end).
+        // Not SSL_MODE_RELEASE_BUFFERS: it frees and reallocates OpenSSL's buffers around every
+        // request on a busy connection (as Redis, which does not set it either).
+        let mode = Int(CTLS_MODE_ENABLE_PARTIAL_WRITE | CTLS_MODE_ACCEPT_MOVING_WRITE_BUFFER)
         _ = ctls_ctx_ctrl(ctx, Int32(CTLS_CTRL_MODE), mode)
         // OpenSSL 3's SSL_OP_NO_RENEGOTIATION (bit 30), SSL_OP_IGNORE_UNEXPECTED_EOF (bit 7: a
         // peer that closes without close_notify is a closed connection, as for plain TCP) and

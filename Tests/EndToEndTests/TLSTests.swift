@@ -138,4 +138,48 @@ import TestSupport
         #expect(run.output == "tls\n", "\(run.output)")
         #expect(try node.connect().raw("GET", "py") == "$3\r\ntls\r\n")
     }
+
+    /// A machine without OpenSSL 3: TLS configured is a clear error at start-up; without TLS the
+    /// node runs. (libssl.so.3 and libcrypto.so.3 are shadowed by files that are not libraries.)
+    @Test func noOpenSSLIsAClearErrorOnlyWhenTLSIsConfigured() throws {
+        guard let certs = try TLSCertificates.make() else { return }
+        let fake = certs.directory.appendingPathComponent("fake-libs")
+        try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
+        for lib in ["libssl.so.3", "libcrypto.so.3"] { try "not a library".write(to: fake.appendingPathComponent(lib), atomically: true, encoding: .utf8) }
+        let port = TestPorts.next()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.miniredis)
+        p.arguments = ["--port", "\(port)"] + certs.serverArguments(tlsPort: port + 1)
+        p.environment = ["LD_LIBRARY_PATH": fake.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(output.contains("TLS is configured but OpenSSL 3 is not available: cannot load libcrypto.so.3"), "\(output)")
+        // Without TLS the same environment runs the node.
+        let plainPort = TestPorts.next()
+        let node = try ServerProcess(executable: "/usr/bin/env", arguments: ["LD_LIBRARY_PATH=\(fake.path)", Binaries.miniredis, "--port", "\(plainPort)"], port: plainPort)
+        try node.waitUntilReady()
+        #expect(try node.connect().raw("PING") == "+PONG\r\n")
+    }
+
+    /// Handshakes never block the loop: a client that opens the TLS port and sends nothing, and
+    /// one that stops halfway, do not delay anyone else.
+    @Test func stalledHandshakesDoNotStallOthers() throws {
+        guard let certs = try TLSCertificates.make(), let cli = try Self.cli() else { return }
+        let tlsPort = TestPorts.next()
+        let node = try ServerProcess.miniredis(certs.serverArguments(tlsPort: tlsPort))
+        var idle: [RedisConnection] = []
+        for _ in 0..<20 { idle.append(try RedisConnection(port: tlsPort)) }
+        // Half a ClientHello (a TLS record header announcing 512 bytes, then nothing).
+        let half = try RedisConnection(port: tlsPort)
+        try half.send(raw: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00])
+        // (timeout: a blocked loop fails the test instead of hanging it.)
+        #expect(try Tool.run("/usr/bin/timeout", ["20", cli] + certs.cliArguments(port: tlsPort) + ["PING"]).output == "PONG\n")
+        #expect(try node.connect().raw("PING") == "+PONG\r\n")
+        withExtendedLifetime((idle, half)) {}
+    }
 }
