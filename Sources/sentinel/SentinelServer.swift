@@ -61,6 +61,10 @@ final class SentinelServer {
     deinit { readBuffer.deallocate() }
 
     func start() throws(SystemError) {
+        // redis-sentinel's first lines, which log scrapers and Redis's test suite look for.
+        log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo")
+        log.warning("Redis version=\(RedisCompat.version), bits=64, commit=00000000, modified=0, pid=\(getpid()), just started")
+        log.warning("Configuration loaded")
         (tlsServer, tlsClient) = try shell.tls.contexts()
         // `port 0` with a tls-port: TLS only, as redis-sentinel allows.
         var fds: [(Int32, Bool)] = []
@@ -93,8 +97,19 @@ final class SentinelServer {
             self.deliver(.tick(wallClockMs: EventLoop.wallClockMs()))
             self.scripts.poll()
         }
-        log.notice("Running mode=sentinel, port=\(shell.port).")
-        log.notice("Sentinel ID is \(machine.id)")
+        log.notice("Running mode=sentinel, port=\(shell.port > 0 ? shell.port : shell.tls.port).")
+        // As redis-sentinel: the state (its new id first of all) is on disk before it starts.
+        if shell.configPath != nil || shell.stateFile != nil {
+            if let error = store.persist(machine.snapshot()) {
+                log.warning("Can't save the sentinel configuration: \(error)")
+            } else {
+                log.notice("Sentinel new configuration saved on disk")
+            }
+        }
+        log.warning("Sentinel ID is \(machine.id)")
+        for m in machine.snapshot().masters {
+            log.warning("+monitor master \(m.name) \(m.address.host) \(m.address.port) quorum \(m.quorum)")
+        }
         deliver(.tick(wallClockMs: EventLoop.wallClockMs()))
     }
 
