@@ -1,38 +1,27 @@
 import Config
 
-/// The TLS directives of Redis 7 (docs/configuration.md, docs/security.md). Plain values here
-/// (this file is compiled alone into the fuzzer with ServerConfig.swift); Server builds the
-/// OpenSSL contexts from them at start-up. They cannot change at run time: CONFIG SET refuses
-/// them as immutable (redis-server reloads its TLS context instead).
+import Runtime
+
+/// The TLS directives of Redis 7 (docs/configuration.md, docs/security.md): the port, whether
+/// replication uses TLS, and the certificate settings Runtime's TLSContext is made from at
+/// start-up. They cannot change at run time: CONFIG SET refuses them as immutable
+/// (redis-server reloads its TLS context instead).
 struct TLSConfig: Sendable, Equatable {
     var port = 0
-    var certFile = ""
-    var keyFile = ""
-    var clientCertFile = ""
-    var clientKeyFile = ""
-    var caCertFile = ""
-    var caCertDir = ""
-    var authClients = "yes"
     var replication = false
-    var protocols = ""
-    var ciphers = ""
-    var ciphersuites = ""
-    var preferServerCiphers = false
-    var sessionCaching = true
-    var sessionCacheSize = 20480
-    var sessionCacheTimeout = 300
+    var settings = TLSSettings()
 
     /// Whether anything needs an OpenSSL context (a TLS port, or TLS to the master).
     var enabled: Bool { port > 0 || replication }
 }
 
 extension ConfigTable {
-    static func tlsString(_ name: String, _ kp: WritableKeyPath<TLSConfig, String> & Sendable) -> ConfigEntry {
+    static func tlsString(_ name: String, _ kp: WritableKeyPath<TLSSettings, String> & Sendable) -> ConfigEntry {
         ConfigEntry(name: name, immutable: true, set: { c, a in
             guard a.count == 1 else { return "wrong number of arguments" }
-            c.tls[keyPath: kp] = a[0]
+            c.tls.settings[keyPath: kp] = a[0]
             return nil
-        }, get: { $0.tls[keyPath: kp] })
+        }, get: { $0.tls.settings[keyPath: kp] })
     }
 
     static func tlsBool(_ name: String, _ kp: WritableKeyPath<TLSConfig, Bool> & Sendable) -> ConfigEntry {
@@ -68,18 +57,18 @@ extension ConfigTable {
         tlsString("tls-ca-cert-file", \.caCertFile),
         tlsString("tls-ca-cert-dir", \.caCertDir),
         ConfigEntry(name: "tls-auth-clients", immutable: true, set: { c, a in
-            guard a.count == 1, ["yes", "no", "optional"].contains(a[0].lowercased()) else { return "argument(s) must be one of the following: no, yes, optional" }
-            c.tls.authClients = a[0].lowercased()
+            guard a.count == 1, let mode = TLSSettings.AuthClients(rawValue: a[0].lowercased()) else { return "argument(s) must be one of the following: no, yes, optional" }
+            c.tls.settings.authClients = mode
             return nil
-        }, get: { $0.tls.authClients }),
+        }, get: { $0.tls.settings.authClients.rawValue }),
         tlsBool("tls-replication", \.replication),
         tlsString("tls-protocols", \.protocols),
         tlsString("tls-ciphers", \.ciphers),
         tlsString("tls-ciphersuites", \.ciphersuites),
-        tlsBool("tls-prefer-server-ciphers", \.preferServerCiphers),
-        tlsBool("tls-session-caching", \.sessionCaching),
-        tlsInt("tls-session-cache-size", max: Int(Int32.max), \.sessionCacheSize),
-        tlsInt("tls-session-cache-timeout", max: Int(Int32.max), \.sessionCacheTimeout),
+        tlsBool("tls-prefer-server-ciphers", \.settings.preferServerCiphers),
+        tlsBool("tls-session-caching", \.settings.sessionCaching),
+        tlsInt("tls-session-cache-size", max: Int(Int32.max), \.settings.sessionCacheSize),
+        tlsInt("tls-session-cache-timeout", max: Int(Int32.max), \.settings.sessionCacheTimeout),
         tlsUnsupported("tls-cluster", off: "no", why: "there is no cluster mode"),
         tlsUnsupported("tls-dh-params-file", off: "", why: "DH parameters are chosen by OpenSSL (auto); a parameters file is not supported"),
         tlsUnsupported("tls-key-file-pass", off: "", why: "encrypted private keys are not supported: give tls-key-file unencrypted (mode 0600)"),
