@@ -137,7 +137,12 @@ public struct ACLCatalog: Sendable {
     /// The entry a call runs: the subcommand's when the command has one by that name, else the
     /// command's own.
     public func id(command: [UInt8], arguments args: [[UInt8]]) -> Int? {
-        guard let top = byName[command.lowercasedASCII] else { return nil }
+        id(named: command.lowercasedASCII, arguments: args)
+    }
+
+    /// As `id(command:arguments:)` for a name already in lower case (a command table's own).
+    public func id(named name: String, arguments args: [[UInt8]]) -> Int? {
+        guard let top = byName[name] else { return nil }
         if !entries[top].subcommands.isEmpty, args.count >= 2, let sub = entries[top].subcommands[args[1].lowercasedASCII] { return sub }
         return top
     }

@@ -32,10 +32,10 @@ extension ACLUsers {
     }
 
     /// What an ACL LOG entry of a denial records: its reason and the object refused (the
-    /// command's full name, the key, the channel).
-    public func logEntry(for denial: Denial, command: String, _ args: [[UInt8]]) -> (reason: ACLLog.Reason, object: String) {
+    /// command's full name `entry`, as `entryName` gives it; the key; the channel).
+    public static func logEntry(for denial: Denial, entry: String, _ args: [[UInt8]]) -> (reason: ACLLog.Reason, object: String) {
         switch denial {
-        case .command: (.command, entryName(command: command, args))
+        case .command: (.command, entry)
         case .key(let p): (.key, args[p].utf8Text)
         case .channel(let p): (.channel, args[p].utf8Text)
         }

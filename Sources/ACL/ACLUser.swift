@@ -60,8 +60,8 @@ public struct ACLUser: Sendable, Equatable {
         case "resetkeys": allKeys = false; keyPatterns = []
         case "allchannels", "&*": allChannels = true; channelPatterns = []
         case "resetchannels": allChannels = false; channelPatterns = []
-        case "allcommands", "+@all": setAll(true, catalog: catalog)
-        case "nocommands", "-@all": setAll(false, catalog: catalog)
+        case "allcommands", "+@all": setAll(true)
+        case "nocommands", "-@all": setAll(false)
         case "reset":
             for r in ["resetpass", "resetkeys", "resetchannels", "off", "-@all"] { _ = apply(Array(r.utf8), catalog: catalog) }
             // Redis's reset includes sanitize-payload, and ACL LIST shows it from then on.
@@ -71,25 +71,15 @@ public struct ACLUser: Sendable, Equatable {
             guard let first = raw.first else { return "Syntax error" }
             switch first {
             case UInt8(ascii: ">"):
-                let hash = SHA256.hex(Array(raw.dropFirst()))
-                if !passwordHashes.contains(hash) { passwordHashes.append(hash) }
-                nopass = false
+                addPassword(hash: SHA256.hex(Array(raw.dropFirst())))
             case UInt8(ascii: "<"):
-                let hash = SHA256.hex(Array(raw.dropFirst()))
-                guard passwordHashes.contains(hash) else { return Self.noSuchPassword }
-                passwordHashes.removeAll { $0 == hash }
+                return removePassword(hash: SHA256.hex(Array(raw.dropFirst())))
             case UInt8(ascii: "#"), UInt8(ascii: "!"):
                 let hash = String(decoding: raw.dropFirst(), as: UTF8.self)
                 guard hash.utf8.count == 64, hash.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
                     return "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters"
                 }
-                if first == UInt8(ascii: "#") {
-                    if !passwordHashes.contains(hash) { passwordHashes.append(hash) }
-                    nopass = false
-                } else {
-                    guard passwordHashes.contains(hash) else { return Self.noSuchPassword }
-                    passwordHashes.removeAll { $0 == hash }
-                }
+                if first == UInt8(ascii: "#") { addPassword(hash: hash) } else { return removePassword(hash: hash) }
             case UInt8(ascii: "~"), UInt8(ascii: "%"):
                 return addKeyPattern(raw)
             case UInt8(ascii: "&"):
@@ -107,7 +97,16 @@ public struct ACLUser: Sendable, Equatable {
         return nil
     }
 
-    static let noSuchPassword = "The password you are trying to remove from the user does not exist"
+    private mutating func addPassword(hash: String) {
+        if !passwordHashes.contains(hash) { passwordHashes.append(hash) }
+        nopass = false
+    }
+
+    private mutating func removePassword(hash: String) -> String? {
+        guard passwordHashes.contains(hash) else { return "The password you are trying to remove from the user does not exist" }
+        passwordHashes.removeAll { $0 == hash }
+        return nil
+    }
     static func afterStar(_ flag: String, _ what: String) -> String {
         "Adding a pattern after the * pattern (or the '\(flag)' flag) is not valid and does not have any effect. Try 'reset\(what)' to start with an empty list of \(what == "keys" ? "patterns" : "channels")"
     }
@@ -141,7 +140,7 @@ public struct ACLUser: Sendable, Equatable {
         return nil
     }
 
-    private mutating func setAll(_ allow: Bool, catalog: ACLCatalog) {
+    private mutating func setAll(_ allow: Bool) {
         for i in allowed.indices { allowed[i] = allow ? ~0 : 0 }
         firstArgs = [:]
         commandRules = []
@@ -208,8 +207,9 @@ public struct ACLUser: Sendable, Equatable {
     /// Whether the user may use `key` for reading and/or writing.
     public func mayAccess(key: [UInt8], reads: Bool, writes: Bool) -> Bool {
         if allKeys { return true }
-        // One pattern must carry every access the key needs, as Redis checks (a `%R~k` and a
-        // `%W~k` together do not let INCR k run; `~k` does).
+        // One pattern must carry every access the key needs, as Redis checks (`%R~k*` and
+        // `%W~k` together do not let INCR k run; `~k` does, and so do `%R~k` `%W~k`, which
+        // merge into `~k`).
         return keyPatterns.contains { p in (p.read || !reads) && (p.write || !writes) && Glob.match(p.pattern, key) }
     }
 
@@ -229,10 +229,16 @@ public struct ACLUser: Sendable, Equatable {
         return f
     }
 
+    /// +@all (allcommands) was the last reset of the command rules: commands the catalog does not
+    /// know are allowed too. (The last bit is past every catalog entry: only +@all sets it.)
+    public var allowsUnlistedCommands: Bool { bit(allowed.count * 64 - 1) }
+
+    /// Every command, with no rule since +@all taking any away.
+    public var allowsEveryCommand: Bool { allowsUnlistedCommands && commandRules.isEmpty }
+
     /// The command rules as ACL GETUSER shows them: `+@all`/`-@all`, then the rules in order.
     public var commandDescription: String {
-        // The last bit is past every catalog entry: only +@all (allcommands) sets it.
-        ([bit(allowed.count * 64 - 1) ? "+@all" : "-@all"] + commandRules).joined(separator: " ")
+        ([allowsUnlistedCommands ? "+@all" : "-@all"] + commandRules).joined(separator: " ")
     }
 
     public var keysDescription: String { allKeys ? "~*" : keyPatterns.map(\.text).joined(separator: " ") }

@@ -55,15 +55,15 @@ public struct ACLUsers: Sendable {
     public func exists(_ name: String) -> Bool { users[name] != nil }
     public var names: [String] { users.keys.sorted() }
 
-    /// Whether `user` may run this call of `command` (its name in the catalog, which a renamed
-    /// command keeps): the command (or subcommand), then its keys, then its channels, as Redis
+    /// Whether `user` may run this call of `command` (its name in the catalog, in lower case,
+    /// which a renamed command keeps): the command (or subcommand), then its keys, then its channels, as Redis
     /// checks them. nil when allowed. A command missing from the catalog runs only for users
     /// with +@all.
     public func denial(user name: String, command: String, _ args: [[UInt8]]) -> Denial? {
         if everyoneMayRun { return nil }
         guard let u = users[name] else { return .command }
-        guard let id = catalog.id(command: Array(command.utf8), arguments: args) else {
-            return u.commandDescription.hasPrefix("+@all") ? nil : .command
+        guard let id = catalog.id(named: command, arguments: args) else {
+            return u.allowsUnlistedCommands ? nil : .command
         }
         guard u.mayRun(id, args) else { return .command }
         if !u.allKeys {
@@ -72,7 +72,7 @@ public struct ACLUsers: Sendable {
             }
         }
         if !u.allChannels {
-            for (position, isPattern) in Self.channels(args) where !u.mayUse(channel: args[position], isPattern: isPattern) {
+            for (position, isPattern) in Self.channels(command: command, args) where !u.mayUse(channel: args[position], isPattern: isPattern) {
                 return .channel(position: position)
             }
         }
@@ -80,8 +80,8 @@ public struct ACLUsers: Sendable {
     }
 
     /// The channel arguments of a pub/sub call, and whether each is a pattern.
-    static func channels(_ args: [[UInt8]]) -> [(Int, Bool)] {
-        switch args[0].lowercasedASCII {
+    static func channels(command: String, _ args: [[UInt8]]) -> [(Int, Bool)] {
+        switch command {
         case "publish", "spublish": return args.count > 1 ? [(1, false)] : []
         case "subscribe", "ssubscribe": return (1..<max(1, args.count)).map { ($0, false) }
         case "psubscribe": return (1..<max(1, args.count)).map { ($0, true) }
@@ -108,7 +108,7 @@ public struct ACLUsers: Sendable {
 
     /// The full name of the catalog entry a call runs (`config|get`), as NOPERM and the log say it.
     public func entryName(command: String, _ args: [[UInt8]]) -> String {
-        catalog.id(command: Array(command.utf8), arguments: args).map { catalog.entries[$0].name } ?? command
+        catalog.id(named: command, arguments: args).map { catalog.entries[$0].name } ?? command
     }
 
     /// ACL SETUSER name rule...: nil, or Redis's error text. A bad rule leaves the user as it was.
@@ -148,6 +148,6 @@ public struct ACLUsers: Sendable {
 
     private mutating func refresh() {
         let d = users["default"]
-        everyoneMayRun = users.count == 1 && d.map { $0.allKeys && $0.allChannels && $0.commandDescription == "+@all" } ?? false
+        everyoneMayRun = users.count == 1 && d.map { $0.allKeys && $0.allChannels && $0.allowsEveryCommand } ?? false
     }
 }

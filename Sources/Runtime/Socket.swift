@@ -184,8 +184,10 @@ public enum Socket {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    /// Reads what is available, up to the scratch buffer's size.
-    public static func read(_ fd: Int32, into scratch: UnsafeMutableRawBufferPointer) -> IOResult {
+    /// Reads what is available, up to the scratch buffer's size; through TLS when the
+    /// connection has it.
+    public static func read(_ fd: Int32, into scratch: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil) -> IOResult {
+        if let tls { return tls.read(into: scratch) }
         while true {
             let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
             if n > 0 { return .bytes(n) }
@@ -207,12 +209,18 @@ public enum Socket {
     }
 
     /// Writes `bytes[sent...]` as far as the socket takes them, advancing `sent`: the one write
-    /// loop of every output buffer (client replies, instance links, HTTP responses).
+    /// loop of every output buffer (client replies, instance links, HTTP responses), through TLS
+    /// when the connection has it (after a would-block the caller retries with the same bytes
+    /// first, as OpenSSL requires: its buffers only grow at the end).
     @inlinable
-    public static func writeOut(_ fd: Int32, _ bytes: [UInt8], sent: inout Int) -> FlushResult {
+    public static func writeOut(_ fd: Int32, _ bytes: [UInt8], sent: inout Int, tls: TLSConnection? = nil) -> FlushResult {
         while sent < bytes.count {
             let start = sent
-            switch bytes.withUnsafeBytes({ write(fd, UnsafeRawBufferPointer(rebasing: $0[start...])) }) {
+            let result = bytes.withUnsafeBytes { raw -> IOResult in
+                let rest = UnsafeRawBufferPointer(rebasing: raw[start...])
+                return tls?.write(rest) ?? write(fd, rest)
+            }
+            switch result {
             case .bytes(let n): sent += n
             case .wouldBlock: return .wouldBlock
             case .closed, .failed: return .failed

@@ -213,8 +213,7 @@ public final class TLSConnection {
         return total > 0 ? .bytes(total) : .wouldBlock
     }
 
-    /// Writes as much of `bytes` as the socket takes. After a would-block the caller retries
-    /// with the same bytes first (it does: its buffer only grows at the end).
+    /// Writes as much of `bytes` as the socket takes (Socket.writeOut's loop calls it).
     public func write(_ bytes: UnsafeRawBufferPointer) -> Socket.IOResult {
         guard bytes.count > 0 else { return .bytes(0) }
         switch handshake() {
@@ -234,28 +233,4 @@ public final class TLSConnection {
 
     /// Sends close_notify (best effort, never blocks).
     public func shutdown() { _ = ctls_shutdown(ssl) }
-}
-
-extension Socket {
-    /// Socket.read, through TLS when the connection has it.
-    @inlinable
-    public static func read(_ fd: Int32, into scratch: UnsafeMutableRawBufferPointer, tls: TLSConnection?) -> IOResult {
-        if let tls { return tls.read(into: scratch) }
-        return read(fd, into: scratch)
-    }
-
-    /// Socket.writeOut, through TLS when the connection has it.
-    @inlinable
-    public static func writeOut(_ fd: Int32, _ bytes: [UInt8], sent: inout Int, tls: TLSConnection?) -> FlushResult {
-        guard let tls else { return writeOut(fd, bytes, sent: &sent) }
-        while sent < bytes.count {
-            let start = sent
-            switch bytes.withUnsafeBytes({ tls.write(UnsafeRawBufferPointer(rebasing: $0[start...])) }) {
-            case .bytes(let n): sent += n
-            case .wouldBlock: return .wouldBlock
-            case .closed, .failed: return .failed
-            }
-        }
-        return .drained
-    }
 }

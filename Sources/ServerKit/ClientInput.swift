@@ -15,21 +15,11 @@ public struct ClientInput: Sendable {
         parser.unauthenticatedLimits = !authenticated
     }
 
-    /// Reads what the socket has (up to the scratch buffer's size) and appends it.
+    /// Reads what the socket has (up to the scratch buffer's size; through TLS when the
+    /// connection has it) and appends it.
     @inlinable
-    public mutating func read(from fd: Int32, scratch: UnsafeMutableRawBufferPointer) -> Socket.IOResult {
-        let result = Socket.read(fd, into: scratch)
-        if case .bytes(let n) = result {
-            query.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
-        }
-        return result
-    }
-
-    /// As `read(from:scratch:)`, through TLS when the connection has it.
-    @inlinable
-    public mutating func read(from fd: Int32, scratch: UnsafeMutableRawBufferPointer, tls: TLSConnection?) -> Socket.IOResult {
-        guard let tls else { return read(from: fd, scratch: scratch) }
-        let result = tls.read(into: scratch)
+    public mutating func read(from fd: Int32, scratch: UnsafeMutableRawBufferPointer, tls: TLSConnection? = nil) -> Socket.IOResult {
+        let result = Socket.read(fd, into: scratch, tls: tls)
         if case .bytes(let n) = result {
             query.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
         }

@@ -32,7 +32,7 @@ extension SentinelServer {
         guard !aclUsers.everyoneMayRun, !["auth", "hello", "quit"].contains(name),
               let denial = aclUsers.denial(user: c.session.user, command: name, args) else { return false }
         let entry = aclUsers.entryName(command: name, args)
-        let (reason, object) = aclUsers.logEntry(for: denial, command: name, args)
+        let (reason, object) = ACLUsers.logEntry(for: denial, entry: entry, args)
         aclLog.add(reason, object: object, username: c.session.user, clientInfo: c.infoLine(nowMs: EventLoop.monotonicMs()), nowMs: EventLoop.wallClockMs())
         c.reply.error(ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording))
         return true

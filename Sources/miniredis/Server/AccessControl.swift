@@ -45,7 +45,7 @@ extension Server {
         guard !aclUsers.everyoneMayRun, !spec.flags.contains(.noAuth), c.kind != .master,
               let denial = aclUsers.denial(user: c.session.user, command: spec.name, args) else { return nil }
         let entry = aclUsers.entryName(command: spec.name, args)
-        let (reason, object) = aclUsers.logEntry(for: denial, command: spec.name, args)
+        let (reason, object) = ACLUsers.logEntry(for: denial, entry: entry, args)
         aclLog.add(reason, context: context, object: object, username: c.session.user, clientInfo: c.infoLine(nowMs: nowMs), nowMs: unixMs)
         return (denial, ACLUsers.describe(denial, user: c.session.user, args, commandName: entry, perm: true, wording: aclUsers.wording))
     }
