@@ -31,6 +31,36 @@ import Testing
         #expect(!c.events("+sdown").contains { $0.message.hasPrefix("master mymaster \(newMaster.host) \(newMaster.port)") })
     }
 
+    @Test func leaderEndsTheFailoverSoonAfterTheReplicasResync() {
+        // The leader asks a reconfigured replica for INFO every 100 ms (not 1 s), so its failover
+        // ends, and it switches, right after the replica's link to the promoted node is up. Until
+        // then it sees the promoted node only as a replica: Redis's 00-base test failed with us as
+        // leader when the new master was killed again in that window.
+        for seed in UInt64(1)...10 {
+            let c = Cluster(seed: seed)
+            c.at(10_000) { $0.crashNode(0) }
+            // The node that is neither the crashed master nor the promoted one, linked to the latter.
+            func otherReplicaLinked(_ c: Cluster) -> Bool {
+                guard let p = c.events("+promoted-slave").first else { return false }
+                return c.nodes.indices.contains { i in
+                    i != 0 && !p.message.hasPrefix("slave \(c.nodes[i].address.host):") && c.nodes[i].linkUp
+                        && c.nodes[i].masterAddress.map { p.message.hasPrefix("slave \($0.host):\($0.port) ") } == true
+                }
+            }
+            c.run(untilMs: 30_000, until: otherReplicaLinked)
+            let linkedMs = c.now
+            c.run(untilMs: linkedMs + 2_000)
+            expectSafe(c)
+            guard let end = c.events("+failover-end").first, let p = c.events("+promoted-slave").first else {
+                Issue.record("seed \(seed): no failover end"); continue
+            }
+            #expect(end.sentinel == p.sentinel)
+            #expect(end.timeMs - linkedMs <= 250, "seed \(seed): +failover-end \(end.timeMs - linkedMs) ms after the replica linked")
+            let leaderSwitch = c.events("+switch-master").filter { $0.sentinel == p.sentinel }
+            #expect(leaderSwitch.count == 1 && leaderSwitch[0].timeMs - end.timeMs <= 150)
+        }
+    }
+
     @Test func replicaThatCannotSyncEndsTheFailoverByTimeout() {
         // The two replicas cannot reach each other: whichever is promoted, the other never syncs.
         let c = Cluster(seed: 13)

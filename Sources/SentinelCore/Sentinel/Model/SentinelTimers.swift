@@ -94,6 +94,8 @@ enum SentinelLimits {
     /// A coordinated switchover gives the chosen replica this long (at most failover-timeout) to
     /// reach the paused master's offset before it gives up and unpauses the master.
     static let switchoverCatchUpMs: Int64 = 10_000
+    /// INFO period of a replica between SLAVEOF (to the promoted one) and its link reported up.
+    static let reconfInfoPeriodMs: Int64 = 100
     /// Peer replies to is-master-down-by-addr older than this no longer count towards ODOWN.
     static let masterDownReplyValidityFactor: Int64 = 5
     /// A replica whose last valid ping reply is older than this cannot be promoted.

@@ -22,6 +22,14 @@ extension Sentinel {
         var infoPeriodMs = timers.infoPeriodMs
         if case .replica(_, let r) = path, masterInTrouble || masters[mi].replicas[r].info.masterLinkDownMs != 0 {
             infoPeriodMs = min(infoPeriodMs, 1_000)
+            // Not in Redis: a replica told to follow the promoted one is asked every 100 ms until it
+            // reports the new link up, so the failover ends (and this leader switches) about 0.1 s
+            // after the replicas resync instead of up to 1 s later. Until it ends, a promoted replica
+            // that dies again is only a replica to this leader and cannot be judged ODOWN by it.
+            let reconf = masters[mi].replicas[r].reconf
+            if reconf == .sent || reconf == .inProgress {
+                infoPeriodMs = min(infoPeriodMs, SentinelLimits.reconfInfoPeriodMs)
+            }
         }
         // Discovery: for one INFO period after a master's link connects (start-up, a new or
         // returning master) ask every second, so replicas attaching meanwhile are known within
