@@ -15,6 +15,7 @@ import TestSupport
 
     @Test func aclFileLoadedSavedAndReloaded() throws {
         let dir = try Self.tempDir("aclfile")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("users.acl")
         try "user alice on >alicepw ~* &* +@all\n".write(to: file, atomically: true, encoding: .utf8)
         let node = try ServerProcess.miniredis(["--aclfile", file.path])
@@ -63,6 +64,7 @@ import TestSupport
 
     @Test func aclFileSurvivesARestart() throws {
         let dir = try Self.tempDir("aclrestart")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("users.acl")
         try "".write(to: file, atomically: true, encoding: .utf8)
         let node = try ServerProcess.miniredis(["--aclfile", file.path])

@@ -8,6 +8,7 @@ import TestSupport
     @Test func sentinelACLCommands() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-acl-\(TestPorts.next())-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let aclfile = dir.appendingPathComponent("users.acl")
         try "user admin on >adminpw ~* &* +@all\nuser default on nopass ~* &* +@all\n".write(to: aclfile, atomically: true, encoding: .utf8)
         let s = try SentinelServerTests.startSentinel(config: "sentinel monitor m 127.0.0.1 1 2\naclfile \(aclfile.path)\n")

@@ -25,9 +25,12 @@ import TestSupport
         let mp = TestPorts.next(), rp = TestPorts.next()
         // Each node gets a copy: the sentinel's CONFIG REWRITE writes into a node's file, and
         // `dir /tmp` is replaced so that the two do not share a dump.rdb.
+        var dirs: [URL] = []
+        defer { for d in dirs { try? FileManager.default.removeItem(at: d) } }
         func copy(_ port: Int) throws -> String {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docs-security-\(port)-\(UUID().uuidString.prefix(6))")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            dirs.append(dir)
             let conf = dir.appendingPathComponent("miniredis.conf")
             try Self.text("docs/miniredis.conf.example").replacingOccurrences(of: "\ndir /tmp\n", with: "\ndir \(dir.path)\n")
                 .write(to: conf, atomically: true, encoding: .utf8)

@@ -25,6 +25,7 @@ import TestSupport
 
     static func failover(nodes: FailoverFleet.NodeKind, sentinels kinds: [FailoverFleet.SentinelKind]) throws {
         guard let certs = try TLSCertificates.make() else { return }
+        defer { certs.remove() }
         let masterTLS = TestPorts.next(), replicaTLS = TestPorts.next()
         guard let master = try node(nodes, certs, tlsPort: masterTLS), let replica = try node(nodes, certs, tlsPort: replicaTLS, replicaOf: masterTLS) else { return }
         try ReplicationProbe.waitLinked(try replica.connect())
@@ -65,6 +66,7 @@ import TestSupport
 
     @Test func redisPySentinelReachesATLSMaster() throws {
         guard let certs = try TLSCertificates.make(), let python = try SentinelFailoverTests.pythonWithRedis() else { return }
+        defer { certs.remove() }
         let masterTLS = TestPorts.next()
         guard let master = try Self.node(.miniredis, certs, tlsPort: masterTLS),
               let sentinel = try FailoverFleet.startSentinel(.ours, masterPort: masterTLS, downAfterMs: 1000, quorum: 1,

@@ -11,6 +11,7 @@ import TestSupport
 
     @Test func redisCliOverTLSWithClientCertificates() throws {
         guard let certs = try TLSCertificates.make(), let cli = try Self.cli() else { return }
+        defer { certs.remove() }
         let tlsPort = TestPorts.next()
         let node = try ServerProcess.miniredis(certs.serverArguments(tlsPort: tlsPort))
         #expect(node.logText.contains("Ready to accept connections tls"))
@@ -40,6 +41,7 @@ import TestSupport
 
     @Test func authClientsOptionalAndNo() throws {
         guard let certs = try TLSCertificates.make(), let cli = try Self.cli() else { return }
+        defer { certs.remove() }
         for (mode, withoutCert) in [("optional", true), ("no", true)] {
             let tlsPort = TestPorts.next()
             let node = try ServerProcess.miniredis(certs.serverArguments(tlsPort: tlsPort) + ["--tls-auth-clients", mode])
@@ -58,6 +60,7 @@ import TestSupport
 
     @Test func anExpiredServerCertificateIsRefusedByTheClient() throws {
         guard let certs = try TLSCertificates.make(), let cli = try Self.cli() else { return }
+        defer { certs.remove() }
         let tlsPort = TestPorts.next()
         let node = try ServerProcess.miniredis(["--tls-port", "\(tlsPort)", "--tls-cert-file", certs.expiredCert, "--tls-key-file", certs.expiredKey,
                                                 "--tls-ca-cert-file", certs.caCert])
@@ -69,6 +72,7 @@ import TestSupport
 
     @Test func badTLSConfigurationStopsStartup() throws {
         guard let certs = try TLSCertificates.make() else { return }
+        defer { certs.remove() }
         let port = TestPorts.next()
         func start(_ args: [String]) throws -> (status: Int32, output: String) {
             try Tool.run(Binaries.miniredis, ["--port", "\(port)"] + args)
@@ -94,6 +98,7 @@ import TestSupport
 
     @Test func tlsProtocolsAndCiphers() throws {
         guard let certs = try TLSCertificates.make(), let cli = try Self.cli() else { return }
+        defer { certs.remove() }
         let tlsPort = TestPorts.next()
         let node = try ServerProcess.miniredis(certs.serverArguments(tlsPort: tlsPort) + ["--tls-protocols", "TLSv1.2", "--tls-ciphers", "ECDHE-RSA-AES256-GCM-SHA384"])
         defer { withExtendedLifetime(node) {} }
@@ -107,6 +112,7 @@ import TestSupport
     @Test(arguments: [("miniredis", "miniredis"), ("miniredis", "redis-server"), ("redis-server", "miniredis")])
     func replicationOverTLS(master masterKind: String, replica replicaKind: String) throws {
         guard let certs = try TLSCertificates.make() else { return }
+        defer { certs.remove() }
         func start(_ kind: String, _ extra: [String]) throws -> ServerProcess? {
             kind == "miniredis" ? try ServerProcess.miniredis(extra) : try ServerProcess.redisServer(extra)
         }
@@ -124,6 +130,7 @@ import TestSupport
 
     @Test func redisPyWithSSL() throws {
         guard let certs = try TLSCertificates.make(), let python = try SentinelFailoverTests.pythonWithRedis() else { return }
+        defer { certs.remove() }
         let tlsPort = TestPorts.next()
         let node = try ServerProcess.miniredis(certs.serverArguments(tlsPort: tlsPort))
         let script = """
@@ -143,6 +150,7 @@ import TestSupport
     /// node runs. (libssl.so.3 and libcrypto.so.3 are shadowed by files that are not libraries.)
     @Test func noOpenSSLIsAClearErrorOnlyWhenTLSIsConfigured() throws {
         guard let certs = try TLSCertificates.make() else { return }
+        defer { certs.remove() }
         let fake = certs.directory.appendingPathComponent("fake-libs")
         try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
         for lib in ["libssl.so.3", "libcrypto.so.3"] { try "not a library".write(to: fake.appendingPathComponent(lib), atomically: true, encoding: .utf8) }
@@ -170,6 +178,7 @@ import TestSupport
     /// one that stops halfway, do not delay anyone else.
     @Test func stalledHandshakesDoNotStallOthers() throws {
         guard let certs = try TLSCertificates.make(), let cli = try Self.cli() else { return }
+        defer { certs.remove() }
         let tlsPort = TestPorts.next()
         let node = try ServerProcess.miniredis(certs.serverArguments(tlsPort: tlsPort))
         var idle: [RedisConnection] = []

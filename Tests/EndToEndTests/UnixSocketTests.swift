@@ -11,6 +11,7 @@ import TestSupport
     static func facts(_ exe: String, _ extra: [String]) throws -> [String] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("unix-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("node.sock").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)

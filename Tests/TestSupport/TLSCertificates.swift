@@ -16,6 +16,9 @@ public struct TLSCertificates: Sendable {
 
     public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
+    /// Deletes the directory; each test that made the certificates defers this.
+    public func remove() { try? FileManager.default.removeItem(at: directory) }
+
     /// The miniredis / redis-server arguments of a node with a TLS port.
     public func serverArguments(tlsPort: Int) -> [String] {
         ["--tls-port", "\(tlsPort)", "--tls-cert-file", serverCert, "--tls-key-file", serverKey, "--tls-ca-cert-file", caCert]
