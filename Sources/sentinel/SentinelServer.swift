@@ -139,7 +139,8 @@ final class SentinelServer {
 
     static let persistFailedError = "ERR Failed to save config file. Check server logs."
 
-    private func perform(_ actions: [SentinelAction]) {
+    private func perform(_ batch: [SentinelAction]) {
+        let actions = SentinelAction.coalescingPersists(batch)
         for (index, action) in actions.enumerated() {
             switch action {
             case .connect(let id):

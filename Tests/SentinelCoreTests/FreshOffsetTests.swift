@@ -19,6 +19,8 @@ final class FakeShell {
     var follows: [Address: Address] = [:]
     var stubborn: Set<Address> = []
     var log: [SentinelAction] = []
+    /// The same actions, one array per event handled.
+    var batches: [[SentinelAction]] = []
     /// rename-command on every node: new name → the command. A command called by its old name
     /// gets the unknown-command error, as a node with the rename answers.
     var renamed: [String: String] = [:]
@@ -68,6 +70,7 @@ final class FakeShell {
         while !queue.isEmpty {
             let out = machine.handle(queue.removeFirst(), now: now)
             log += out
+            batches.append(out)
             for action in out {
                 switch action {
                 case .connect(let l):

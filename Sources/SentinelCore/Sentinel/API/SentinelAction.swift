@@ -8,7 +8,8 @@ import Config
 /// is-master-down-by-addr may carry a vote, and a vote must survive a crash or the sentinel could
 /// vote twice in one epoch; a self-vote or a new epoch must be durable before the failover acts on
 /// it. If persisting fails, the shell must not perform the following actions of that batch (log
-/// the error, close the client instead of replying).
+/// the error, answer the batch's clients with an error instead). A shell may fold a batch's persists into one
+/// at the first one's place (`coalescingPersists`): durable earlier is never later than asked.
 public enum SentinelAction: Sendable, CustomStringConvertible {
     /// Open a TCP connection to `link.address`; answer with `.linkConnected` or `.connectFailed`.
     case connect(LinkID)
