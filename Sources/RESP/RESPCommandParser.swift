@@ -217,6 +217,14 @@ public enum ArgumentSplitter {
     }
 
     public static func split(_ line: String) -> [String]? {
-        split(Array(line.utf8)).map { $0.map { String(decoding: $0, as: UTF8.self) } }
+        // Most lines (config files, sentinel.conf rewritten on every persist) have no quotes, VT
+        // or FF: for them the walk above only cuts words at space, tab, CR and LF, so they are
+        // cut straight from the string's bytes without the copy into arrays of bytes.
+        let utf8 = line.utf8
+        if !utf8.contains(where: { $0 == 34 || $0 == 39 || $0 == 11 || $0 == 12 }) {
+            return utf8.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 })
+                .map { String(decoding: $0, as: UTF8.self) }
+        }
+        return split(Array(utf8)).map { $0.map { String(decoding: $0, as: UTF8.self) } }
     }
 }

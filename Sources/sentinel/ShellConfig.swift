@@ -119,8 +119,10 @@ struct ShellConfig {
 /// Reads the configuration from the file and the command line, and writes the state back.
 struct ConfigStore {
     var shell = ShellConfig()
-    /// The file's lines as the user wrote them (rewritten in place when persisting).
-    var fileLines: [String] = []
+    /// The file's lines as the user wrote them (rewritten in place when persisting), each split
+    /// once: a rewrite returns its lines split, so a persist splits none it wrote itself.
+    private var file = SentinelConfigRewriter.SplitLines([])
+    var fileLines: [String] { file.lines }
 
     /// Loads `sentinel [file] [--directive value ...]`.
     static func load(arguments: [String]) throws(ConfigError) -> (ConfigStore, SentinelConfig) {
@@ -130,8 +132,9 @@ struct ConfigStore {
             store.shell.configPath = FileIO.absolute(first)
             rest.removeFirst()
             let text = try ConfigFile.read(path: first)
-            store.fileLines = ConfigFile.splitLines(text)
-            if store.fileLines.last == "" { store.fileLines.removeLast() }
+            var lines = ConfigFile.splitLines(text)
+            if lines.last == "" { lines.removeLast() }
+            store.file = .init(lines)
         }
         // Command-line directives are lines after the file's.
         let extra = try ConfigFile.parseArguments(rest).map { d in
@@ -181,14 +184,14 @@ struct ConfigStore {
             return nil
         }
         guard let path = shell.configPath else { return nil }
-        let newLines = SentinelConfigRewriter.rewrite(lines: fileLines, with: config)
-        let text = newLines.joined(separator: "\n") + "\n"
+        let rewritten = SentinelConfigRewriter.rewrite(file, with: config)
+        let text = rewritten.lines.joined(separator: "\n") + "\n"
         do {
             try FileIO.replaceAtomically(path, with: Array(text.utf8))
         } catch {
             return "\(error)"
         }
-        fileLines = newLines
+        file = rewritten
         return nil
     }
 }

@@ -72,4 +72,17 @@ import Testing
         #expect(ArgumentSplitter.split("   ") == [])
         #expect(ArgumentSplitter.split("save \"\"") == ["save", ""])
     }
+
+    /// The string form cuts quote-free lines itself; it must split every line exactly as the
+    /// byte walk does (random lines over spaces, VT/FF, quotes, backslashes and non-ASCII).
+    @Test func stringSplitAgreesWithTheByteWalk() {
+        let alphabet: [String] = ["a", "b", "7", " ", "  ", "\t", "\r", "\n", "\u{0B}", "\u{0C}", "\"", "'", "\\", "é", "\u{301}", "x"]
+        var seed: UInt64 = 1
+        func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }
+        for _ in 0..<20000 {
+            let line = (0..<(next() % 12)).map { _ in alphabet[next() % alphabet.count] }.joined()
+            let walked = ArgumentSplitter.split(Array(line.utf8)).map { $0.map { String(decoding: $0, as: UTF8.self) } }
+            #expect(ArgumentSplitter.split(line) == walked, "line \(line.debugDescription)")
+        }
+    }
 }

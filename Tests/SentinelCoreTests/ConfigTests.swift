@@ -172,6 +172,19 @@ import Testing
             #expect(ArgumentSplitter.split(ConfigFile.quote(s)) == [s])
         }
     }
+
+    /// `isIPAddress` walks bytes; this is the rule it keeps: four dotted parts of 1–3 digits up to
+    /// 255, or (with a colon) at most 45 hex digits, colons and dots.
+    @Test(arguments: [
+        ("127.0.0.1", true), ("0.0.0.0", true), ("255.255.255.255", true), ("256.1.1.1", false),
+        ("1.2.3", false), ("1.2.3.4.5", false), ("1..2.3", false), (".1.2.3", false), ("1.2.3.", false),
+        ("0001.2.3.4", false), ("01.2.3.4", true), ("a.b.c.d", false), ("", false), ("db.example", false),
+        ("::1", true), ("fe80::1:AbCd", true), ("::ffff:10.0.0.1", true), ("fe80::g", false),
+        (String(repeating: "a:", count: 23), false), ("１.2.3.4", false),
+    ])
+    func ipAddressLiterals(text: String, isAddress: Bool) {
+        #expect(SentinelConfigParser.isIPAddress(text) == isAddress)
+    }
 }
 
 private extension String {

@@ -26,6 +26,12 @@ public enum SentinelConfigParser {
     }
 
     public static func parse(lines: [String]) throws(SentinelConfigError) -> Result {
+        try parse(lines: lines, split: nil)
+    }
+
+    /// `split`, when given, holds each line's arguments as `ArgumentSplitter.split` gives them
+    /// (the rewriter has them already and parses every file it writes back).
+    static func parse(lines: [String], split: [[String]?]?) throws(SentinelConfigError) -> Result {
         var config = SentinelConfig()
         var masterIndex: [String: Int] = [:]
         var server: [(line: Int, args: [String])] = []
@@ -42,7 +48,7 @@ public enum SentinelConfigParser {
             let number = i + 1
             let trimmed = raw.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed == "\r" { continue }
-            guard let args = ArgumentSplitter.split(raw) else {
+            guard let args = split.map({ $0[i] }) ?? ArgumentSplitter.split(raw) else {
                 throw SentinelConfigError(line: number, reason: "Unbalanced quotes in configuration line")
             }
             guard let first = args.first else { continue }
@@ -209,12 +215,27 @@ public enum SentinelConfigParser {
 
     /// A literal IPv4 or IPv6 address (no resolution: the machine does none).
     public static func isIPAddress(_ s: String) -> Bool {
-        if s.contains(":") {
-            return s.count <= 45 && s.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        // On the bytes: the rewriter asks this of every master at every persist.
+        let bytes = s.utf8
+        if bytes.contains(UInt8(ascii: ":")) {
+            return bytes.count <= 45 && bytes.allSatisfy { b in
+                (48...57).contains(b) || (97...102).contains(b | 0x20) || b == 58 || b == 46
+            }
         }
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { p in
-            !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCIIDigit) && Int(p)! <= 255
+        var parts = 0, value = 0, digits = 0
+        for b in bytes {
+            if b == 46 {
+                guard digits > 0 else { return false }
+                parts += 1
+                (value, digits) = (0, 0)
+            } else if (48...57).contains(b) {
+                value = value * 10 + Int(b - 48)
+                digits += 1
+                guard digits <= 3, value <= 255 else { return false }
+            } else {
+                return false
+            }
         }
+        return digits > 0 && parts == 3
     }
 }

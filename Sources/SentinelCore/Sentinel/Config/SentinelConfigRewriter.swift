@@ -6,15 +6,25 @@ public enum SentinelConfigRewriter {
 
     /// One line of state: its text, and whether it says only what a missing line would mean.
     struct StateLine {
+        /// The words, unquoted; `text` is them quoted where needed, so splitting `text` gives them
+        /// back (kept rather than split again: a persist with 1000 masters has ~10 000 lines).
+        var args: [String]
         var text: String
         var isDefault: Bool
+        init(_ args: [String], isDefault: Bool) {
+            self.args = args
+            self.text = args.map(ConfigFile.quote).joined(separator: " ")
+            self.isDefault = isDefault
+        }
         /// `sentinel <option>`: what Redis's rewrite keys a sentinel line by.
-        var key: String { Self.key(of: ArgumentSplitter.split(text) ?? []) }
+        var key: String { args[1] }
         /// The line without its value (`sentinel parallel-syncs mymaster`): a user's line with the
         /// same option for the same master is where a default value is still written.
-        var subject: [String] { Self.subject(of: ArgumentSplitter.split(text) ?? []) }
+        var subject: [String] { Self.subject(of: args) }
 
-        static func key(of args: [String]) -> String { args.prefix(2).map { $0.lowercased() }.joined(separator: " ") }
+        /// The option, lowercased (every line keyed is a `sentinel` line, so the first word is
+        /// the same for all); a state line's option is lowercase already.
+        static func key(of args: [String]) -> String { args.count > 1 ? args[1].lowercased() : "" }
         static func subject(of args: [String]) -> [String] {
             Array(args.dropLast()).enumerated().map { $0.offset < 2 ? $0.element.lowercased() : $0.element }
         }
@@ -28,45 +38,43 @@ public enum SentinelConfigRewriter {
 
     /// Every state line, defaults included (marked), in Redis's order.
     static func stateLines(_ c: SentinelConfig) -> [StateLine] {
-        let q = ConfigFile.quote
         var lines: [StateLine] = []
-        func add(_ text: String, default isDefault: Bool = false) { lines.append(StateLine(text: text, isDefault: isDefault)) }
-        if let id = c.myID { add("sentinel myid \(id)") }
-        add("sentinel deny-scripts-reconfig \(c.denyScriptsReconfig ? "yes" : "no")", default: c.denyScriptsReconfig)
+        lines.reserveCapacity(16 + c.masters.count * 12)
+        func add(_ words: String..., default isDefault: Bool = false) {
+            lines.append(StateLine(["sentinel"] + words, isDefault: isDefault))
+        }
+        if let id = c.myID { add("myid", id) }
+        add("deny-scripts-reconfig", c.denyScriptsReconfig ? "yes" : "no", default: c.denyScriptsReconfig)
         // `sentinel monitor` takes a hostname only while resolve-hostnames is yes, and it may
         // have been turned off after (SENTINEL CONFIG SET, or a later line): then it is written
         // on for the monitor lines and off after them, or the file would not load again.
         let monitorsHostnames = c.masters.contains { !SentinelConfigParser.isIPAddress($0.address.host) }
         let resolveBefore = c.resolveHostnames || monitorsHostnames
-        add("sentinel resolve-hostnames \(resolveBefore ? "yes" : "no")", default: !resolveBefore)
-        add("sentinel announce-hostnames \(c.announceHostnames ? "yes" : "no")", default: !c.announceHostnames)
+        add("resolve-hostnames", resolveBefore ? "yes" : "no", default: !resolveBefore)
+        add("announce-hostnames", c.announceHostnames ? "yes" : "no", default: !c.announceHostnames)
         for m in c.masters {
-            let n = q(m.name)
-            add("sentinel monitor \(n) \(q(m.address.host)) \(m.address.port) \(m.quorum)")
-            add("sentinel down-after-milliseconds \(n) \(m.downAfterMs)", default: m.downAfterMs == 30_000)
-            add("sentinel failover-timeout \(n) \(m.failoverTimeoutMs)", default: m.failoverTimeoutMs == 180_000)
-            add("sentinel parallel-syncs \(n) \(m.parallelSyncs)", default: m.parallelSyncs == 1)
-            if let s = m.notificationScript { add("sentinel notification-script \(n) \(q(s))") }
-            if let s = m.clientReconfigScript { add("sentinel client-reconfig-script \(n) \(q(s))") }
-            if let s = m.authPass { add("sentinel auth-pass \(n) \(q(s))") }
-            if let s = m.authUser { add("sentinel auth-user \(n) \(q(s))") }
-            add("sentinel master-reboot-down-after-period \(n) \(m.masterRebootDownAfterPeriodMs)", default: m.masterRebootDownAfterPeriodMs == 0)
-            add("sentinel config-epoch \(n) \(m.configEpoch)")
-            add("sentinel leader-epoch \(n) \(m.leaderEpoch)")
-            for r in m.knownReplicas { add("sentinel known-replica \(n) \(q(r.host)) \(r.port)") }
-            for s in m.knownSentinels {
-                add("sentinel known-sentinel \(n) \(q(s.address.host)) \(s.address.port) \(s.runID)")
-            }
-            for (from, to) in m.renamedCommands.sorted(by: { $0.key < $1.key }) {
-                add("sentinel rename-command \(n) \(q(from)) \(q(to))")
-            }
+            let n = m.name
+            add("monitor", n, m.address.host, "\(m.address.port)", "\(m.quorum)")
+            add("down-after-milliseconds", n, "\(m.downAfterMs)", default: m.downAfterMs == 30_000)
+            add("failover-timeout", n, "\(m.failoverTimeoutMs)", default: m.failoverTimeoutMs == 180_000)
+            add("parallel-syncs", n, "\(m.parallelSyncs)", default: m.parallelSyncs == 1)
+            if let s = m.notificationScript { add("notification-script", n, s) }
+            if let s = m.clientReconfigScript { add("client-reconfig-script", n, s) }
+            if let s = m.authPass { add("auth-pass", n, s) }
+            if let s = m.authUser { add("auth-user", n, s) }
+            add("master-reboot-down-after-period", n, "\(m.masterRebootDownAfterPeriodMs)", default: m.masterRebootDownAfterPeriodMs == 0)
+            add("config-epoch", n, "\(m.configEpoch)")
+            add("leader-epoch", n, "\(m.leaderEpoch)")
+            for r in m.knownReplicas { add("known-replica", n, r.host, "\(r.port)") }
+            for s in m.knownSentinels { add("known-sentinel", n, s.address.host, "\(s.address.port)", s.runID) }
+            for (from, to) in m.renamedCommands.sorted(by: { $0.key < $1.key }) { add("rename-command", n, from, to) }
         }
-        if monitorsHostnames && !c.resolveHostnames { add("sentinel resolve-hostnames no") }
-        add("sentinel current-epoch \(c.currentEpoch)")
-        if let ip = c.announceIP { add("sentinel announce-ip \(q(ip))") }
-        if let p = c.announcePort { add("sentinel announce-port \(p)") }
-        if let u = c.sentinelUser { add("sentinel sentinel-user \(q(u))") }
-        if let p = c.sentinelPass { add("sentinel sentinel-pass \(q(p))") }
+        if monitorsHostnames && !c.resolveHostnames { add("resolve-hostnames", "no") }
+        add("current-epoch", "\(c.currentEpoch)")
+        if let ip = c.announceIP { add("announce-ip", ip) }
+        if let p = c.announcePort { add("announce-port", "\(p)") }
+        if let u = c.sentinelUser { add("sentinel-user", u) }
+        if let p = c.sentinelPass { add("sentinel-pass", p) }
         return lines
     }
 
@@ -84,64 +92,97 @@ public enum SentinelConfigRewriter {
     /// parsed back, and if it does not load as the same state, the lines are placed in order
     /// instead, which always loads.
     public static func rewrite(lines: [String], with c: SentinelConfig) -> [String] {
-        let byOption = rewriteInPlace(lines: lines, with: c)
-        if let again = try? SentinelConfigParser.parse(lines: byOption), again.config == c { return byOption }
-        return rewriteInOrder(lines: lines, with: c)
+        rewrite(SplitLines(lines), with: c).lines
+    }
+
+    /// As `rewrite(lines:with:)`, on a file whose lines are already split (the shell keeps the
+    /// result for the next persist, so a persist splits no line it wrote itself).
+    public static func rewrite(_ file: SplitLines, with c: SentinelConfig) -> SplitLines {
+        let byOption = rewriteInPlace(file, with: c)
+        if let again = try? SentinelConfigParser.parse(lines: byOption.lines, split: byOption.args), again.config == c {
+            return byOption
+        }
+        return rewriteInOrder(file, with: c)
     }
 
     static func rewriteInPlace(lines: [String], with c: SentinelConfig) -> [String] {
-        let fileArgs = lines.map { ArgumentSplitter.split($0) ?? [] }
-        let userSubjects = Set(fileArgs.filter { $0.first?.lowercased() == "sentinel" }.map(StateLine.subject(of:)))
-        let state = stateLines(c).filter { !$0.isDefault || userSubjects.contains($0.subject) }
+        rewriteInPlace(SplitLines(lines), with: c).lines
+    }
+
+    static func rewriteInPlace(_ file: SplitLines, with c: SentinelConfig) -> SplitLines {
+        let all = stateLines(c)
+        // Only a user's line of an option that has a default-valued state line can keep one.
+        let defaultable = Set(all.lazy.filter(\.isDefault).map(\.key))
+        let userSubjects = Set(file.args.lazy.compactMap { $0 }.filter {
+            $0.count > 1 && $0[0].lowercased() == "sentinel" && defaultable.contains($0[1].lowercased())
+        }.map(StateLine.subject(of:)))
+        let state = all.filter { !$0.isDefault || userSubjects.contains($0.subject) }
         var queues: [String: [Int]] = [:]
         for (i, line) in state.enumerated() { queues[line.key, default: []].append(i) }
+        var heads: [String: Int] = [:]
         var used = [Bool](repeating: false, count: state.count)
-        return merge(lines, fileArgs, c, sentinelLine: { args in
+        return merge(file, c, sentinelLine: { args in
             let key = StateLine.key(of: args)
-            guard let i = queues[key]?.first else { return nil }
-            queues[key]!.removeFirst()
-            used[i] = true
-            return state[i].text
-        }, leftover: { state.indices.filter { !used[$0] }.map { state[$0].text } })
+            let head = heads[key, default: 0]
+            guard let queue = queues[key], head < queue.count else { return nil }
+            heads[key] = head + 1
+            used[queue[head]] = true
+            return state[queue[head]]
+        }, leftover: { state.indices.filter { !used[$0] }.map { state[$0] } })
     }
 
     /// The earlier rule: the generated sentinel lines take the places of the old ones in order,
     /// the surplus after the marker.
-    static func rewriteInOrder(lines: [String], with c: SentinelConfig) -> [String] {
-        var generated = generatedLines(c)[...]
-        return merge(lines, lines.map { ArgumentSplitter.split($0) ?? [] }, c, sentinelLine: { _ in
-            generated.popFirst()
-        }, leftover: { Array(generated) })
+    static func rewriteInOrder(_ file: SplitLines, with c: SentinelConfig) -> SplitLines {
+        var generated = stateLines(c).filter { !$0.isDefault }[...]
+        return merge(file, c, sentinelLine: { _ in generated.popFirst() }, leftover: { Array(generated) })
     }
 
     /// The walk both rules share: non-sentinel lines kept, each `sentinel` line replaced by what
     /// `sentinelLine` gives (or dropped), `loglevel` rewritten once, then `leftover()` after the
     /// marker.
-    private static func merge(_ lines: [String], _ fileArgs: [[String]], _ c: SentinelConfig,
-                              sentinelLine: ([String]) -> String?, leftover: () -> [String]) -> [String] {
-        var result: [String] = []
+    private static func merge(_ file: SplitLines, _ c: SentinelConfig,
+                              sentinelLine: ([String]) -> StateLine?, leftover: () -> [StateLine]) -> SplitLines {
+        var result = SplitLines()
         var sawLogLevel = false
-        for (line, args) in zip(lines, fileArgs) {
-            switch args.first?.lowercased() {
+        let logLevel = StateLine(["loglevel", "\(c.logLevel)"], isDefault: false)
+        for (line, args) in zip(file.lines, file.args) {
+            switch args?.first?.lowercased() {
             case "sentinel":
-                if let replacement = sentinelLine(args) { result.append(replacement) }
+                if let replacement = sentinelLine(args!) { result.append(replacement) }
             case "loglevel":
-                if !sawLogLevel { result.append("loglevel \(c.logLevel)") }
+                if !sawLogLevel { result.append(logLevel) }
                 sawLogLevel = true
             default:
-                result.append(line)
+                result.append(line, args)
             }
         }
         var extra = leftover()
-        if !sawLogLevel && c.logLevel != .notice { extra.insert("loglevel \(c.logLevel)", at: 0) }
-        return appendingAfterMarker(result, extra)
+        if !sawLogLevel && c.logLevel != .notice { extra.insert(logLevel, at: 0) }
+        guard !extra.isEmpty else { return result }
+        while result.lines.last == "" { result.removeLast() }
+        if !result.lines.contains(marker) { result.append(marker, ArgumentSplitter.split(marker)) }
+        for line in extra { result.append(line) }
+        return result
     }
 
-    static func appendingAfterMarker(_ lines: [String], _ extra: [String]) -> [String] {
-        guard !extra.isEmpty else { return lines }
-        var result = lines
-        while result.last == "" { result.removeLast() }
-        if !result.contains(marker) { result.append(marker) }
-        return result + extra
+    /// A file's lines with each one's arguments (nil: unbalanced quotes).
+    public struct SplitLines: Sendable {
+        public private(set) var lines: [String] = []
+        private(set) var args: [[String]?] = []
+        init() {}
+        public init(_ lines: [String]) {
+            self.lines = lines
+            self.args = lines.map { ArgumentSplitter.split($0) }
+        }
+        mutating func append(_ line: String, _ split: [String]?) {
+            lines.append(line)
+            args.append(split)
+        }
+        mutating func append(_ line: StateLine) { append(line.text, line.args) }
+        mutating func removeLast() {
+            lines.removeLast()
+            args.removeLast()
+        }
     }
 }
