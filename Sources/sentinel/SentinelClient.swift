@@ -22,6 +22,9 @@ final class SentinelClient: EventHandler {
     private var sent = 0
     var closeAfterReply = false
     var closed = false
+    /// A reply of this client's waits for the state to be on disk (the server's group commit):
+    /// its next commands stay in the input buffer until then, so replies keep their order.
+    var awaitingDurable = false
     /// The tls-port's session, for a client that came in on it.
     let tls: TLSConnection?
 
@@ -58,7 +61,12 @@ final class SentinelClient: EventHandler {
             server.closeClient(self)
             return
         }
-        while !closed && !closeAfterReply {
+        processInput()
+    }
+
+    /// Runs the buffered commands, up to one whose reply the server holds.
+    func processInput() {
+        while !closed && !closeAfterReply && !awaitingDurable {
             let command: [[UInt8]]?
             do {
                 command = try input.next()

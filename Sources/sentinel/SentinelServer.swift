@@ -46,6 +46,14 @@ final class SentinelServer {
     private var processing = false
     /// The command each client is running, for the ones the machine leaves to the shell.
     private var pendingArgs: [UInt64: [[UInt8]]] = [:]
+    /// Group commit: once an event's actions include a persist, they and the actions of every
+    /// later event are held until the loop is about to sleep, then performed in order with one
+    /// rewrite of the file (`flushHeld`). The machine may take further events meanwhile: its link
+    /// ids carry an incarnation, so nothing it hears from a link whose close is held is mistaken
+    /// for the new link's; clients whose reply is held read no further command (`awaitingDurable`)
+    /// so their replies stay in order.
+    private var held: [SentinelAction] = []
+    private var heldClients: [SentinelClient] = []
 
     init(store: ConfigStore, config: SentinelConfig, log: Logger) throws(SystemError) {
         self.store = store
@@ -113,7 +121,10 @@ final class SentinelServer {
         deliver(.tick(wallClockMs: EventLoop.wallClockMs()))
     }
 
-    func run() { loop.run() }
+    func run() {
+        loop.beforeSleep = { [unowned self] in self.flushHeld() }
+        loop.run()
+    }
 
     func shutdown() {
         log.warning("User requested shutdown...")
@@ -128,13 +139,57 @@ final class SentinelServer {
 
     func deliver(_ event: SentinelEvent) {
         queue.append(event)
+        drain()
+    }
+
+    private func drain() {
         guard !processing else { return }
         processing = true
         while !queue.isEmpty {
             let e = queue.removeFirst()
-            perform(machine.handle(e, now: EventLoop.monotonicMs()))
+            let batch = machine.handle(e, now: EventLoop.monotonicMs())
+            if held.isEmpty && !batch.contains(where: \.isPersist) {
+                perform(batch)
+            } else {
+                hold(batch)
+            }
         }
         processing = false
+    }
+
+    private func hold(_ batch: [SentinelAction]) {
+        held += batch
+        for action in batch {
+            let cid: ClientID
+            switch action {
+            case .reply(let id, _), .notHandled(let id): cid = id
+            default: continue
+            }
+            if let c = clients[cid.rawValue], !c.awaitingDurable {
+                c.awaitingDurable = true
+                heldClients.append(c)
+            }
+        }
+    }
+
+    /// Performs what was held, with one persist for all of it (the last state: each later
+    /// snapshot holds everything an earlier one does, so `coalescingPersists` applies across
+    /// events as within one), then lets the held clients read on.
+    func flushHeld() {
+        while !held.isEmpty {
+            let actions = held
+            held = []
+            processing = true
+            perform(actions)
+            processing = false
+            drain()  // events the actions raised (a connect that failed at once)
+            let resumed = heldClients
+            heldClients = []
+            for c in resumed where !c.closed {
+                c.awaitingDurable = false
+                c.processInput()
+            }
+        }
     }
 
     static let persistFailedError = "ERR Failed to save config file. Check server logs."
@@ -170,9 +225,13 @@ final class SentinelServer {
                     // must never be answered before it is durable). Clients waiting for a reply
                     // in this batch get redis-sentinel's error instead, which grants nothing.
                     log.warning("WARNING: Sentinel was not able to save the new configuration on disk!!!: \(error)")
-                    for case .reply(let cid, _) in actions[(index + 1)...] {
-                        pendingArgs[cid.rawValue] = nil
-                        clients[cid.rawValue]?.reply.error(Self.persistFailedError)
+                    for later in actions[(index + 1)...] {
+                        switch later {
+                        case .reply(let cid, _), .notHandled(let cid):
+                            pendingArgs[cid.rawValue] = nil
+                            clients[cid.rawValue]?.reply.error(Self.persistFailedError)
+                        default: continue
+                        }
                     }
                     return
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import RESP
 
 /// Our sentinel as a server: start-up from config files (including the shipped example), bad
 /// configs, and the client surface.
@@ -71,6 +72,32 @@ import TestSupport
         let event = try sub.read().elements ?? []
         #expect(event.count == 4)
         #expect(event[2] == .bulk("+monitor"))
+    }
+
+    /// A reply that waits for the state to be on disk (the shell's group commit) holds back the
+    /// client's later commands, so pipelined replies keep their order: here errors the shell
+    /// gives at once, a machine reply and a shell command, between two persisting SETs.
+    @Test func pipelinedRepliesBehindAPersistKeepTheirOrder() throws {
+        let s = try Self.startSentinel(config: "sentinel monitor m 127.0.0.1 1 2\n")
+        let c = try s.connect()
+        var w = RESPWriter()
+        for command in [["SENTINEL", "SET", "m", "quorum", "3"], ["GET", "x"], ["PING"], ["SENTINEL", "SET", "m", "quorum", "4"],
+                        ["CLIENT", "SETNAME", "x y"], ["CLIENT", "SETNAME", "probe"],
+                        ["SENTINEL", "SET", "m", "down-after-milliseconds", "7000"], ["CLIENT", "GETNAME"]] {
+            w.command(command.map { Array($0.utf8) })
+        }
+        try c.send(raw: w.buffer)
+        var replies: [String] = []
+        for _ in 0..<8 { replies.append(try c.readRaw()) }
+        #expect(replies == [
+            "+OK\r\n", "-ERR unknown command 'GET', with args beginning with: 'x' \r\n", "+PONG\r\n", "+OK\r\n",
+            "-ERR Client names cannot contain spaces, newlines or special characters.\r\n", "+OK\r\n", "+OK\r\n", "$5\r\nprobe\r\n",
+        ])
+        let master = try c.call("SENTINEL", "MASTER", "m").pairs ?? []
+        #expect(master.first { $0.0.text == "quorum" }?.1.text == "4")
+        let file = try String(contentsOf: s.directory.appendingPathComponent("sentinel.conf"), encoding: .utf8)
+        #expect(file.contains("sentinel monitor m 127.0.0.1 1 4"), "\(file)")
+        #expect(file.contains("sentinel down-after-milliseconds m 7000"), "\(file)")
     }
 
     @Test func requirepassProtectsTheSentinel() throws {

@@ -1,4 +1,9 @@
 extension SentinelAction {
+    public var isPersist: Bool {
+        if case .persist = self { return true }
+        return false
+    }
+
     /// One batch's persists folded into one: the first `.persist` carries the last one's state and
     /// the others are dropped.
     ///
