@@ -53,6 +53,7 @@ final class SentinelServer {
     /// for the new link's; clients whose reply is held read no further command (`awaitingDurable`)
     /// so their replies stay in order.
     private var held: [SentinelAction] = []
+    private var heldPersist: Int?
     private var heldClients: [SentinelClient] = []
 
     init(store: ConfigStore, config: SentinelConfig, log: Logger) throws(SystemError) {
@@ -157,28 +158,37 @@ final class SentinelServer {
         processing = false
     }
 
+    /// Appends a batch to what is held, keeping one persist (at the first one's place, with the
+    /// latest state): each persist carries a snapshot of every master, and a loop iteration can
+    /// hold thousands of events (a thousand hellos after start-up).
     private func hold(_ batch: [SentinelAction]) {
-        held += batch
         for action in batch {
-            let cid: ClientID
             switch action {
-            case .reply(let id, _), .notHandled(let id): cid = id
-            default: continue
+            case .persist:
+                if let i = heldPersist { held[i] = action } else {
+                    heldPersist = held.count
+                    held.append(action)
+                }
+                continue
+            case .reply(let cid, _), .notHandled(let cid):
+                if let c = clients[cid.rawValue], !c.awaitingDurable {
+                    c.awaitingDurable = true
+                    heldClients.append(c)
+                }
+            default: break
             }
-            if let c = clients[cid.rawValue], !c.awaitingDurable {
-                c.awaitingDurable = true
-                heldClients.append(c)
-            }
+            held.append(action)
         }
     }
 
-    /// Performs what was held, with one persist for all of it (the last state: each later
-    /// snapshot holds everything an earlier one does, so `coalescingPersists` applies across
-    /// events as within one), then lets the held clients read on.
+    /// Performs what was held, with its one persist (the last state at the first one's place:
+    /// each later snapshot holds everything an earlier one does, so the reasoning of
+    /// `coalescingPersists` holds across events as within one), then lets the held clients read on.
     func flushHeld() {
         while !held.isEmpty {
             let actions = held
             held = []
+            heldPersist = nil
             processing = true
             perform(actions)
             processing = false
