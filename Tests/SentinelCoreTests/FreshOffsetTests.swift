@@ -33,8 +33,12 @@ final class FakeShell {
         master = config.masters[0].address
     }
 
+    /// Masters whose connections to peer sentinels get no replies (the peer answers elsewhere).
+    var silentPeerLinks: Set<String> = []
+
     func respond(_ link: LinkID, _ args: [String]) -> RESPValue? {
         if dead.contains(link.address) || silent.contains(link.address) { return nil }
+        if link.role == .sentinel && silentPeerLinks.contains(link.master) { return nil }
         switch args[0].uppercased() {
         case "PING": return .simpleString(Array("PONG".utf8))
         case "INFO":

@@ -61,6 +61,7 @@ extension Sentinel {
         guard send(path, .command, ["PING"], expect: .ping) else { return }
         self[probe: path].link.lastPingMs = now
         if readProbe(path, { $0.link.actPingMs }) == nil { self[probe: path].link.actPingMs = now }
+        if case .sentinel = path, let runID = readProbe(path, { $0.runID }) { sharePeerPing(runID, from: path, now: now) }
     }
 
     /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel
