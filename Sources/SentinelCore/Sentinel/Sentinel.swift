@@ -50,6 +50,9 @@ public struct Sentinel: Sendable {
     /// The parse of hellos we sent, by payload (see rememberOwnHello); only looked up, never
     /// iterated.
     var ownHellos: [String: Hello] = [:]
+    /// A peer sentinel's last PING and valid PONG on any of its connections, by run id (see
+    /// adoptPeerLiveness); only looked up, never iterated.
+    var peerLiveness: [String: PeerLiveness] = [:]
     /// When this machine started (write fencing's rule 1 is in memory only).
     let startedAtMs: MonotonicMs
 

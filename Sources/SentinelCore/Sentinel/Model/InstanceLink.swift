@@ -58,3 +58,9 @@ struct InstanceLink: Sendable {
 
     var pendingCommands: Int { command.pending.count + (pubsub?.pending.count ?? 0) }
 }
+
+/// What one PING and PONG on a shared connection would tell of a peer sentinel.
+struct PeerLiveness: Sendable {
+    var lastPingMs: MonotonicMs?
+    var lastPongMs: MonotonicMs?
+}

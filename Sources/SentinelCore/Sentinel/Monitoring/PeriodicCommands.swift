@@ -57,11 +57,32 @@ extension Sentinel {
         if role == .master { renewLeaseIfDue(path.master, now: now) }
     }
 
+    /// redis-sentinel shares one connection per peer sentinel across the masters they both watch,
+    /// so one PING on it stands for the peer under every master and its PONG answers for all: a
+    /// peer gets one PING per period. Ours keeps a connection per (master, peer); to the same
+    /// effect the last PING sent to a peer and its last valid PONG, on any of its connections, are
+    /// kept by run id (`peerLiveness`), and a connection that owes us nothing takes them as its own
+    /// before its periodic commands. A connection stuck with requests in flight does not: it pings
+    /// on its own and is judged by its own replies, as before. With 1000 masters and two peers
+    /// that is two PINGs a second instead of two thousand.
+    mutating func adoptPeerLiveness(_ path: InstancePath) {
+        guard let runID = readProbe(path, { $0.runID }), let shared = peerLiveness[runID],
+              readProbe(path, { $0.link.command.isConnected && $0.link.command.pending.isEmpty }) else { return }
+        if let pong = shared.lastPongMs, pong > readProbe(path, { $0.link.lastPongMs }) {
+            self[probe: path].link.lastPongMs = pong
+            self[probe: path].link.lastAvailMs = max(pong, readProbe(path, { $0.link.lastAvailMs }))
+            self[probe: path].link.actPingMs = nil
+        }
+        if let ping = shared.lastPingMs, readProbe(path, { $0.link.lastPingMs }).map({ ping > $0 }) ?? true {
+            self[probe: path].link.lastPingMs = ping
+        }
+    }
+
     mutating func sendPing(_ path: InstancePath, now: MonotonicMs) {
         guard send(path, .command, ["PING"], expect: .ping) else { return }
         self[probe: path].link.lastPingMs = now
         if readProbe(path, { $0.link.actPingMs }) == nil { self[probe: path].link.actPingMs = now }
-        if case .sentinel = path, let runID = readProbe(path, { $0.runID }) { sharePeerPing(runID, from: path, now: now) }
+        if case .sentinel = path, let runID = readProbe(path, { $0.runID }) { peerLiveness[runID, default: PeerLiveness()].lastPingMs = now }
     }
 
     /// PUBLISH our hello to a data node (every subscribed sentinel sees it) or to a peer sentinel

@@ -77,45 +77,13 @@ extension Sentinel {
             self[probe: path].awaitingFirstChance = false
             // A rebooted master that answers PONG serves again.
             if text == "PONG", case .master(let m) = path { masters[m].node.rebootSinceMs = nil }
-            if case .sentinel = path, let runID = readProbe(path, { $0.runID }) { sharePeerPong(runID, from: path, now: now) }
+            if case .sentinel = path, let runID = readProbe(path, { $0.runID }) { peerLiveness[runID, default: PeerLiveness()].lastPongMs = now }
         } else {
             // A master busy in a script cannot answer; kill the script once, as Redis does.
             if value.isError, text.hasPrefix("BUSY"), readProbe(path, { $0.isSubjectivelyDown }), !readProbe(path, { $0.scriptKillSent }) {
                 if send(path, .command, ["SCRIPT", "KILL"], expect: .ignored) {
                     self[probe: path].scriptKillSent = true
                 }
-            }
-        }
-    }
-
-    /// redis-sentinel shares one connection per peer sentinel across the masters they both watch,
-    /// so one PING on it stands for the peer under every master and its PONG answers for all: a
-    /// peer gets one PING per period. Ours keeps a connection per (master, peer); to the same
-    /// effect a PING sent to a peer counts as sent, and a valid PONG as received, on its other
-    /// connections that owe us nothing (no reply pending: a connection stuck with requests in
-    /// flight pings on its own and is judged by its own replies, as before). With
-    /// 1000 masters and two peers that is two PINGs a second instead of two thousand.
-    mutating func sharePeerPong(_ runID: String, from path: InstancePath, now: MonotonicMs) {
-        forEachIdleSibling(runID, of: path) { me, sibling in
-            me[probe: sibling].link.lastPongMs = now
-            me[probe: sibling].link.lastAvailMs = now
-            me[probe: sibling].link.actPingMs = nil
-        }
-    }
-
-    mutating func sharePeerPing(_ runID: String, from path: InstancePath, now: MonotonicMs) {
-        forEachIdleSibling(runID, of: path) { me, sibling in me[probe: sibling].link.lastPingMs = now }
-    }
-
-    /// The peer's instances under the other masters whose command connection is up and owes no
-    /// reply, in master order.
-    private mutating func forEachIdleSibling(_ runID: String, of path: InstancePath, _ body: (inout Sentinel, InstancePath) -> Void) {
-        for m in masters.indices {
-            for s in masters[m].sentinels.indices where masters[m].sentinels[s].probe.runID == runID {
-                let sibling = InstancePath.sentinel(m, s)
-                guard sibling != path,
-                      readProbe(sibling, { $0.link.command.isConnected && $0.link.command.pending.isEmpty }) else { continue }
-                body(&self, sibling)
             }
         }
     }

@@ -22,6 +22,7 @@ extension Sentinel {
     /// Redis's sentinelHandleRedisInstance.
     mutating func handleInstance(_ path: InstancePath, now: MonotonicMs) {
         reconnect(path, now: now)
+        if case .sentinel = path { adoptPeerLiveness(path) }
         sendPeriodicCommands(path, now: now)
         if stillInTilt(now: now) { return }
         checkSubjectivelyDown(path, now: now)
