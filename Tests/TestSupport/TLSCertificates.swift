@@ -51,10 +51,14 @@ public struct TLSCertificates: Sendable {
             try run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", certs.path("\(name).key"), "-out", certs.path("\(name).crt"),
                      "-days", "2", "-subj", "/CN=\(name) test CA"])
         }
+        // The names the tests connect by, as subjectAltName: clients that check the host name
+        // (redis-py 8 does by default) accept the certificate for 127.0.0.1 as for localhost.
+        let names = certs.path("names.ext")
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n".write(toFile: names, atomically: true, encoding: .utf8)
         func signed(_ name: String, by issuer: String, days: String = "2") throws {
             try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", certs.path("\(name).key"), "-out", certs.path("\(name).csr"), "-subj", "/CN=localhost"])
             try run(["x509", "-req", "-in", certs.path("\(name).csr"), "-CA", certs.path("\(issuer).crt"), "-CAkey", certs.path("\(issuer).key"),
-                     "-CAcreateserial", "-out", certs.path("\(name).crt"), "-days", days])
+                     "-CAcreateserial", "-out", certs.path("\(name).crt"), "-days", days, "-extfile", names])
         }
         try ca("ca")
         try ca("other-ca")
