@@ -57,6 +57,9 @@ final class FakeShell {
             if refuseSubscribe.contains(link.address) { return .error(Array("NOAUTH Authentication required.".utf8)) }
             return .array([.bulk("subscribe"), .bulk(args[1]), .integer(1)])
         case "PUBLISH": return .integer(1)
+        case "SENTINEL" where args.count > 1 && args[1].lowercased() == "is-master-down-by-addr":
+            // A peer that sees the master down and votes for nobody.
+            return .array([.integer(1), .bulk("*"), .integer(0)])
         case "EXEC": return .array([])
         case "SLAVEOF":
             if args[1] == "NO" {

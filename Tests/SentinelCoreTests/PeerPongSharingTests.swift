@@ -53,4 +53,21 @@ import Testing
         // The stuck connection kept pinging on its own.
         #expect(pingsToPeer(s, after: start, master: "m1") >= 2)
     }
+
+    /// Several masters reaching ODOWN on the same batch of peer replies: each failover gets our own
+    /// vote in its own epoch (a vote left to the next tick found the current epoch moved on by
+    /// the other failovers and was refused, so those elections could not be won).
+    @Test func failoversStartedByPeerRepliesEachGetOurVote() {
+        let s = shell(masters: 4)
+        s.tick(for: 1_000)
+        s.dead = Set((0..<4).map { Address(host: "10.0.0.\($0 + 1)", port: 6379) })
+        s.tick(for: 3_500)
+        let tries = s.log.filter { if case .publish(let n) = $0 { return n.channel == "+try-failover" } else { return false } }.count
+        let ownVotes = s.log.filter {
+            if case .publish(let n) = $0 { return n.channel == "+vote-for-leader" && n.message.hasPrefix(SentinelFixtures.myID) }
+            return false
+        }.count
+        #expect(tries == 4)
+        #expect(ownVotes == 4, "\(ownVotes) own votes for \(tries) failovers")
+    }
 }

@@ -64,7 +64,14 @@ extension Sentinel {
         checkObjectivelyDown(m, now: now)
         switch masters[m].failover?.phase {
         case nil:
-            if startFailoverIfNeeded(m, now: now) { askMasterStateToOtherSentinels(m, force: true, now: now) }
+            // As the timer does: the state machine runs at once, so our own vote is cast in the
+            // failover's epoch. Left to a later pass, the epochs of other masters' failovers
+            // started meanwhile (a mass kill: a hundred in one batch of replies) have moved the
+            // current epoch past it, Redis's rule refuses the vote, and those elections lack it.
+            if startFailoverIfNeeded(m, now: now) {
+                askMasterStateToOtherSentinels(m, force: true, now: now)
+                failoverStateMachine(m, now: now)
+            }
         case .waitStart?:
             failoverStateMachine(m, now: now)
         default:
