@@ -52,8 +52,7 @@ final class SentinelServer {
     /// ids carry an incarnation, so nothing it hears from a link whose close is held is mistaken
     /// for the new link's; clients whose reply is held read no further command (`awaitingDurable`)
     /// so their replies stay in order.
-    private var held: [SentinelAction] = []
-    private var heldPersist: Int?
+    private var held = CoalescedActions()
     private var heldClients: [SentinelClient] = []
 
     init(store: ConfigStore, config: SentinelConfig, log: Logger) throws(SystemError) {
@@ -158,18 +157,12 @@ final class SentinelServer {
         processing = false
     }
 
-    /// Appends a batch to what is held, keeping one persist (at the first one's place, with the
-    /// latest state): each persist carries a snapshot of every master, and a loop iteration can
-    /// hold thousands of events (a thousand hellos after start-up).
+    /// Appends a batch to what is held, its persist folded into the held one (each persist
+    /// carries a snapshot of every master, and a loop iteration can hold thousands of events: a
+    /// thousand hellos after start-up).
     private func hold(_ batch: [SentinelAction]) {
         for action in batch {
             switch action {
-            case .persist:
-                if let i = heldPersist { held[i] = action } else {
-                    heldPersist = held.count
-                    held.append(action)
-                }
-                continue
             case .reply(let cid, _), .notHandled(let cid):
                 if let c = clients[cid.rawValue], !c.awaitingDurable {
                     c.awaitingDurable = true
@@ -186,9 +179,8 @@ final class SentinelServer {
     /// `coalescingPersists` holds across events as within one), then lets the held clients read on.
     func flushHeld() {
         while !held.isEmpty {
-            let actions = held
-            held = []
-            heldPersist = nil
+            let actions = held.actions
+            held = CoalescedActions()
             processing = true
             perform(actions)
             processing = false
@@ -204,8 +196,9 @@ final class SentinelServer {
 
     static let persistFailedError = "ERR Failed to save config file. Check server logs."
 
-    private func perform(_ batch: [SentinelAction]) {
-        let actions = SentinelAction.coalescingPersists(batch)
+    /// Performs actions in order. A batch with persists comes here only through `hold`, which
+    /// leaves one.
+    private func perform(_ actions: [SentinelAction]) {
         for (index, action) in actions.enumerated() {
             switch action {
             case .connect(let id):

@@ -19,27 +19,32 @@ extension SentinelAction {
     /// failover (new epoch, vote, elected leader), each a rewrite and fsync of the whole file; done
     /// one by one they held the event loop for about a second (bench/sentinel-kill).
     public static func coalescingPersists(_ actions: [SentinelAction]) -> [SentinelAction] {
-        var first: Int?
-        var last: SentinelConfig?
-        var count = 0
-        for (i, action) in actions.enumerated() {
-            guard case .persist(let config) = action else { continue }
-            if first == nil { first = i }
-            last = config
-            count += 1
-        }
-        guard count > 1, let first, let last else { return actions }
-        var result: [SentinelAction] = []
-        result.reserveCapacity(actions.count - count + 1)
-        for (i, action) in actions.enumerated() {
-            if i == first {
-                result.append(.persist(last))
-            } else if case .persist = action {
-                continue
-            } else {
-                result.append(action)
+        var folded = CoalescedActions()
+        for action in actions { folded.append(action) }
+        return folded.actions
+    }
+}
+
+/// Actions appended one at a time with their persists folded as `coalescingPersists` folds them
+/// (one `.persist`, at the first one's place, with the latest state). The shell holds the actions
+/// of many events in one (group commit); folding as they arrive keeps one snapshot of every master
+/// instead of one per event.
+public struct CoalescedActions: Sendable {
+    public private(set) var actions: [SentinelAction] = []
+    private var persistIndex: Int?
+
+    public init() {}
+
+    public var isEmpty: Bool { actions.isEmpty }
+
+    public mutating func append(_ action: SentinelAction) {
+        if case .persist = action {
+            if let i = persistIndex {
+                actions[i] = action
+                return
             }
+            persistIndex = actions.count
         }
-        return result
+        actions.append(action)
     }
 }
